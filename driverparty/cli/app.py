@@ -1,0 +1,159 @@
+"""The context object every command receives, and the options every listing shares."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from driverparty.errors import DriverpartyError, Problem, UsageError
+
+if TYPE_CHECKING:
+    from driverparty.gitrepo import Author
+    from driverparty.store import Store
+
+F = TypeVar("F", bound=Callable[..., Any])
+FORMATS = ("table", "json", "jsonl", "csv", "tsv")
+
+
+def resolve_lang(given: str | None) -> str:
+    lang = given or os.environ.get("DRIVERPARTY_LANG")
+    if lang:
+        if lang not in ("en", "zh"):
+            raise UsageError(f"--lang {lang}: must be en or zh")
+        return lang
+    return "zh" if os.environ.get("LANG", "").startswith("zh") else "en"
+
+
+def resolve_today() -> date:
+    given = os.environ.get("DRIVERPARTY_TODAY")
+    if not given:
+        return date.today()
+    try:
+        return date.fromisoformat(given)
+    except ValueError:
+        raise UsageError(f"DRIVERPARTY_TODAY={given}: must be a date YYYY-MM-DD") from None
+
+
+class App:
+    """Options of the root command; opens the repository only when a command needs it."""
+
+    def __init__(self, repo: str | None, lang: str | None, author: str | None) -> None:
+        self.repo_option = repo
+        self.lang = resolve_lang(lang)
+        self.today = resolve_today()
+        self.author_text = author
+        self.problems: list[Problem] = []
+
+    @cached_property
+    def author(self) -> Author | None:
+        if not self.author_text:
+            return None
+        from driverparty.gitrepo import Author
+
+        try:
+            return Author.parse(self.author_text)
+        except ValueError as err:
+            raise UsageError(f"--author {self.author_text!r}: {err}") from None
+
+    @cached_property
+    def root(self) -> Path:
+        from driverparty.gitrepo import find_root
+
+        return find_root(self.repo_option)
+
+    @cached_property
+    def store(self) -> Store:
+        from driverparty.store import Store
+
+        root = self.root
+        store = Store(root, self.today, self.author)
+        if not store.git.is_repo():
+            from driverparty.errors import NotARepository
+
+            raise NotARepository(f"{root}: not a git work tree (run `git init` there)")
+        store.config  # noqa: B018 - a broken driverparty.toml stops every command early
+        return store
+
+    def emit(self, text: str) -> None:
+        if text:
+            click.echo(text, nl=False)
+
+    def warn(self, problems: Sequence[Problem]) -> None:
+        """Report problems met while reading; the command goes on and exits 1 at the end."""
+        for p in problems:
+            click.echo(f"error: {p}", err=True)
+        self.problems.extend(problems)
+
+    def finish(self) -> None:
+        if self.problems:
+            raise click.exceptions.Exit(1)
+
+
+pass_app = click.make_pass_decorator(App)
+
+
+def format_options(formats: Sequence[str] = FORMATS, default: str = "table"
+                   ) -> list[click.Option]:
+    """``--format`` and ``--reveal``, the same on every listing."""
+    return [
+        click.Option(["--format", "fmt"], type=click.Choice(list(formats)), default=default,
+                     show_default=True, help="Output format."),
+        click.Option(["--reveal"], is_flag=True, help="Show phone and ID numbers in full."),
+    ]
+
+
+def output_options(formats: Sequence[str] = FORMATS, default: str = "table") -> Callable[[F], F]:
+    """The decorator form of :func:`format_options`."""
+
+    def decorator(f: F) -> F:
+        params = getattr(f, "__click_params__", [])
+        params.extend(reversed(format_options(formats, default)))  # click reverses them again
+        f.__click_params__ = params  # type: ignore[attr-defined]
+        return f
+
+    return decorator
+
+
+def render(app: App, rows: Any, columns: Sequence[str] | None, fmt: str, reveal: bool) -> None:
+    from driverparty import output
+
+    app.emit(output.render(rows, columns, fmt, app.lang, reveal))
+
+
+def debug() -> bool:
+    return bool(os.environ.get("DRIVERPARTY_DEBUG"))
+
+
+def handle(err: BaseException) -> int:
+    """Print an error the SPEC way and pick its exit code."""
+    if isinstance(err, DriverpartyError):
+        for line in err.lines():
+            click.echo(f"error: {line}", err=True)
+        return err.exit_code
+    if isinstance(err, click.exceptions.UsageError):
+        msg = err.format_message()
+        click.echo(f"error: {msg}", err=True)
+        if err.ctx is not None:
+            click.echo(f"(see: {err.ctx.command_path} --help)", err=True)
+        return 2
+    if isinstance(err, click.ClickException):
+        click.echo(f"error: {err.format_message()}", err=True)
+        return err.exit_code
+    click.echo(f"error: unexpected {type(err).__name__}: {err}", err=True)
+    return 1
+
+
+def stdout_is_closed() -> None:
+    """Quietly stop when the reader of our stdout went away (``| head``)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except OSError:
+        pass

@@ -1,0 +1,131 @@
+"""The root command: global options, lazy subcommands, and the one place errors are printed."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import sys
+from typing import Any
+
+import click
+
+from driverparty import __version__
+from driverparty.cli.app import App, debug, handle, stdout_is_closed
+from driverparty.errors import DriverpartyError
+
+#: name → (module, attribute, one-line help). Loaded only when run or asked for its own help, so
+#: the root ``--help`` imports nothing but click. A module not present yet is simply not listed.
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "init": ("driverparty.cli.setup", "init", "Create a records repository."),
+    "status": ("driverparty.cli.setup", "status", "Uncommitted changes under records/."),
+    "commit": ("driverparty.cli.setup", "commit", "Validate and commit hand edits."),
+    "install-hook": ("driverparty.cli.setup", "install_hook",
+                     "Install the pre-commit hook and the merge driver."),
+    "validate": ("driverparty.cli.setup", "validate", "Check every record."),
+    "branch": ("driverparty.cli.records", "branch", "Party branches (党组织)."),
+    "member": ("driverparty.cli.records", "member", "Members and the pipeline (党员)."),
+    "station": ("driverparty.cli.records", "station", "Driver service stations (驿站)."),
+    "petition": ("driverparty.cli.records", "petition", "Drivers' petitions (诉求)."),
+    "summary": ("driverparty.cli.reports", "summary", "The figures reported upward."),
+    "report": ("driverparty.cli.reports", "report", "Reports: members, petitions, coverage …"),
+    "log": ("driverparty.cli.history", "log", "Changes to records, newest first."),
+    "diff": ("driverparty.cli.history", "diff", "Records added, removed and changed."),
+    "import": ("driverparty.cli.bulk", "import_", "Import records from csv/json/jsonl."),
+    "sync": ("driverparty.cli.sync", "sync", "Fetch, merge, validate and push."),
+    "rollup": ("driverparty.cli.sync", "rollup", "Summaries of several counties side by side."),
+    "merge-driver": ("driverparty.cli.sync", "merge_driver", "(git) merge one record file."),
+    "completion": ("driverparty.cli.bulk", "completion", "Print a shell completion script."),
+}
+HIDDEN = {"merge-driver"}
+
+
+def available(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except ModuleNotFoundError:
+        return False
+
+
+class LazyGroup(click.Group):
+    """A group whose subcommands live in other modules, imported on first use."""
+
+    lazy: dict[str, tuple[str, str, str]] = {}
+    hidden_commands: set[str] = set()
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        names = [n for n, (mod, _, _) in self.lazy.items()
+                 if n not in self.hidden_commands and available(mod)]
+        return sorted(set(names) | set(self.commands))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.commands:
+            return self.commands[cmd_name]
+        entry = self.lazy.get(cmd_name)
+        if entry is None or not available(entry[0]):
+            return None
+        command = getattr(importlib.import_module(entry[0]), entry[1])
+        assert isinstance(command, click.Command)
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = []
+        for name in self.list_commands(ctx):
+            if name in self.commands:
+                rows.append((name, self.commands[name].get_short_help_str(60)))
+            else:
+                rows.append((name, self.lazy[name][2]))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+class DriverpartyGroup(LazyGroup):
+    lazy = COMMANDS
+    hidden_commands = HIDDEN
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        try:
+            code = super().main(*args, **{**kwargs, "standalone_mode": False})
+        except click.exceptions.Exit as err:
+            code = err.exit_code
+        except click.exceptions.Abort:
+            click.echo("error: aborted", err=True)
+            code = 1
+        except BrokenPipeError:
+            stdout_is_closed()
+            code = 0
+        except KeyboardInterrupt:
+            click.echo("error: interrupted", err=True)
+            code = 130
+        except (DriverpartyError, click.ClickException) as err:
+            code = handle(err)
+        except Exception as err:  # a bug: one line for users, the traceback under DEBUG
+            if debug():
+                raise
+            code = handle(err)
+        sys.exit(code or 0)
+
+
+@click.group(cls=DriverpartyGroup, context_settings={"help_option_names": ["--help", "-h"]})
+@click.option("--repo", metavar="PATH", help="The records repository (else $DRIVERPARTY_REPO, "
+              "else the first folder above holding driverparty.toml).")
+@click.option("--lang", type=click.Choice(["en", "zh"]), default=None,
+              help="Language of tables (else $DRIVERPARTY_LANG, else from $LANG).")
+@click.option("--author", metavar='"NAME <EMAIL>"', help="Who makes the commits.")
+@click.version_option(__version__, "--version", prog_name="driverparty")
+@click.pass_context
+def cli(ctx: click.Context, repo: str | None, lang: str | None, author: str | None) -> None:
+    """driverparty — Party-work records for truck and ride-hailing drivers, kept as TOML files
+    in a git repository.
+
+    \b
+    Start:   driverparty init county --county 八步区
+    Add:     id=$(driverparty member add --name 王建国 --occupation truck --stage applicant)
+    Look:    driverparty member list --where stage=full --format csv
+    Check:   driverparty validate
+    """
+    ctx.obj = App(repo, lang, author)
+
+
+def main() -> None:
+    cli.main(prog_name="driverparty")

@@ -1,0 +1,341 @@
+"""``driverparty branch|member|station|petition SUBCOMMAND``: the record commands.
+
+Each kind's group is built from the ``KINDS`` registry; ``add`` and ``update`` take one option
+per model field. Subcommands are built on first use, so ``member get`` imports no pydantic.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from driverparty.cli.app import App, format_options, pass_app, render
+from driverparty.cli.main import LazyGroup
+from driverparty.errors import DataError, UsageError
+
+KIND_NAMES = ("branch", "member", "station", "petition")
+PLURAL = {"branch": "branches", "member": "members", "station": "stations", "petition": "petitions"}
+_R = "driverparty.cli.records"
+#: subcommand → (module, factory or command, one-line help, kinds it belongs to or None for all).
+#: A factory is called with the kind's name and returns the click command.
+SUBCOMMANDS: dict[str, tuple[str, str, str, frozenset[str] | None]] = {
+    "add": (_R, "make_add", "Add a record; prints its id.", None),
+    "get": (_R, "make_get", "Show one record.", None),
+    "list": (_R, "make_list", "List records.", None),
+    "update": (_R, "make_update", "Change fields of a record.", None),
+    "remove": (_R, "make_remove", "Remove a record.", None),
+    "history": ("driverparty.cli.history", "make_history", "The record's life, from git.", None),
+    "promote": ("driverparty.cli.workflows", "promote", "Move forward in the pipeline.",
+                frozenset({"member"})),
+    "verify": ("driverparty.cli.workflows", "verify", "Record a verification.",
+               frozenset({"member"})),
+    "transfer": ("driverparty.cli.workflows", "transfer", "Move to another branch.",
+                 frozenset({"member"})),
+    "leave": ("driverparty.cli.workflows", "leave", "Record that a member left.",
+              frozenset({"member"})),
+    "assign": ("driverparty.cli.workflows", "assign", "Transfer to a handler (转办).",
+               frozenset({"petition"})),
+    "resolve": ("driverparty.cli.workflows", "resolve", "Record the resolution (办结).",
+                frozenset({"petition"})),
+    "close": ("driverparty.cli.workflows", "close", "Record the follow-up visit (回访).",
+              frozenset({"petition"})),
+    "reopen": ("driverparty.cli.workflows", "reopen", "Take back to assigned.",
+               frozenset({"petition"})),
+    "reject": ("driverparty.cli.workflows", "reject", "End as rejected.",
+               frozenset({"petition"})),
+    "withdraw": ("driverparty.cli.workflows", "withdraw", "End as withdrawn.",
+                 frozenset({"petition"})),
+}
+
+
+class KindGroup(LazyGroup):
+    def __init__(self, kind: str, **kw: Any) -> None:
+        super().__init__(**kw)
+        self.kind = kind
+        self.lazy = {n: (m, a, h) for n, (m, a, h, kinds) in SUBCOMMANDS.items()
+                     if kinds is None or kind in kinds}
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.commands:
+            return self.commands[cmd_name]
+        entry = self.lazy.get(cmd_name)
+        from driverparty.cli.main import available
+
+        if entry is None or not available(entry[0]):
+            return None
+        import importlib
+
+        target = getattr(importlib.import_module(entry[0]), entry[1])
+        command = target if isinstance(target, click.Command) else target(self.kind)
+        self.commands[cmd_name] = command
+        return command
+
+
+def _group(kind: str, help_text: str) -> click.Group:
+    return KindGroup(kind, name=kind, help=help_text)
+
+
+branch = _group("branch", "Party branches (党组织): committees, branches, joint and mobile "
+                          "branches.")
+member = _group("member", "Members (党员) and the recruitment pipeline, verification, "
+                          "check-in.")
+station = _group("station", "Driver service stations (驿站、司机之家、党群服务中心、暖新商家).")
+petition = _group("petition", "Drivers' petitions (诉求、微心愿): collect → transfer → resolve → "
+                              "follow-up.")
+
+
+# --- options from the model ------------------------------------------------------------------
+
+class CodeType(click.ParamType):
+    """An enumerated field: completes its codes; the model checks the value (exit 1)."""
+
+    name = "code"
+
+    def __init__(self, choices: tuple[str, ...]) -> None:
+        self.choices = choices
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
+        return "[" + "|".join(self.choices) + "]"
+
+    def shell_complete(self, ctx: click.Context, param: click.Parameter, incomplete: str
+                       ) -> list[Any]:
+        from click.shell_completion import CompletionItem
+
+        return [CompletionItem(c) for c in self.choices if c.startswith(incomplete)]
+
+
+def field_options(kind: str) -> list[click.Option]:
+    """One option per field of the kind's model (SPEC section 4, ``add``)."""
+    from driverparty.models import KINDS
+
+    options = []
+    for f in KINDS[kind].fields.values():
+        if f.name in ("id", "events"):
+            continue
+        ptype: click.ParamType = CodeType(f.choices) if f.choices else click.STRING
+        help_text = f.zh + ("; required" if f.required else "")
+        if f.type == "bool":
+            opt = click.Option([f"{f.option}/--no-{f.option[2:]}", f.name], default=None,
+                               help=help_text)
+        elif f.type == "list":
+            opt = click.Option([f.option, f.name], type=ptype, multiple=True,
+                               help=help_text + "; repeat or comma-separate")
+        else:
+            metavar = {"date": "YYYY-MM-DD", "int": "N", "float": "NUMBER"}.get(f.type)
+            opt = click.Option([f.option, f.name], type=ptype, metavar=metavar, help=help_text)
+        options.append(opt)
+    return options
+
+
+def collect_fields(kind: str, params: dict[str, Any]) -> dict[str, Any]:
+    """The field values given as options: lists split on commas, unset options left out."""
+    from driverparty.models import KINDS
+
+    out: dict[str, Any] = {}
+    for f in KINDS[kind].fields.values():
+        value = params.get(f.name)
+        if value is None or value == ():
+            continue
+        if f.type == "list":
+            out[f.name] = [item.strip() for v in value for item in v.split(",") if item.strip()]
+        else:
+            out[f.name] = value
+    return out
+
+
+def read_from(source: str) -> dict[str, Any]:
+    """``--from FILE|-``: one record as TOML or JSON (by extension; ``-`` is JSON on stdin)."""
+    import tomllib
+
+    try:
+        if source == "-":
+            text, fmt = sys.stdin.read(), "json"
+        else:
+            path = Path(source)
+            fmt = {".toml": "toml", ".json": "json"}.get(path.suffix.lower(), "")
+            if not fmt:
+                raise UsageError(f"--from {source}: give a .toml or .json file, or - for json")
+            text = path.read_text(encoding="utf-8")
+    except OSError as err:
+        raise DataError(f"--from {source}: cannot read: {err.strerror}") from None
+    except UnicodeDecodeError:
+        raise DataError(f"--from {source}: not UTF-8 text") from None
+    try:
+        data = tomllib.loads(text) if fmt == "toml" else json.loads(text)
+    except (tomllib.TOMLDecodeError, json.JSONDecodeError) as err:
+        raise DataError(f"--from {source}: not valid {fmt.upper()}: {err}") from None
+    if not isinstance(data, dict):
+        raise DataError(f"--from {source}: must hold one record (a table / an object)")
+    return data
+
+
+def _check_masked(data: dict[str, Any]) -> None:
+    from driverparty.personal import PERSONAL_FIELDS, is_masked
+
+    for name in PERSONAL_FIELDS:
+        if is_masked(data.get(name)):
+            raise DataError(f"{name}: a masked value ({data[name]}) is not a real one; "
+                            "give it in full (see --reveal)")
+
+
+def make_add(kind: str) -> click.Command:
+    @pass_app
+    def callback(app: App, record_id: str | None, source: str | None, **params: Any) -> None:
+        from driverparty.workflows import new_record_defaults
+
+        data = read_from(source) if source else {}
+        data.update(collect_fields(kind, params))
+        if record_id is None and data.get("id") is not None:
+            record_id = str(data.pop("id"))
+        data.pop("id", None)
+        _check_masked(data)
+        store = app.store
+        new_id = store.add(kind, data, record_id, prepare=lambda r: new_record_defaults(
+            kind, r, store.config, store.author_name))
+        click.echo(new_id)
+
+    example = {"member": "driverparty member add --name 王建国 --occupation truck --stage "
+                         "applicant --phone 13812345678",
+               "branch": "driverparty branch add --name 滴滴出行贺州办事处党支部 --kind branch "
+                         "--founded 2023-07-01 --parent B-0001",
+               "station": "driverparty station add --name 爱莲驿站 --kind rest_stop "
+                          "--opened 2024-05-01 --amenities water,charging",
+               "petition": "driverparty petition add --received 2025-03-02 --channel hotline "
+                           "--category repair --summary '货车维修点太远'"}[kind]
+    params: list[click.Parameter] = [
+        click.Option(["--id", "record_id"], metavar="ID", help="Use this id (else the next)."),
+        click.Option(["--from", "source"], metavar="FILE|-",
+                     help="Read the record from a .toml or .json file, or json on stdin."),
+        *field_options(kind),
+    ]
+    return click.Command("add", callback=callback, params=params,
+                         help=f"Add a {kind}; prints the new id alone on stdout.\n\n"
+                              f"\b\nExample:\n  {example}")
+
+
+def make_update(kind: str) -> click.Command:
+    @pass_app
+    def callback(app: App, record_id: str, source: str | None, unset: tuple[str, ...],
+                 **params: Any) -> None:
+        data = read_from(source) if source else {}
+        data.update(collect_fields(kind, params))
+        _check_masked(data)
+        if not app.store.update(kind, record_id, data, unset):
+            click.echo(f"{kind} {record_id}: nothing changed, nothing committed", err=True)
+
+    params: list[click.Parameter] = [
+        click.Argument(["record_id"], metavar="ID"),
+        click.Option(["--unset"], multiple=True, metavar="FIELD", help="Remove a field."),
+        click.Option(["--from", "source"], metavar="FILE|-",
+                     help="Read fields from a .toml or .json file, or json on stdin."),
+        *field_options(kind),
+    ]
+    return click.Command("update", callback=callback, params=params,
+                         help=f"Change fields of a {kind}; one commit, or none when nothing "
+                              f"changes.\n\n\b\nExample:\n  driverparty {kind} update "
+                              f"{'BMSP'[KIND_NAMES.index(kind)]}-0001 --notes 已核实")
+
+
+def make_get(kind: str) -> click.Command:
+    @pass_app
+    def callback(app: App, record_id: str, fmt: str, reveal: bool) -> None:
+        from driverparty.gitrepo import find_root
+        from driverparty.personal import mask_toml_text
+        from driverparty.tomlio import Unreadable, loads, read_bytes
+
+        from driverparty.errors import RecordNotFound
+
+        if not _ID_OK(record_id):
+            raise UsageError(f"bad id {record_id!r}")
+        rel = f"records/{PLURAL[kind]}/{record_id}.toml"
+        try:
+            data = read_bytes(find_root(app.repo_option) / rel)
+        except FileNotFoundError:
+            raise RecordNotFound(kind, record_id) from None
+        except Unreadable as err:
+            raise DataError(f"{rel}: {err}") from None
+        if fmt == "toml":
+            text = data.decode("utf-8", "replace")
+            app.emit(text if reveal else mask_toml_text(text))
+            return
+        try:
+            record = loads(data)
+        except Unreadable as err:
+            raise DataError(f"{rel}: {err}") from None
+        from driverparty.output import render as render_rows
+
+        app.emit(render_rows(record, None, "json", app.lang, reveal))
+
+    return click.Command("get", callback=callback, params=[
+        click.Argument(["record_id"], metavar="ID"),
+        click.Option(["--format", "fmt"], type=click.Choice(["toml", "json"]), default="toml",
+                     show_default=True, help="toml: the file as stored; json: one object."),
+        click.Option(["--reveal"], is_flag=True, help="Show phone and ID numbers in full."),
+    ], help=f"Show one {kind} (personal data masked).")
+
+
+def _ID_OK(record_id: str) -> bool:  # noqa: N802 - a predicate constant in spirit
+    import re
+
+    return re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,39}", record_id) is not None
+
+
+def make_list(kind: str) -> click.Command:
+    @pass_app
+    def callback(app: App, where: tuple[str, ...], sort: str | None, fields: str | None,
+                 limit: int | None, show_all: bool, fmt: str, reveal: bool) -> None:
+        from driverparty.models import KINDS, is_active
+        from driverparty.query import parse_fields, parse_where, select, sort_records
+        from driverparty.store import id_sort_key
+
+        spec = KINDS[kind]
+        conditions = [parse_where(w, spec.fields) for w in where]
+        columns = parse_fields(fields, list(spec.fields))
+        records, problems = app.store.load([kind])
+        app.warn(problems)
+        rows = list(records.by_kind[kind].values())
+        if not show_all:
+            rows = [r for r in rows if is_active(kind, r, app.today)]
+        rows = sort_records(select(rows, conditions), sort, list(spec.fields), id_sort_key)
+        if limit is not None:
+            rows = rows[:limit]
+        if columns is None:
+            columns = list(spec.model.table_columns) if fmt == "table" else list(spec.fields)
+        render(app, rows, columns, fmt, reveal)
+        app.finish()
+
+    hidden = {"member": "Members who left", "station": "Closed stations",
+              "branch": "Dissolved branches", "petition": ""}[kind]
+    return click.Command("list", callback=callback, params=[
+        click.Option(["--where"], multiple=True, metavar="EXPR",
+                     help="FIELD=VALUE, !=, <, <=, >, >= or ~ (contains); repeat for AND."),
+        click.Option(["--sort"], metavar="FIELD[,FIELD]", help="Sort keys; -FIELD reverses."),
+        click.Option(["--fields"], metavar="F,F,...", help="Columns to show."),
+        click.Option(["--limit"], type=click.IntRange(min=0), help="At most N records."),
+        click.Option(["--all", "show_all"], is_flag=True,
+                     help=f"{hidden} too." if hidden else "(every petition is listed anyway)"),
+        *format_options(),
+    ], help=f"List {kind}s.\n\n\b\nExample:\n  driverparty {kind} list --where "
+            f"{_example_where(kind)} --format csv")
+
+
+def _example_where(kind: str) -> str:
+    return {"member": "stage=full --where branch=", "branch": "kind=branch",
+            "station": "amenities=charging", "petition": "status=assigned"}[kind]
+
+
+def make_remove(kind: str) -> click.Command:
+    @pass_app
+    def callback(app: App, record_id: str, force: bool) -> None:
+        app.store.remove(kind, record_id, force)
+
+    return click.Command("remove", callback=callback, params=[
+        click.Argument(["record_id"], metavar="ID"),
+        click.Option(["--force"], is_flag=True,
+                     help="Remove even while other records refer to it."),
+    ], help=f"Remove a {kind} in one commit; refused while other records refer to it. "
+            "Its id is never given out again.")

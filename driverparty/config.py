@@ -1,0 +1,152 @@
+"""``driverparty.toml``: the county's settings, validated (SPEC section 2).
+
+Imports driverparty.errors, driverparty.tomlio and pydantic.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from driverparty.errors import DataError
+from driverparty.tomlio import Unreadable, loads, read_bytes
+
+CONFIG_FILE = "driverparty.toml"
+CATEGORIES = ("repair", "legal", "insurance", "social_security", "schooling", "medical",
+              "hardship", "pricing", "parking", "charging", "rest", "labor", "accident", "other")
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class PetitionSettings(_Section):
+    respond_days: Annotated[int, Field(ge=0, le=3650)] = 1
+    due_days: Annotated[int, Field(ge=0, le=3650)] = 7
+    due_days_by_category: dict[str, Annotated[int, Field(ge=0, le=3650)]] = {}
+
+    @field_validator("due_days_by_category")
+    @classmethod
+    def _known_categories(cls, value: dict[str, int]) -> dict[str, int]:
+        for name in value:
+            if name not in CATEGORIES:
+                raise ValueError(f"unknown category {name!r}")
+        return value
+
+    def due_days_for(self, category: str) -> int:
+        return self.due_days_by_category.get(category, self.due_days)
+
+
+class ScreeningSettings(_Section):
+    interval_days: Annotated[int, Field(ge=1, le=3650)] = 90
+
+
+class Config(_Section):
+    """The whole ``driverparty.toml``."""
+
+    county: Annotated[str, Field(min_length=1, max_length=100)]
+    code: str | None = None
+    petitions: PetitionSettings = PetitionSettings()
+    screening: ScreeningSettings = ScreeningSettings()
+    standards: dict[str, list[str] | str] = {
+        "five": ["water", "microwave", "charging", "first_aid", "books"],
+        "default": "five",
+    }
+
+    @field_validator("code")
+    @classmethod
+    def _code(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"[0-9]{6}", value):
+            raise ValueError("must be a 6-digit administrative division code")
+        return value
+
+    @field_validator("county")
+    @classmethod
+    def _county(cls, value: str) -> str:
+        if any(ord(c) < 32 or ord(c) == 127 for c in value):
+            raise ValueError("must not contain control characters")
+        return value.strip()
+
+    @model_validator(mode="after")
+    def _standards(self) -> Config:
+        from driverparty.models.station import AMENITIES
+
+        default = self.standards.get("default", "five")
+        if not isinstance(default, str):
+            raise ValueError("standards.default must be the name of a standard")
+        for name, items in self.standards.items():
+            if name == "default":
+                continue
+            if not isinstance(items, list):
+                raise ValueError(f"standards.{name} must be a list of amenities")
+            for item in items:
+                if item not in AMENITIES:
+                    raise ValueError(f"standards.{name}: unknown amenity {item!r}")
+        if default not in self.standards or default == "default":
+            raise ValueError(f"standards.default names no standard: {default!r}")
+        return self
+
+    def standard(self, name: str | None = None) -> list[str]:
+        """The amenities of a standard (the default one when name is None)."""
+        name = name or str(self.standards.get("default", "five"))
+        items = self.standards.get(name)
+        if name == "default" or not isinstance(items, list):
+            known = ", ".join(k for k in self.standards if k != "default")
+            raise DataError(f"unknown standard {name!r} (known: {known})")
+        return items
+
+    @property
+    def default_standard(self) -> str:
+        return str(self.standards.get("default", "five"))
+
+
+def load_config(root: Path) -> Config:
+    """Read and validate ``driverparty.toml``; errors name the file and the key."""
+    path = root / CONFIG_FILE
+    try:
+        data = loads(read_bytes(path))
+    except Unreadable as err:
+        raise DataError(f"{CONFIG_FILE}: {err}") from None
+    except OSError as err:
+        raise DataError(f"{CONFIG_FILE}: cannot read: {err.strerror}") from None
+    try:
+        return Config.model_validate(data)
+    except ValidationError as err:
+        first = err.errors(include_url=False)[0]
+        loc = ".".join(str(p) for p in first["loc"]) or "(top)"
+        msg = str(first["msg"]).removeprefix("Value error, ")
+        if first["type"] == "extra_forbidden":
+            msg = "unknown key"
+        raise DataError(f"{CONFIG_FILE}: {loc}: {msg}") from None
+
+
+def dump_config(county: str, code: str | None) -> bytes:
+    lines = [f"county = {_quote(county)}"]
+    if code:
+        lines.append(f"code = {_quote(code)}")
+    lines += [
+        "",
+        "[petitions]",
+        "respond_days = 1",
+        "due_days = 7",
+        "",
+        "[petitions.due_days_by_category]",
+        "repair = 1",
+        "",
+        "[screening]",
+        "interval_days = 90",
+        "",
+        "[standards]",
+        'five = ["water", "microwave", "charging", "first_aid", "books"]',
+        'default = "five"',
+    ]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def _quote(value: str) -> str:
+    import tomli_w
+
+    return tomli_w.dumps({"v": value}).split(" = ", 1)[1].strip()

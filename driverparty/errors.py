@@ -1,0 +1,90 @@
+"""Problems (values) and the exceptions that stop a command, with SPEC section 6 exit codes.
+
+Imports nothing from driverparty.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with one record: the file, the record id, the field and what is wrong."""
+
+    file: str
+    id: str | None
+    field: str | None
+    message: str
+
+    def __str__(self) -> str:
+        parts = [self.file] if self.file else []
+        if self.field:
+            parts.append(self.field)
+        parts.append(self.message)
+        return ": ".join(parts)
+
+    def as_row(self) -> dict[str, str | None]:
+        return {"file": self.file, "id": self.id, "field": self.field, "message": self.message}
+
+
+class DriverpartyError(Exception):
+    """Base of every error the CLI turns into ``error: ...`` and an exit code."""
+
+    exit_code = 1
+
+    def lines(self) -> list[str]:
+        """The message, one line per problem."""
+        return [str(self)]
+
+
+class DataError(DriverpartyError):
+    """The data said no (exit 1)."""
+
+    exit_code = 1
+
+
+class UsageError(DriverpartyError):
+    """The command line was wrong (exit 2)."""
+
+    exit_code = 2
+
+
+class RepoError(DriverpartyError):
+    """The repository could not be used (exit 3)."""
+
+    exit_code = 3
+
+
+class RecordNotFound(DataError):
+    def __init__(self, kind: str, record_id: str) -> None:
+        super().__init__(f"no {kind} {record_id}")
+        self.kind = kind
+        self.record_id = record_id
+
+
+class MoveRefused(DataError):
+    """A workflow move that the record's current state does not allow."""
+
+
+class Invalid(DataError):
+    """One or more problems that make a write impossible; each is its own error line."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("; ".join(str(p) for p in problems))
+        self.problems = problems
+
+    def lines(self) -> list[str]:
+        return [str(p) for p in self.problems]
+
+
+class NotARepository(RepoError):
+    pass
+
+
+class LockTimeout(RepoError):
+    pass
+
+
+class GitFailed(RepoError):
+    pass

@@ -1,0 +1,184 @@
+"""The record models, one per kind, and the KINDS registry every other layer reads.
+
+Imports pydantic and driverparty.models.*; nothing above.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from functools import cached_property
+from typing import Any, get_args, get_origin
+
+from pydantic import ValidationError
+
+from driverparty.models.base import RecordModel
+from driverparty.models.branch import Branch
+from driverparty.models.member import Member
+from driverparty.models.petition import Petition
+from driverparty.models.station import Station
+from driverparty.models.types import Codes, Label, Personal, Ref
+
+__all__ = ["KINDS", "Branch", "FieldInfo", "Kind", "Member", "Petition", "RecordModel", "Station", "is_active",
+           "kind_of", "validate_record"]
+
+
+@dataclass(frozen=True)
+class FieldInfo:
+    """What the CLI, queries and output need to know of one field, read from the model."""
+
+    name: str
+    zh: str
+    type: str  # "str", "date", "bool", "int", "float", "list", "events"
+    required: bool
+    choices: tuple[str, ...]
+    codes_zh: dict[str, str]
+    personal: bool
+    ref: str | None
+
+    @property
+    def option(self) -> str:
+        return "--" + self.name.replace("_", "-")
+
+
+def _unwrap(annotation: Any) -> tuple[Any, list[Any]]:
+    """Strip Optional/Annotated layers, collecting metadata on the way."""
+    meta: list[Any] = []
+    while True:
+        if hasattr(annotation, "__metadata__"):
+            meta.extend(annotation.__metadata__)
+            annotation = annotation.__origin__
+            continue
+        args = get_args(annotation)
+        if args and type(None) in args:
+            annotation = next(a for a in args if a is not type(None))
+            continue
+        return annotation, meta
+
+
+def _describe(name: str, info: Any) -> FieldInfo:
+    base, meta = _unwrap(info.annotation)
+    meta += list(info.metadata)
+    kind = "str"
+    inner = base
+    if get_origin(base) is list:
+        inner, inner_meta = _unwrap(get_args(base)[0])
+        meta += inner_meta
+        kind = "events" if name == "events" else "list"
+    elif base is date:
+        kind = "date"
+    elif base is bool:
+        kind = "bool"
+    elif base is int:
+        kind = "int"
+    elif base is float:
+        kind = "float"
+    choices: tuple[str, ...] = ()
+    if str(get_origin(inner)) == "typing.Literal":
+        choices = tuple(get_args(inner))
+    label = next((m.zh for m in meta if isinstance(m, Label)), name)
+    codes = next((m.zh for m in meta if isinstance(m, Codes)), {})
+    ref = next((m.kind for m in meta if isinstance(m, Ref)), None)
+    return FieldInfo(name=name, zh=label, type=kind, required=info.is_required(), choices=choices,
+                     codes_zh=codes, personal=any(isinstance(m, Personal) for m in meta), ref=ref)
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One record kind: its name, model, id prefix and folder."""
+
+    name: str
+    model: type[RecordModel]
+
+    @property
+    def prefix(self) -> str:
+        return self.model.prefix
+
+    @property
+    def plural(self) -> str:
+        """The kind's folder name under records/ (``branches``, ``members`` …)."""
+        return self.name + ("es" if self.name.endswith("ch") else "s")
+
+    @property
+    def folder(self) -> str:
+        return f"records/{self.plural}"
+
+    @property
+    def zh(self) -> str:
+        return self.model.zh
+
+    @cached_property
+    def fields(self) -> dict[str, FieldInfo]:
+        return {n: _describe(n, f) for n, f in self.model.model_fields.items()}
+
+    def path(self, record_id: str) -> str:
+        return f"{self.folder}/{record_id}.toml"
+
+
+KINDS: dict[str, Kind] = {m.record_kind: Kind(m.record_kind, m)
+                          for m in (Branch, Member, Station, Petition)}
+
+
+def kind_of(name: str) -> Kind:
+    return KINDS[name]
+
+
+def _message(err: Any) -> str:
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        return "unknown field"
+    if kind == "missing":
+        return "required"
+    msg = str(err["msg"])
+    for prefix in ("Value error, ", "Assertion failed, "):
+        if msg.startswith(prefix):
+            msg = msg[len(prefix):]
+    msg = msg.replace("Input should be", "must be").replace("String should", "must")
+    msg = msg.replace("List should", "must")
+    return msg
+
+
+def _field_name(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part + 1}]"
+        elif out:
+            out += f".{part}"
+        else:
+            out = str(part)
+    return out
+
+
+def validate_record(kind: str, data: dict[str, Any], today: date
+                    ) -> tuple[RecordModel | None, list[tuple[str, str]]]:
+    """Validate one record's data: the model (or None) and ``[(field, message), ...]``."""
+    model = KINDS[kind].model
+    try:
+        record = model.model_validate(data, context={"today": today})
+    except ValidationError as err:
+        problems = []
+        for e in err.errors(include_url=False):
+            problems.append((_field_name(tuple(e["loc"])), _message(e)))
+        # The literal validator reports one error per union branch; keep the first per field.
+        seen: set[str] = set()
+        unique = []
+        for field, msg in problems:
+            if field not in seen:
+                seen.add(field)
+                unique.append((field, msg))
+        return None, unique
+    return record, record.rules()
+
+
+def is_active(kind: str, record: dict[str, Any], as_of: date) -> bool:
+    """Counted in listings and reports as of a date: a member who has not left, a station
+    opened and not closed, a branch founded and not dissolved (petitions always count)."""
+    if kind == "member":
+        left = record.get("left_on")
+        return left is None or left > as_of
+    start_end = {"station": ("opened", "closed"), "branch": ("founded", "dissolved")}.get(kind)
+    if start_end is None:
+        return True
+    start, end = record.get(start_end[0]), record.get(start_end[1])
+    return (start is None or start <= as_of) and (end is None or end > as_of)

@@ -1,0 +1,112 @@
+"""The petition record: a driver's request, wish, complaint or dispute (SPEC section 3)."""
+
+from __future__ import annotations
+
+from typing import Annotated, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from driverparty.models.base import RecordModel, ordered
+from driverparty.models.types import (
+    AnyDate,
+    Codes,
+    Int,
+    Label,
+    Line,
+    Name,
+    PastDate,
+    RecordId,
+    Ref,
+    Text,
+)
+
+Channel = Annotated[
+    Literal["mailbox", "hotline", "mini_program", "forum", "visit", "walk_in", "other"],
+    Codes({"mailbox": "解忧信箱", "hotline": "热线电话", "mini_program": "小程序",
+           "forum": "座谈会", "visit": "走访", "walk_in": "来访", "other": "其他"}),
+]
+PetitionKind = Annotated[
+    Literal["request", "wish", "complaint", "dispute"],
+    Codes({"request": "诉求", "wish": "微心愿", "complaint": "投诉", "dispute": "纠纷"}),
+]
+Category = Annotated[
+    Literal["repair", "legal", "insurance", "social_security", "schooling", "medical",
+            "hardship", "pricing", "parking", "charging", "rest", "labor", "accident", "other"],
+    Codes({"repair": "维修", "legal": "法律", "insurance": "保险", "social_security": "社保",
+           "schooling": "子女入学", "medical": "就医", "hardship": "生活困难", "pricing": "运价",
+           "parking": "停车", "charging": "充电", "rest": "休息", "labor": "劳动权益",
+           "accident": "事故", "other": "其他"}),
+]
+Status = Annotated[
+    Literal["received", "assigned", "resolved", "closed", "rejected", "withdrawn"],
+    Codes({"received": "已收集", "assigned": "已转办", "resolved": "已办结", "closed": "已回访",
+           "rejected": "不予受理", "withdrawn": "已撤回"}),
+]
+OPEN_STATUSES = frozenset({"received", "assigned"})
+DONE_STATUSES = frozenset({"resolved", "closed"})
+
+
+class Event(BaseModel):
+    """One step of a petition's workflow log."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+    on: PastDate
+    status: Status
+    note: Text | None = None
+    by: Line | None = None
+
+
+class Petition(RecordModel):
+    record_kind: ClassVar[str] = "petition"
+    prefix: ClassVar[str] = "P"
+    zh: ClassVar[str] = "诉求"
+    table_columns: ClassVar[tuple[str, ...]] = ("id", "received", "kind", "category", "status",
+                                               "assignee", "due", "summary")
+    always_written: ClassVar[tuple[str, ...]] = ("kind", "status")
+
+    id: Annotated[RecordId, Label("编号")]
+    received: Annotated[PastDate, Label("收到日期")]
+    channel: Annotated[Channel, Label("渠道")]
+    kind: Annotated[PetitionKind, Label("类型")] = "request"
+    category: Annotated[Category, Label("类别")]
+    summary: Annotated[Text, Label("内容摘要")]
+    member: Annotated[RecordId | None, Ref("member"), Label("反映人")] = None
+    submitter: Annotated[Name | None, Label("提交人")] = None
+    station: Annotated[RecordId | None, Ref("station"), Label("收集站点")] = None
+    status: Annotated[Status, Label("状态")] = "received"
+    assignee: Annotated[Line | None, Label("承办方")] = None
+    due: Annotated[AnyDate | None, Label("办结时限")] = None
+    assigned_on: Annotated[PastDate | None, Label("转办日期")] = None
+    resolved_on: Annotated[PastDate | None, Label("办结日期")] = None
+    closed_on: Annotated[PastDate | None, Label("回访日期")] = None
+    resolution: Annotated[Text | None, Label("办理结果")] = None
+    satisfaction: Annotated[Int | None, Field(ge=1, le=5), Label("满意度")] = None
+    events: Annotated[list[Event], Label("办理记录")] = []
+
+    def rules(self) -> list[tuple[str, str]]:
+        problems = ordered([("received", self.received), ("assigned_on", self.assigned_on),
+                            ("resolved_on", self.resolved_on), ("closed_on", self.closed_on)])
+        if self.due and self.due < self.received:
+            problems.append(("due", "before received"))
+        status = self.status
+        needs = {
+            "assigned": ("assignee", "assigned_on"),
+            "resolved": ("assignee", "assigned_on", "resolved_on", "resolution"),
+            "closed": ("assignee", "assigned_on", "resolved_on", "closed_on", "resolution"),
+        }.get(status, ())
+        for name in needs:
+            if getattr(self, name) is None:
+                problems.append((name, f"required when the status is {status}"))
+        not_yet = {
+            "received": ("assigned_on", "resolved_on", "closed_on"),
+            "assigned": ("resolved_on", "closed_on"),
+            "resolved": ("closed_on",),
+        }.get(status, ())
+        for name in not_yet:
+            if getattr(self, name) is not None:
+                problems.append((name, f"set, but the status is only {status}"))
+        for i, event in enumerate(self.events, 1):
+            if event.on < self.received:
+                problems.append((f"events[{i}].on", "before received"))
+        return problems

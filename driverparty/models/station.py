@@ -1,0 +1,70 @@
+"""The station record: a place serving drivers (SPEC section 3, "station")."""
+
+from __future__ import annotations
+
+from typing import Annotated, ClassVar, Literal
+
+from pydantic import Field
+
+from driverparty.models.base import RecordModel, ordered
+from driverparty.models.types import (
+    Codes,
+    Float,
+    Hours,
+    Label,
+    Line,
+    Name,
+    PastDate,
+    RecordId,
+    Ref,
+    Text,
+)
+
+StationKind = Annotated[
+    Literal["rest_stop", "drivers_home", "service_center", "partner_store"],
+    Codes({"rest_stop": "驿站", "drivers_home": "司机之家", "service_center": "党群服务中心",
+           "partner_store": "暖新商家"}),
+]
+Amenity = Annotated[
+    Literal["water", "microwave", "charging", "first_aid", "books", "restroom", "shower",
+            "laundry", "wifi", "parking", "lodging", "meals", "kitchen", "fitness", "legal_aid",
+            "mailbox", "repair", "medical", "tv"],
+    Codes({"water": "饮水", "microwave": "微波炉", "charging": "充电", "first_aid": "急救药箱",
+           "books": "书籍", "restroom": "卫生间", "shower": "淋浴", "laundry": "洗衣",
+           "wifi": "无线网络", "parking": "停车", "lodging": "住宿", "meals": "餐食",
+           "kitchen": "厨房", "fitness": "健身", "legal_aid": "法律援助", "mailbox": "解忧信箱",
+           "repair": "维修", "medical": "医疗", "tv": "电视"}),
+]
+AMENITIES: tuple[str, ...] = Amenity.__origin__.__args__  # type: ignore[attr-defined]
+
+
+class Station(RecordModel):
+    record_kind: ClassVar[str] = "station"
+    prefix: ClassVar[str] = "S"
+    zh: ClassVar[str] = "服务站点"
+    table_columns: ClassVar[tuple[str, ...]] = ("id", "name", "kind", "county", "branch", "opened",
+                                               "hours")
+
+    id: Annotated[RecordId, Label("编号")]
+    name: Annotated[Name, Label("名称")]
+    kind: Annotated[StationKind, Label("类型")]
+    county: Annotated[Line | None, Label("县区")] = None
+    address: Annotated[Line | None, Label("地址")] = None
+    lat: Annotated[Float | None, Field(ge=-90, le=90), Label("纬度")] = None
+    lon: Annotated[Float | None, Field(ge=-180, le=180), Label("经度")] = None
+    host: Annotated[Line | None, Label("运营方")] = None
+    branch: Annotated[RecordId | None, Ref("branch"), Label("责任支部")] = None
+    opened: Annotated[PastDate, Label("启用日期")]
+    closed: Annotated[PastDate | None, Label("关闭日期")] = None
+    hours: Annotated[Hours | None, Label("开放时间")] = None
+    amenities: Annotated[list[Amenity], Label("设施")] = []
+    notes: Annotated[Text | None, Label("备注")] = None
+
+    def rules(self) -> list[tuple[str, str]]:
+        problems = ordered([("opened", self.opened), ("closed", self.closed)])
+        if (self.lat is None) != (self.lon is None):
+            missing = "lon" if self.lon is None else "lat"
+            problems.append((missing, "lat and lon go together: set both or neither"))
+        if len(set(self.amenities)) != len(self.amenities):
+            problems.append(("amenities", "lists an amenity twice"))
+        return problems

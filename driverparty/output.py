@@ -1,0 +1,149 @@
+"""Rows → table, json, jsonl, csv or tsv; masking of personal data; Chinese labels.
+
+Rows hold English field names and codes; only here are they masked (unless ``reveal``) and,
+for tables under ``--lang zh``, translated. The only module that imports tabulate.
+Imports driverparty.personal, driverparty.labels (and the models, lazily, for field labels).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Sequence
+from datetime import date
+from functools import cache
+from typing import Any
+
+from driverparty.labels import ZH
+from driverparty.personal import mask_tree
+
+FORMATS = ("table", "json", "jsonl", "csv", "tsv")
+#: columns whose values are words of labels.ZH (report sections and metrics, history actions)
+WORD_COLUMNS = frozenset({"section", "metric", "action", "change", "finding"})
+Row = dict[str, Any]
+
+
+@cache
+def _field_labels() -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+    from driverparty.models import KINDS
+
+    headers: dict[str, str] = {}
+    codes: dict[str, dict[str, str]] = {}
+    for kind in KINDS.values():
+        for f in kind.fields.values():
+            headers.setdefault(f.name, f.zh)
+            if f.codes_zh:
+                codes.setdefault(f.name, {}).update(f.codes_zh)
+    headers["kind"] = "类型"
+    return headers, codes
+
+
+def header(column: str, lang: str) -> str:
+    if lang != "zh":
+        return column
+    headers, _ = _field_labels()
+    return headers.get(column) or ZH.get(column, column)
+
+
+def translate_code(column: str, value: str, lang: str) -> str:
+    if lang != "zh":
+        return value
+    _, codes = _field_labels()
+    table = codes.get(column)
+    if table and value in table:
+        return table[value]
+    return ZH.get(value, value) if column in WORD_COLUMNS else value
+
+
+def plain(value: Any) -> Any:
+    """A value as json holds it: dates as ISO strings, everything else as it is."""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    return value
+
+
+def cell(value: Any) -> str:
+    """A value in one csv/tsv cell: lists ;-joined, bools true/false, unset empty, nested
+    tables (petition events, history changes) as compact json."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        if any(isinstance(v, dict) for v in value):
+            return json.dumps(plain(list(value)), ensure_ascii=False, separators=(",", ":"))
+        return ";".join(cell(v) for v in value)
+    if isinstance(value, dict):
+        return json.dumps(plain(value), ensure_ascii=False, separators=(",", ":"))
+    if isinstance(value, float):
+        return repr(value)
+    return str(value)
+
+
+def _table_cell(column: str, value: Any, lang: str) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
+    if isinstance(value, (list, tuple)):
+        if value and isinstance(value[0], dict):
+            return "; ".join(", ".join(f"{k}={cell(v)}" for k, v in item.items())
+                             for item in value)
+        sep = "、" if lang == "zh" else ", "
+        return sep.join(translate_code(column, str(v), lang) for v in value)
+    if isinstance(value, str):
+        return translate_code(column, value, lang)
+    return cell(value)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def render(rows: Sequence[Row] | Row, columns: Sequence[str] | None = None, fmt: str = "table",
+           lang: str = "en", reveal: bool = False) -> str:
+    """Render rows (or one record as a dict, for json) in a format; returns the text with a
+    final newline, or "" for no rows in table format."""
+    single = isinstance(rows, dict)
+    items: list[Row] = [rows] if isinstance(rows, dict) else list(rows)
+    if not reveal:
+        items = mask_tree(items)
+    if columns is None:
+        columns = list(dict.fromkeys(k for row in items for k in row))
+    if fmt == "json":
+        data = [{c: plain(row.get(c)) for c in columns} for row in items]
+        return json.dumps(data[0] if single else data, ensure_ascii=False, indent=2) + "\n"
+    if fmt == "jsonl":
+        return "".join(json.dumps({c: plain(row.get(c)) for c in columns}, ensure_ascii=False)
+                       + "\n" for row in items)
+    if fmt in ("csv", "tsv"):
+        buf = io.StringIO()
+        writer = csv.writer(buf, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
+        writer.writerow(columns)
+        for row in items:
+            writer.writerow([cell(row.get(c)) for c in columns])
+        return buf.getvalue()
+    return table(items, columns, lang)
+
+
+def table(items: Iterable[Row], columns: Sequence[str], lang: str) -> str:
+    from tabulate import tabulate
+
+    items = list(items)
+    if not items:
+        return ""
+    body = [[_table_cell(c, row.get(c), lang) for c in columns] for row in items]
+    align = []
+    for c in columns:
+        values = [row.get(c) for row in items if row.get(c) is not None]
+        align.append("right" if values and all(_is_number(v) for v in values) else "left")
+    text: str = tabulate(body, headers=[header(c, lang) for c in columns], tablefmt="simple",
+                         disable_numparse=True, colalign=align)
+    return text + "\n"

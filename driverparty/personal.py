@@ -1,0 +1,64 @@
+"""Personal data: which fields hold it and how it is masked (SPEC section 4, "Personal data").
+
+Kept free of pydantic so that fast read paths (``get``) can mask without importing the models;
+``tests/test_models.py`` checks this set equals the fields the models mark ``Personal()``.
+Imports nothing from driverparty.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+PERSONAL_FIELDS = frozenset({"phone", "id_number"})
+
+
+def mask(field: str, value: Any) -> Any:
+    """Mask one personal value: ``138****5678``; an ID number keeps its first 6 and last 4."""
+    if not isinstance(value, str) or not value:
+        return value
+    if field == "phone":
+        if len(value) <= 7:
+            return "*" * len(value)
+        return value[:3] + "****" + value[-4:]
+    if len(value) <= 10:
+        return "*" * len(value)
+    return value[:6] + "********" + value[-4:]
+
+
+def is_masked(value: Any) -> bool:
+    """True for a value that looks like the output of :func:`mask` (import refuses those)."""
+    return isinstance(value, str) and "****" in value
+
+
+def mask_tree(obj: Any) -> Any:
+    """Mask personal data anywhere in rows: keys named like personal fields, and the ``old`` and
+    ``new`` of ``{field, old, new}`` change entries whose ``field`` is personal."""
+    if isinstance(obj, dict):
+        field = obj.get("field")
+        out = {}
+        for key, value in obj.items():
+            if key in PERSONAL_FIELDS:
+                out[key] = mask(key, value)
+            elif field in PERSONAL_FIELDS and key in ("old", "new"):
+                out[key] = mask(str(field), value)
+            else:
+                out[key] = mask_tree(value)
+        return out
+    if isinstance(obj, list):
+        return [mask_tree(item) for item in obj]
+    return obj
+
+
+_TOML_LINE = re.compile(r'^(?P<key>phone|id_number)(?P<eq>\s*=\s*)(?P<q>["\'])(?P<value>[^"\']*)(?P=q)',
+                        re.MULTILINE)
+
+
+def mask_toml_text(text: str) -> str:
+    """Mask personal values in TOML text as stored (for ``get --format toml``)."""
+
+    def repl(m: re.Match[str]) -> str:
+        masked = mask(m["key"], m["value"])
+        return f'{m["key"]}{m["eq"]}{m["q"]}{masked}{m["q"]}'
+
+    return _TOML_LINE.sub(repl, text)

@@ -1,0 +1,158 @@
+"""``--where`` / ``--sort`` / ``--fields`` / ``--limit`` over loaded records.
+
+Conditions are typed by the model's field descriptions: dates compare as dates, numbers as
+numbers, ``=`` on a list field means "contains", ``field=`` (empty) means "unset".
+Imports driverparty.errors only; field descriptions are passed in.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Protocol
+
+from driverparty.errors import UsageError
+
+_WHERE = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(!=|<=|>=|=|<|>|~)(.*)$", re.DOTALL)
+
+
+class FieldLike(Protocol):
+    name: str
+    type: str
+    choices: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Condition:
+    field: str
+    op: str
+    value: Any
+    ftype: str
+
+    def __call__(self, record: Mapping[str, Any]) -> bool:
+        actual = record.get(self.field)
+        if self.ftype == "list":
+            items = [str(v) for v in (actual or [])]
+            if self.value in ("", None):
+                return (not items) == (self.op == "=")
+            if self.op == "=":
+                return self.value in items
+            if self.op == "!=":
+                return self.value not in items
+            if self.op == "~":
+                return any(str(self.value).lower() in i.lower() for i in items)
+            return False
+        if self.value is None:  # field= / field!= : unset / set
+            if self.op == "=":
+                return actual is None
+            if self.op == "!=":
+                return actual is not None
+            return False
+        if self.op == "~":
+            return actual is not None and str(self.value).lower() in _text(actual).lower()
+        if self.op == "!=":
+            return actual is None or actual != self.value
+        if actual is None:
+            return False
+        if self.op == "=":
+            return bool(actual == self.value)
+        try:
+            if self.op == "<":
+                return bool(actual < self.value)
+            if self.op == "<=":
+                return bool(actual <= self.value)
+            if self.op == ">":
+                return bool(actual > self.value)
+            return bool(actual >= self.value)
+        except TypeError:
+            return False
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _convert(raw: str, f: FieldLike, op: str) -> Any:
+    raw = raw.strip()
+    if raw == "":
+        return None
+    if op == "~" or f.type in ("str", "list", "events"):
+        return raw
+    try:
+        if f.type == "date":
+            return date.fromisoformat(raw)
+        if f.type == "int":
+            return int(raw)
+        if f.type == "float":
+            return float(raw)
+        if f.type == "bool":
+            if raw.lower() not in ("true", "false"):
+                raise ValueError
+            return raw.lower() == "true"
+    except ValueError:
+        raise UsageError(f"--where {f.name}{op}{raw}: not a {f.type} value") from None
+    return raw
+
+
+def parse_where(expr: str, fields: Mapping[str, FieldLike]) -> Condition:
+    m = _WHERE.match(expr)
+    if not m:
+        raise UsageError(f"--where {expr!r}: expected FIELD=VALUE (or != < <= > >= ~)")
+    name, op, raw = m.groups()
+    if name not in fields:
+        raise UsageError(f"--where {expr!r}: unknown field {name!r} "
+                         f"(fields: {', '.join(fields)})")
+    f = fields[name]
+    if f.type in ("list", "events") and op not in ("=", "!=", "~"):
+        raise UsageError(f"--where {expr!r}: a list field takes =, != or ~")
+    return Condition(name, op, _convert(raw, f, op), f.type)
+
+
+def parse_fields(spec: str | None, fields: Sequence[str]) -> list[str] | None:
+    if not spec:
+        return None
+    names = [n.strip() for n in spec.split(",") if n.strip()]
+    for n in names:
+        if n not in fields:
+            raise UsageError(f"--fields: unknown field {n!r} (fields: {', '.join(fields)})")
+    return names
+
+
+def sort_records(records: list[dict[str, Any]], spec: str | None, fields: Sequence[str],
+                 id_key: Any) -> list[dict[str, Any]]:
+    """Sort by ``FIELD[,FIELD]`` (a leading ``-`` reverses one); unset values sort last;
+    ties keep id order."""
+    out = sorted(records, key=lambda r: id_key(r["id"]))
+    if not spec:
+        return out
+    keys = [k.strip() for k in spec.split(",") if k.strip()]
+    for key in reversed(keys):
+        desc = key.startswith("-")
+        name = key.lstrip("-")
+        if name not in fields:
+            raise UsageError(f"--sort: unknown field {name!r} (fields: {', '.join(fields)})")
+        present = [r for r in out if r.get(name) is not None]
+        absent = [r for r in out if r.get(name) is None]
+        present.sort(key=lambda r: _sortable(r[name], id_key if name == "id" else None),
+                     reverse=desc)
+        out = present + absent
+    return out
+
+
+def _sortable(value: Any, id_key: Any) -> Any:
+    if id_key is not None:
+        return id_key(value)
+    if isinstance(value, list):
+        return [str(v) for v in value]
+    return value
+
+
+def select(records: Iterable[dict[str, Any]], conditions: Sequence[Condition]
+           ) -> list[dict[str, Any]]:
+    return [r for r in records if all(c(r) for c in conditions)]

@@ -1,0 +1,357 @@
+"""The one loader and the one writer.
+
+Every read of records goes through :meth:`Store.load` / :meth:`Store.read`; every change goes
+through :meth:`Store.save`: validate → check against the other records → write atomically →
+commit exactly the changed files, all under the repository's write lock.
+Imports driverparty.errors, personal, models, tomlio, config, gitrepo, checks.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Callable, Iterable
+from datetime import date
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from driverparty.checks import Record, Records, check_all, referrers
+from driverparty.config import Config, load_config
+from driverparty.errors import DataError, GitFailed, Invalid, Problem, RecordNotFound, UsageError
+from driverparty.gitrepo import Author, Git, write_lock
+from driverparty.models import KINDS, validate_record
+from driverparty.tomlio import Unreadable, dumps, loads, read_bytes
+from driverparty.tomlio import atomic_write as _atomic_write
+
+ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")
+Change = tuple[str, str, Record | None]  # (kind, id, new record or None to remove)
+
+
+def id_sort_key(record_id: str) -> tuple[Any, ...]:
+    """Natural order: M-9999 before M-10000."""
+    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", record_id))
+
+
+def check_id_syntax(record_id: str) -> str:
+    if not ID_RE.match(record_id):
+        raise UsageError(f"bad id {record_id!r}: letters, digits, - and _ only, at most 40, "
+                         "starting with a letter or digit")
+    return record_id
+
+
+def parse_record(kind: str, path: str, data: bytes, today: date
+                 ) -> tuple[Record | None, list[Problem]]:
+    """Parse and validate one record file's bytes: the canonical record or None, and problems."""
+    stem = Path(path).stem
+    try:
+        raw = loads(data)
+    except Unreadable as err:
+        return None, [Problem(path, stem, None, str(err))]
+    model, found = validate_record(kind, raw, today)
+    problems = [Problem(path, stem, f, m) for f, m in found]
+    if model is not None and model.id != stem:  # type: ignore[attr-defined]
+        problems.append(Problem(path, stem, "id",
+                                f"{model.id} does not match the file name {stem}"))  # type: ignore[attr-defined]
+    if problems:
+        return None, problems
+    assert model is not None
+    return model.canonical(), []
+
+
+class Store:
+    """One records repository, opened for one command."""
+
+    def __init__(self, root: Path, today: date, author: Author | None = None) -> None:
+        self.root = root
+        self.today = today
+        self.author = author
+        self.git = Git(root, author)
+
+    # --- reading --------------------------------------------------------------------------------
+
+    @cached_property
+    def config(self) -> Config:
+        return load_config(self.root)
+
+    def folder(self, kind: str) -> Path:
+        return self.root / KINDS[kind].folder
+
+    def ids(self, kind: str) -> list[str]:
+        """Ids of the record files of a kind present in the work tree, in id order."""
+        try:
+            names = os.listdir(self.folder(kind))
+        except FileNotFoundError:
+            return []
+        ids = [n[:-5] for n in names if n.endswith(".toml") and not n.startswith(".")]
+        return sorted(ids, key=id_sort_key)
+
+    def path(self, kind: str, record_id: str) -> Path:
+        return self.root / KINDS[kind].path(check_id_syntax(record_id))
+
+    def exists(self, kind: str, record_id: str) -> bool:
+        p = self.path(kind, record_id)
+        return p.exists() or p.is_symlink()
+
+    def read_bytes(self, kind: str, record_id: str) -> bytes:
+        p = self.path(kind, record_id)
+        rel = KINDS[kind].path(record_id)
+        try:
+            return read_bytes(p)
+        except FileNotFoundError:
+            raise RecordNotFound(kind, record_id) from None
+        except Unreadable as err:
+            raise DataError(f"{rel}: {err}") from None
+
+    def read(self, kind: str, record_id: str) -> Record:
+        """One record, validated; a broken file is an error naming its problems."""
+        data = self.read_bytes(kind, record_id)
+        record, problems = parse_record(kind, KINDS[kind].path(record_id), data, self.today)
+        if record is None:
+            raise Invalid(problems)
+        return record
+
+    def load(self, kinds: Iterable[str] | None = None) -> tuple[Records, list[Problem]]:
+        """Every record of the given kinds (all by default): the readable ones and the problems
+        of the broken ones, which are skipped but still count as existing for references."""
+        records = Records()
+        problems: list[Problem] = []
+        for kind in kinds or KINDS:
+            for rid in self.ids(kind):
+                rel = KINDS[kind].path(rid)
+                try:
+                    data = read_bytes(self.root / rel)
+                except Unreadable as err:
+                    problems.append(Problem(rel, rid, None, str(err)))
+                    records.broken[kind].add(rid)
+                    continue
+                except FileNotFoundError:
+                    continue  # removed while we read
+                record, found = parse_record(kind, rel, data, self.today)
+                if record is None:
+                    problems += found
+                    records.broken[kind].add(rid)
+                else:
+                    records.by_kind[kind][rid] = record
+        return records, problems
+
+    def stray_files(self) -> list[Problem]:
+        """Files under records/ that are not record files of a known kind."""
+        base = self.root / "records"
+        problems = []
+        if not base.is_dir():
+            return [Problem("records", None, None, "missing folder")]
+        folders = {KINDS[k].plural for k in KINDS}
+        for entry in sorted(base.iterdir()):
+            rel = f"records/{entry.name}"
+            if entry.name.startswith("."):
+                continue
+            if entry.name not in folders or not entry.is_dir() or entry.is_symlink():
+                problems.append(Problem(rel, None, None, "not a folder of a record kind"))
+                continue
+            for item in sorted(entry.iterdir()):
+                if item.name.startswith("."):
+                    continue
+                sub = f"{rel}/{item.name}"
+                if not item.name.endswith(".toml"):
+                    problems.append(Problem(sub, None, None, "not a record file (*.toml)"))
+                elif not ID_RE.match(item.name[:-5]):
+                    problems.append(Problem(sub, None, None, "file name is not a valid id"))
+                elif item.is_dir():
+                    problems.append(Problem(sub, None, None, "a folder, not a record file"))
+        return problems
+
+    def validate(self) -> list[Problem]:
+        """Every problem in the repository: files, fields, and rules across records."""
+        records, problems = self.load()
+        return sorted(set(self.stray_files() + problems + check_all(records)),
+                      key=lambda p: (p.file, p.field or "", p.message))
+
+    # --- ids ------------------------------------------------------------------------------------
+
+    def next_id(self, kind: str) -> str:
+        """The next free id: past the highest in the work tree and the highest ever removed, so
+        no id is reused (SPEC section 3)."""
+        prefix = KINDS[kind].prefix
+        pattern = re.compile(rf"^{prefix}-(\d+)$")
+        highest = 0
+        for rid in self.ids(kind):
+            m = pattern.match(rid)
+            if m:
+                highest = max(highest, int(m.group(1)))
+        highest = max(highest, self._removed_high_water(kind, pattern))
+        return f"{prefix}-{highest + 1:04d}"
+
+    def _removed_high_water(self, kind: str, pattern: re.Pattern[str]) -> int:
+        """The highest number among ids ever removed, from git history, cached by HEAD."""
+        head = self.git.head()
+        if head is None:
+            return 0
+        cache_file = self.git.git_dir / "driverparty" / "removed-ids.json"
+        try:
+            cache = json.loads(cache_file.read_text())
+        except (OSError, ValueError):
+            cache = {}
+        entry = cache.get(kind) if isinstance(cache, dict) else None
+        rev_range = [head]
+        highest = 0
+        if isinstance(entry, dict) and isinstance(entry.get("max"), int):
+            if entry.get("head") == head:
+                return int(entry["max"])
+            old = str(entry.get("head"))
+            if re.fullmatch(r"[0-9a-f]{40}", old) and self.git.run(
+                    "merge-base", "--is-ancestor", old, head, check=False) == b"":
+                ok = self.git.run("cat-file", "-e", old, check=False) == b""
+                if ok:
+                    rev_range = [f"{old}..{head}"]
+                    highest = int(entry["max"])
+        out = self.git.text("log", "--diff-filter=D", "--no-renames", "--name-only",
+                            "--format=", *rev_range, "--", KINDS[kind].folder)
+        for line in out.splitlines():
+            m = pattern.match(Path(line).stem) if line.endswith(".toml") else None
+            if m:
+                highest = max(highest, int(m.group(1)))
+        cache[kind] = {"head": head, "max": highest}
+        try:
+            cache_file.parent.mkdir(exist_ok=True)
+            cache_file.write_text(json.dumps(cache))
+        except OSError:
+            pass
+        return highest
+
+    # --- writing --------------------------------------------------------------------------------
+
+    def locked(self) -> Any:
+        return write_lock(self.git.git_dir)
+
+    @cached_property
+    def author_name(self) -> str:
+        if self.author:
+            return self.author.name
+        ident = self.git.text("var", "GIT_AUTHOR_IDENT", check=False).strip()
+        return re.sub(r"\s*<.*$", "", ident) or "unknown"
+
+    def validated(self, kind: str, data: dict[str, Any]) -> Record:
+        rid = str(data.get("id", ""))
+        model, found = validate_record(kind, data, self.today)
+        if found or model is None:
+            rel = KINDS[kind].path(rid)
+            raise Invalid([Problem(rel, rid, f, m) for f, m in found])
+        return model.canonical()
+
+    def add(self, kind: str, data: dict[str, Any], record_id: str | None = None,
+            prepare: Callable[[Record], Record] | None = None) -> str:
+        with self.locked():
+            rid = check_id_syntax(record_id) if record_id else self.next_id(kind)
+            if self.exists(kind, rid):
+                raise DataError(f"{kind} {rid} exists already")
+            body = {**data, "id": rid}
+            if prepare:
+                body = prepare(body)
+            record = self.validated(kind, body)
+            self.save([(kind, rid, record)], "add")
+            return rid
+
+    def update(self, kind: str, record_id: str, fields: dict[str, Any],
+               unset: Iterable[str] = ()) -> bool:
+        """Set and unset fields of one record; False (and no commit) when nothing changes."""
+        with self.locked():
+            old = self.read(kind, record_id)
+            if "id" in fields and fields["id"] != record_id:
+                raise DataError(f"id: cannot be changed ({record_id} → {fields['id']})")
+            new = {**old, **fields}
+            for name in unset:
+                if name not in KINDS[kind].fields:
+                    raise UsageError(f"--unset {name}: {kind} has no such field")
+                if KINDS[kind].fields[name].required:
+                    raise DataError(f"{name}: required, cannot be unset")
+                new.pop(name, None)
+            record = self.validated(kind, new)
+            if record == old:
+                return False
+            self.save([(kind, record_id, record)], "update")
+            return True
+
+    def change(self, kind: str, record_id: str, action: str,
+               fn: Callable[[Record], Record]) -> Record:
+        """Apply a workflow function to one record and save it with ``action`` in the commit."""
+        with self.locked():
+            old = self.read(kind, record_id)
+            record = self.validated(kind, fn(old))
+            self.save([(kind, record_id, record)], action)
+            return record
+
+    def remove(self, kind: str, record_id: str, force: bool = False) -> None:
+        with self.locked():
+            if not self.exists(kind, record_id):
+                raise RecordNotFound(kind, record_id)
+            if not force:
+                records, _ = self.load()
+                found = referrers(records, kind, record_id)
+                if found:
+                    raise Invalid(
+                        [Problem(KINDS[k].path(r), r, f, f"refers to {kind} {record_id}")
+                         for k, r, f in found]
+                        + [Problem("", record_id, None,
+                                   f"{kind} {record_id} is still referred to; "
+                                   "change those records first or use --force")])
+            self.save([(kind, record_id, None)], "remove", check=False)
+
+    def save(self, changes: list[Change], action: str, subject: str | None = None,
+             check: bool = True) -> str:
+        """Write changed records and commit exactly them, or change nothing. The caller holds
+        the lock. A change that adds a problem across records (a missing reference, a duplicate
+        phone, a cycle …) is refused with those problems."""
+        if check:
+            before, _ = self.load()
+            after = before.copy()
+            for kind, rid, record in changes:
+                after.broken[kind].discard(rid)
+                if record is None:
+                    after.by_kind[kind].pop(rid, None)
+                else:
+                    after.by_kind[kind][rid] = record
+            new = set(check_all(after)) - set(check_all(before))
+            if new:
+                raise Invalid(sorted(new, key=lambda p: (p.file, p.field or "", p.message)))
+        paths = [KINDS[kind].path(rid) for kind, rid, _ in changes]
+        old_bytes: dict[str, bytes | None] = {}
+        for rel in paths:
+            try:
+                old_bytes[rel] = (self.root / rel).read_bytes()
+            except OSError:
+                old_bytes[rel] = None
+        try:
+            for (_kind, _rid, record), rel in zip(changes, paths, strict=True):
+                if record is None:
+                    (self.root / rel).unlink(missing_ok=True)
+                else:
+                    _atomic_write(self.root / rel, record_bytes(_kind, record))
+            return self.git.commit(paths, commit_message(changes, action, subject))
+        except BaseException:
+            for rel, data in old_bytes.items():  # a failed command changes nothing
+                if data is None:
+                    (self.root / rel).unlink(missing_ok=True)
+                else:
+                    _atomic_write(self.root / rel, data)
+            raise
+
+
+def record_bytes(kind: str, record: Record) -> bytes:
+    """The canonical file bytes of a record (SPEC section 3)."""
+    return dumps(KINDS[kind].model.file_dict(record))
+
+
+def commit_message(changes: list[Change], action: str, subject: str | None = None) -> str:
+    """SPEC section 5: ``<kind> <action> <id>`` and the trailers; never personal data."""
+    if subject is None:
+        kind, rid, _ = changes[0]
+        subject = f"{kind} {action} {rid}" if len(changes) == 1 else \
+            f"{kind} {action} {len(changes)} records"
+    trailers = [f"Driverparty-Action: {action}"]
+    trailers += [f"Driverparty-Record: {KINDS[kind].plural}/{rid}" for kind, rid, _ in changes]
+    return f"{subject}\n\n" + "\n".join(trailers) + "\n"
+
+
+__all__ = ["GitFailed", "Store", "commit_message", "id_sort_key", "parse_record", "record_bytes"]
