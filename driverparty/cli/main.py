@@ -32,7 +32,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "diff": ("driverparty.cli.history", "diff", "Records added, removed and changed."),
     "import": ("driverparty.cli.bulk", "import_", "Import records from csv/json/jsonl."),
     "sync": ("driverparty.cli.sync", "sync", "Fetch, merge, validate and push."),
-    "rollup": ("driverparty.cli.sync", "rollup", "Summaries of several counties side by side."),
+    "rollup": ("driverparty.cli.reports", "rollup", "Summaries of several counties side by side."),
     "merge-driver": ("driverparty.cli.sync", "merge_driver", "(git) merge one record file."),
     "completion": ("driverparty.cli.bulk", "completion", "Print a shell completion script."),
 }
