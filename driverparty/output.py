@@ -39,9 +39,16 @@ def _field_labels() -> tuple[dict[str, str], dict[str, dict[str, str]]]:
     return headers, codes
 
 
-def header(column: str, lang: str) -> str:
+def header(column: str, lang: str, kind: str | None = None) -> str:
+    """A column's header: the field's own label when the rows are records of ``kind``."""
     if lang != "zh":
         return column
+    if kind is not None:
+        from driverparty.models import KINDS
+
+        f = KINDS[kind].fields.get(column)
+        if f is not None:
+            return f.zh
     headers, _ = _field_labels()
     return headers.get(column) or ZH.get(column, column)
 
@@ -108,7 +115,7 @@ def _is_number(value: Any) -> bool:
 
 
 def render(rows: Sequence[Row] | Row, columns: Sequence[str] | None = None, fmt: str = "table",
-           lang: str = "en", reveal: bool = False) -> str:
+           lang: str = "en", reveal: bool = False, kind: str | None = None) -> str:
     """Render rows (or one record as a dict, for json) in a format; returns the text with a
     final newline, or "" for no rows in table format."""
     single = isinstance(rows, dict)
@@ -130,10 +137,11 @@ def render(rows: Sequence[Row] | Row, columns: Sequence[str] | None = None, fmt:
         for row in items:
             writer.writerow([cell(row.get(c)) for c in columns])
         return buf.getvalue()
-    return table(items, columns, lang)
+    return table(items, columns, lang, kind)
 
 
-def table(items: Iterable[Row], columns: Sequence[str], lang: str) -> str:
+def table(items: Iterable[Row], columns: Sequence[str], lang: str, kind: str | None = None
+          ) -> str:
     from tabulate import tabulate
 
     items = list(items)
@@ -144,6 +152,6 @@ def table(items: Iterable[Row], columns: Sequence[str], lang: str) -> str:
     for c in columns:
         values = [row.get(c) for row in items if row.get(c) is not None]
         align.append("right" if values and all(_is_number(v) for v in values) else "left")
-    text: str = tabulate(body, headers=[header(c, lang) for c in columns], tablefmt="simple",
+    text: str = tabulate(body, headers=[header(c, lang, kind) for c in columns], tablefmt="simple",
                          disable_numparse=True, colalign=align)
     return text + "\n"

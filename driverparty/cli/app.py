@@ -121,10 +121,11 @@ def output_options(formats: Sequence[str] = FORMATS, default: str = "table") -> 
     return decorator
 
 
-def render(app: App, rows: Any, columns: Sequence[str] | None, fmt: str, reveal: bool) -> None:
+def render(app: App, rows: Any, columns: Sequence[str] | None, fmt: str, reveal: bool,
+           kind: str | None = None) -> None:
     from driverparty import output
 
-    app.emit(output.render(rows, columns, fmt, app.lang, reveal))
+    app.emit(output.render(rows, columns, fmt, app.lang, reveal, kind))
 
 
 def debug() -> bool:

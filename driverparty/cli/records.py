@@ -305,7 +305,7 @@ def make_list(kind: str) -> click.Command:
             rows = rows[:limit]
         if columns is None:
             columns = list(spec.model.table_columns) if fmt == "table" else list(spec.fields)
-        render(app, rows, columns, fmt, reveal)
+        render(app, rows, columns, fmt, reveal, kind)
         app.finish()
 
     hidden = {"member": "Members who left", "station": "Closed stations",
