@@ -335,6 +335,8 @@ class Store:
                     (self.root / rel).unlink(missing_ok=True)
                 else:
                     _atomic_write(self.root / rel, data)
+            if self.git.head():  # unstage what `git add` staged for the failed commit
+                self.git.run("reset", "-q", "HEAD", "--", *paths, check=False)
             raise
 
 

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import click
+from pydantic import ValidationError
 
 from driverparty.cli.app import App, output_options, pass_app, render
 from driverparty.errors import DataError, Invalid, Problem, RepoError
@@ -35,9 +36,10 @@ def init(app: App, path: str, county: str, code: str | None) -> None:
         raise DataError(f"{root / CONFIG_FILE}: already a records repository")
     try:
         Config.model_validate({"county": county, "code": code})
-    except ValueError as err:
-        first = str(err).splitlines()
-        raise DataError(f"--county/--code: {first[-1].strip() if first else err}") from None
+    except ValidationError as err:
+        first = err.errors(include_url=False)[0]
+        option = "--" + str(first["loc"][0]) if first["loc"] else "--county"
+        raise DataError(f"{option}: {str(first['msg']).removeprefix('Value error, ')}") from None
     try:
         root.mkdir(parents=True, exist_ok=True)
     except OSError as err:

@@ -1,0 +1,123 @@
+"""Property tests: any valid record survives write → read → write byte-identically."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from driverparty.models import KINDS, validate_record
+from driverparty.models.types import id_number_check_char
+from driverparty.personal import mask
+from driverparty.store import parse_record, record_bytes
+from driverparty.tomlio import loads
+
+TODAY = date(2026, 6, 30)
+TEXT_CHARS = st.characters(blacklist_categories=("Cc", "Cf", "Cs", "Co", "Zl", "Zp"))
+line = st.text(TEXT_CHARS, min_size=1, max_size=30).map(str.strip).filter(bool)
+multiline = st.lists(line, min_size=1, max_size=3).map("\n".join)
+past = st.dates(min_value=date(1950, 1, 1), max_value=TODAY)
+record_id = st.from_regex(r"\A[A-Za-z0-9][A-Za-z0-9_-]{0,10}\Z")
+
+
+def choice(kind: str, name: str) -> st.SearchStrategy[str]:
+    return st.sampled_from(KINDS[kind].fields[name].choices)
+
+
+def id_number(born: date) -> st.SearchStrategy[str]:
+    return st.integers(0, 999).map(
+        lambda n: (lambda s: s + id_number_check_char(s))(f"451102{born:%Y%m%d}{n:03d}"))
+
+
+@st.composite
+def members(draw: st.DrawFn) -> dict[str, Any]:
+    data: dict[str, Any] = {"id": draw(record_id), "name": draw(line),
+                            "occupation": draw(choice("member", "occupation")),
+                            "stage": "applicant"}
+    if draw(st.booleans()):
+        data["birth_date"] = draw(past)
+        data["id_number"] = draw(id_number(data["birth_date"]))
+    if draw(st.booleans()):
+        data["phone"] = draw(st.from_regex(r"\A1[3-9][0-9]{9}\Z"))
+    if draw(st.booleans()):
+        data["plate"] = draw(st.from_regex(r"\A[桂粤湘][A-Z][A-Z0-9]{5,6}\Z"))
+    if draw(st.booleans()):
+        data["applied_on"] = draw(past)
+    data["mobile"] = draw(st.booleans())
+    data["tags"] = draw(st.lists(st.from_regex(r"\A[a-z_]{1,12}\Z"), max_size=3))
+    if draw(st.booleans()):
+        data["notes"] = draw(multiline)
+    return data
+
+
+@st.composite
+def petitions(draw: st.DrawFn) -> dict[str, Any]:
+    received = draw(past)
+    events = draw(st.lists(st.fixed_dictionaries(
+        {"on": st.dates(min_value=received, max_value=TODAY),
+         "status": choice("petition", "status")},
+        optional={"note": multiline, "by": line}), max_size=3))
+    return {"id": draw(record_id), "received": received,
+            "channel": draw(choice("petition", "channel")),
+            "category": draw(choice("petition", "category")), "summary": draw(multiline),
+            "due": draw(st.dates(min_value=received, max_value=date(2030, 1, 1))),
+            "events": events}
+
+
+@st.composite
+def stations(draw: st.DrawFn) -> dict[str, Any]:
+    data = {"id": draw(record_id), "name": draw(line), "kind": draw(choice("station", "kind")),
+            "opened": draw(past),
+            "amenities": draw(st.lists(choice("station", "amenities"), unique=True))}
+    if draw(st.booleans()):
+        data["lat"] = draw(st.floats(-90, 90))
+        data["lon"] = draw(st.floats(-180, 180))
+    return data
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(members().map(lambda d: ("member", d)), petitions().map(lambda d: ("petition", d)),
+                 stations().map(lambda d: ("station", d))))
+def test_write_read_write_is_byte_identical(kind_and_data: tuple[str, dict[str, Any]]) -> None:
+    kind, data = kind_and_data
+    model, problems = validate_record(kind, data, TODAY)
+    assert model is not None and problems == [], problems
+    first = record_bytes(kind, model.canonical())
+    record, found = parse_record(kind, f"{data['id']}.toml", first, TODAY)
+    assert found == [] and record is not None
+    assert record == model.canonical()
+    assert record_bytes(kind, record) == first
+    assert first.endswith(b"\n") and not first.endswith(b"\n\n")
+    assert b"\\u" not in first  # non-ASCII text is written as itself
+    keys = list(loads(first))
+    order = [k for k in KINDS[kind].fields if k in keys]
+    assert keys == order  # keys in the order of SPEC's tables, events last
+
+
+@given(st.from_regex(r"\A1[3-9][0-9]{9}\Z"))
+def test_masked_phones_keep_three_and_four(phone: str) -> None:
+    masked = mask("phone", phone)
+    assert masked == phone[:3] + "****" + phone[-4:] and phone not in masked
+
+
+@given(past, st.integers(0, 999))
+def test_masked_id_numbers_keep_six_and_four(born: date, n: int) -> None:
+    value = f"451102{born:%Y%m%d}{n:03d}"
+    value += id_number_check_char(value)
+    assert mask("id_number", value) == value[:6] + "********" + value[-4:]
+
+
+def test_the_personal_flag_on_the_models_matches_the_masking_list() -> None:
+    from driverparty.personal import PERSONAL_FIELDS
+
+    flagged = {f.name for k in KINDS.values() for f in k.fields.values() if f.personal}
+    assert flagged == PERSONAL_FIELDS
+
+
+def test_every_code_has_a_chinese_word() -> None:
+    for kind in KINDS.values():
+        for f in kind.fields.values():
+            if f.choices:
+                assert set(f.codes_zh) == set(f.choices), (kind.name, f.name)
