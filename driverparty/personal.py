@@ -50,8 +50,9 @@ def mask_tree(obj: Any) -> Any:
     return obj
 
 
-_TOML_LINE = re.compile(r'^(?P<key>phone|id_number)(?P<eq>\s*=\s*)(?P<q>["\'])(?P<value>[^"\']*)(?P=q)',
-                        re.MULTILINE)
+_TOML_LINE = re.compile(
+    r"^(?P<key>phone|id_number)(?P<eq>\s*=\s*)(?P<q>[\"'])(?P<value>[^\"']*)(?P=q)", re.MULTILINE
+)
 
 
 def mask_toml_text(text: str) -> str:

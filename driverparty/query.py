@@ -19,9 +19,10 @@ _WHERE = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(!=|<=|>=|=|<|>|~)(.*)$", r
 
 
 class FieldLike(Protocol):
-    name: str
-    type: str
-    choices: tuple[str, ...]
+    @property
+    def name(self) -> str: ...
+    @property
+    def type(self) -> str: ...
 
 
 @dataclass(frozen=True)

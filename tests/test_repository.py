@@ -19,7 +19,8 @@ def test_init_creates_commits_and_refuses_twice(tmp_path: Path) -> None:
     target = tmp_path / "babu"
     r = dp("init", str(target), "--county", "八步区", "--code", "451102")
     assert r.exit_code == 0, r.stderr
-    assert (target / "driverparty.toml").read_text().startswith('county = "八步区"\ncode = "451102"')
+    config = (target / "driverparty.toml").read_text()
+    assert config.startswith('county = "八步区"\ncode = "451102"')
     assert head_subject(target) == "repository init 八步区"
     assert git(target, "status", "--porcelain") == ""
     assert runner_for(target)("validate").exit_code == 0

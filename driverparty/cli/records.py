@@ -243,11 +243,10 @@ def make_update(kind: str) -> click.Command:
 def make_get(kind: str) -> click.Command:
     @pass_app
     def callback(app: App, record_id: str, fmt: str, reveal: bool) -> None:
+        from driverparty.errors import RecordNotFound
         from driverparty.gitrepo import find_root
         from driverparty.personal import mask_toml_text
         from driverparty.tomlio import Unreadable, loads, read_bytes
-
-        from driverparty.errors import RecordNotFound
 
         if not _ID_OK(record_id):
             raise UsageError(f"bad id {record_id!r}")

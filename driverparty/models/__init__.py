@@ -19,8 +19,10 @@ from driverparty.models.petition import Petition
 from driverparty.models.station import Station
 from driverparty.models.types import Codes, Label, Personal, Ref
 
-__all__ = ["KINDS", "Branch", "FieldInfo", "Kind", "Member", "Petition", "RecordModel", "Station", "is_active",
-           "kind_of", "validate_record"]
+__all__ = [
+    "KINDS", "Branch", "FieldInfo", "Kind", "Member", "Petition", "RecordModel", "Station",
+    "is_active", "kind_of", "validate_record",
+]
 
 
 @dataclass(frozen=True)

@@ -55,7 +55,8 @@ def ordered(pairs: list[tuple[str, date | None]]) -> list[tuple[str, str]]:
         if value is None:
             continue
         if last is not None and value < last[1]:
-            problems.append((name, f"{value.isoformat()} is before {last[0]} ({last[1].isoformat()})"))
+            earlier = f"{last[0]} ({last[1].isoformat()})"
+            problems.append((name, f"{value.isoformat()} is before {earlier}"))
         else:
             last = (name, value)
     return problems
