@@ -17,6 +17,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from driverparty.cache import RecordCache, blob_id, revive
 from driverparty.checks import Record, Records, check_all, referrers
 from driverparty.config import Config, load_config
 from driverparty.errors import DataError, GitFailed, Invalid, Problem, RecordNotFound, UsageError
@@ -114,27 +115,56 @@ class Store:
 
     def load(self, kinds: Iterable[str] | None = None) -> tuple[Records, list[Problem]]:
         """Every record of the given kinds (all by default): the readable ones and the problems
-        of the broken ones, which are skipped but still count as existing for references."""
+        of the broken ones, which are skipped but still count as existing for references.
+
+        Files git sees unchanged are taken from the blob-keyed cache (``cache.py``); only new,
+        changed and uncached files are read and parsed (issue 8)."""
         records = Records()
         problems: list[Problem] = []
-        for kind in kinds or KINDS:
-            for rid in self.ids(kind):
-                rel = KINDS[kind].path(rid)
-                try:
-                    data = read_bytes(self.root / rel)
-                except Unreadable as err:
-                    problems.append(Problem(rel, rid, None, str(err)))
-                    records.broken[kind].add(rid)
-                    continue
-                except FileNotFoundError:
-                    continue  # removed while we read
-                record, found = parse_record(kind, rel, data, self.today)
-                if record is None:
-                    problems += found
-                    records.broken[kind].add(rid)
-                else:
-                    records.by_kind[kind][rid] = record
+        index = self.git.ls_files("records")
+        dirty = {path for code, path in self.git.status("records") if code[1] != " "}
+        cache = self._cache()
+        today = self.today.isoformat()
+        try:
+            for kind in kinds or KINDS:
+                spec = KINDS[kind]
+                dates = frozenset(f.name for f in spec.fields.values() if f.type == "date")
+                ids = self.ids(kind)
+                cached = cache.entries(spec.folder + "/")
+                fresh: list[tuple[str, str, Record | None, list[list[Any]]]] = []
+                for rid in ids:
+                    rel = spec.path(rid)
+                    blob = None if rel in dirty else index.get(rel)
+                    hit = cached.get(rel) if blob else None
+                    if hit is not None and hit.blob == blob and hit.record is not None and (
+                            hit.latest is None or hit.latest <= today):
+                        records.by_kind[kind][rid] = revive(hit.record, dates)
+                        continue
+                    try:
+                        data = read_bytes(self.root / rel)
+                    except Unreadable as err:
+                        problems.append(Problem(rel, rid, None, str(err)))
+                        records.broken[kind].add(rid)
+                        continue
+                    except FileNotFoundError:
+                        continue  # removed while we read
+                    record, found = parse_record(kind, rel, data, self.today)
+                    if record is None:
+                        problems += found
+                        records.broken[kind].add(rid)
+                    else:
+                        records.by_kind[kind][rid] = record
+                        if blob is not None:
+                            fresh.append((rel, blob, record, []))
+                cache.put(fresh)
+                if len(cached) > len(ids) or fresh:
+                    cache.prune(spec.folder + "/", {spec.path(i): True for i in ids})
+        finally:
+            cache.close()
         return records, problems
+
+    def _cache(self) -> RecordCache:
+        return RecordCache(self.git.git_dir / "driverparty" / "cache.sqlite")
 
     def stray_files(self) -> list[Problem]:
         """Files under records/ that are not record files of a known kind."""
@@ -322,13 +352,16 @@ class Store:
                 old_bytes[rel] = (self.root / rel).read_bytes()
             except OSError:
                 old_bytes[rel] = None
+        written: list[tuple[str, str, Record | None, list[list[Any]]]] = []
         try:
             for (_kind, _rid, record), rel in zip(changes, paths, strict=True):
                 if record is None:
                     (self.root / rel).unlink(missing_ok=True)
                 else:
-                    _atomic_write(self.root / rel, record_bytes(_kind, record))
-            return self.git.commit(paths, commit_message(changes, action, subject))
+                    data = record_bytes(_kind, record)
+                    _atomic_write(self.root / rel, data)
+                    written.append((rel, blob_id(data), record, []))
+            sha = self.git.commit(paths, commit_message(changes, action, subject))
         except BaseException:
             for rel, data in old_bytes.items():  # a failed command changes nothing
                 if data is None:
@@ -338,6 +371,10 @@ class Store:
             if self.git.head():  # unstage what `git add` staged for the failed commit
                 self.git.run("reset", "-q", "HEAD", "--", *paths, check=False)
             raise
+        cache = self._cache()  # the next read need not parse what was just written
+        cache.put(written)
+        cache.close()
+        return sha
 
 
 def record_bytes(kind: str, record: Record) -> bytes:

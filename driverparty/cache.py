@@ -1,0 +1,163 @@
+"""A cache of parsed, validated records under ``.git/driverparty/``, keyed by git blob id.
+
+Parsing TOML costs ~150 µs a record (7–9 s for 50,000, PERF-NOTES); git already knows which
+files changed. So a record whose file is clean in the work tree and whose blob id is cached is
+taken from here, and only new or changed files are parsed. The cache is never trusted over the
+files: an entry is used only when its blob id equals the one git has for the file now, it is
+rebuilt when missing, stale or corrupt, and a cached record is re-validated when "today" is
+earlier than its latest date (``DRIVERPARTY_TODAY`` moved back). Stored as JSON, never pickle:
+a repository copied from a USB drive brings its ``.git`` along, so the cache is untrusted input.
+The file holds nothing the record files do not (issue 9), rows of removed files are pruned,
+and it is readable by its owner only. Imports driverparty.errors only (and stdlib sqlite3).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+from collections.abc import Iterable, Mapping
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from driverparty import __version__
+
+SCHEMA = f"driverparty-cache-2/{__version__}"
+
+
+def blob_id(data: bytes) -> str:
+    """The id git gives a file's bytes (``git hash-object``)."""
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+
+
+class Cached:
+    __slots__ = ("blob", "record", "problems", "latest")
+
+    def __init__(self, blob: str, record: dict[str, Any] | None,
+                 problems: list[list[Any]], latest: str | None) -> None:
+        self.blob = blob
+        self.record = record
+        self.problems = problems
+        self.latest = latest
+
+
+class RecordCache:
+    """sqlite file of ``path → (blob, record json, problems json, latest date)``."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.db: sqlite3.Connection | None = None
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = self._open()
+        except (sqlite3.Error, OSError):
+            self._reset()
+
+    def _open(self) -> sqlite3.Connection:
+        fresh = not self.path.exists()
+        db = sqlite3.connect(self.path, timeout=5, isolation_level=None)
+        if fresh:
+            os.chmod(self.path, 0o600)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=OFF")  # a lost cache write only costs a re-parse
+        db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+        row = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+        if row is None or row[0] != SCHEMA:
+            db.execute("DROP TABLE IF EXISTS records")
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (SCHEMA,))
+        db.execute("CREATE TABLE IF NOT EXISTS records (path TEXT PRIMARY KEY, blob TEXT, "
+                    "record TEXT, problems TEXT, latest TEXT)")
+        return db
+
+    def _reset(self) -> None:
+        """A corrupt or unreadable cache is thrown away and rebuilt."""
+        for suffix in ("", "-wal", "-shm"):
+            try:
+                Path(str(self.path) + suffix).unlink()
+            except OSError:
+                pass
+        try:
+            self.db = self._open()
+        except (sqlite3.Error, OSError):
+            self.db = None  # no cache at all: everything is parsed, nothing breaks
+
+    def entries(self, prefix: str) -> dict[str, Cached]:
+        if self.db is None:
+            return {}
+        try:
+            rows = self.db.execute(
+                "SELECT path, blob, record, problems, latest FROM records "
+                "WHERE path >= ? AND path < ?", (prefix, prefix + "\uffff")).fetchall()
+            return {p: Cached(b, json.loads(r) if r else None, json.loads(pr), lt)
+                    for p, b, r, pr, lt in rows}
+        except (sqlite3.Error, ValueError, TypeError):
+            self._reset()
+            return {}
+
+    def put(self, rows: Iterable[tuple[str, str, dict[str, Any] | None, list[list[Any]]]]
+            ) -> None:
+        if self.db is None:
+            return
+        data = [(path, blob, json.dumps(record, default=_iso, ensure_ascii=False)
+                 if record is not None else None, json.dumps(problems, ensure_ascii=False),
+                 _latest(record)) for path, blob, record, problems in rows]
+        if not data:
+            return
+        try:
+            self.db.execute("BEGIN")
+            self.db.executemany("INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?, ?)", data)
+            self.db.execute("COMMIT")
+        except sqlite3.Error:
+            self._reset()
+
+    def prune(self, prefix: str, keep: Mapping[str, object]) -> None:
+        """Forget files that are gone, so a removed record's data does not linger here."""
+        if self.db is None:
+            return
+        try:
+            present = [p for (p,) in self.db.execute(
+                "SELECT path FROM records WHERE path >= ? AND path < ?",
+                (prefix, prefix + "\uffff"))]
+            gone = [(p,) for p in present if p not in keep]
+            if gone:
+                self.db.executemany("DELETE FROM records WHERE path = ?", gone)
+        except sqlite3.Error:
+            self._reset()
+
+    def close(self) -> None:
+        if self.db is not None:
+            self.db.close()
+            self.db = None
+
+
+def _iso(value: Any) -> str:
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(f"cannot cache {type(value).__name__}")
+
+
+def _latest(record: dict[str, Any] | None) -> str | None:
+    """The latest date a record holds (``due`` aside), to re-validate when today moves back."""
+    if record is None:
+        return None
+    dates = [v for k, v in record.items() if isinstance(v, date) and k != "due"]
+    for event in record.get("events") or []:
+        if isinstance(event.get("on"), date):
+            dates.append(event["on"])
+    return max(dates).isoformat() if dates else None
+
+
+def revive(record: dict[str, Any], date_fields: frozenset[str]) -> dict[str, Any]:
+    """Turn a cached JSON record's ISO strings back into dates."""
+    for name in date_fields:
+        value = record.get(name)
+        if isinstance(value, str):
+            record[name] = date.fromisoformat(value)
+    events = record.get("events")
+    if events:
+        for event in events:
+            if isinstance(event.get("on"), str):
+                event["on"] = date.fromisoformat(event["on"])
+    return record

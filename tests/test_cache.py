@@ -1,0 +1,60 @@
+"""The blob-keyed record cache never changes what a command answers (issue 8)."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from tests.conftest import Run, git
+
+CACHE = ".git/driverparty/cache.sqlite"
+
+
+def listing(dp: Run) -> str:
+    r = dp("member", "list", "--format", "csv", "--all", "--reveal")
+    assert r.exit_code == 0, r.stderr
+    return r.stdout
+
+
+def test_a_second_read_answers_the_same_from_the_cache(dp: Run, repo: Path) -> None:
+    first = listing(dp)
+    assert (repo / CACHE).exists()
+    rows = sqlite3.connect(repo / CACHE).execute("SELECT count(*) FROM records").fetchone()
+    assert rows[0] == 60
+    assert listing(dp) == first
+    assert (repo / CACHE).stat().st_mode & 0o077 == 0  # owner only
+
+
+def test_a_corrupt_cache_is_rebuilt(dp: Run, repo: Path) -> None:
+    first = listing(dp)
+    (repo / CACHE).write_bytes(b"not a database at all" * 100)
+    for suffix in ("-wal", "-shm"):
+        Path(str(repo / CACHE) + suffix).unlink(missing_ok=True)
+    assert listing(dp) == first
+    assert dp("validate").exit_code == 0
+
+
+def test_hand_edits_are_seen_committed_or_not(dp: Run, repo: Path) -> None:
+    listing(dp)
+    m2 = repo / "records/members/M-0002.toml"
+    m2.write_text(m2.read_text() + 'notes = "手工修改"\n')
+    assert "手工修改" in listing(dp)
+    git(repo, "commit", "-qam", "hand edit")
+    assert "手工修改" in listing(dp)
+    git(repo, "reset", "-q", "--hard", "HEAD~1")
+    assert "手工修改" not in listing(dp)
+
+
+def test_a_record_removed_by_hand_leaves_the_cache(dp: Run, repo: Path) -> None:
+    listing(dp)
+    git(repo, "rm", "-q", "records/members/M-0060.toml")
+    git(repo, "commit", "-qm", "remove")
+    assert "M-0060" not in listing(dp)
+    paths = [p for (p,) in sqlite3.connect(repo / CACHE).execute("SELECT path FROM records")]
+    assert "records/members/M-0060.toml" not in paths
+
+
+def test_moving_today_back_revalidates_cached_records(dp: Run) -> None:
+    assert dp("validate").exit_code == 0  # fills the cache as of 2026-06-30
+    r = dp("validate", env={"DRIVERPARTY_TODAY": "2025-01-01"})
+    assert r.exit_code == 1 and "is after today (2025-01-01)" in r.stdout
