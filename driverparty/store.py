@@ -363,11 +363,11 @@ class Store:
                     written.append((rel, blob_id(data), record, []))
             sha = self.git.commit(paths, commit_message(changes, action, subject))
         except BaseException:
-            for rel, data in old_bytes.items():  # a failed command changes nothing
-                if data is None:
+            for rel, old in old_bytes.items():  # a failed command changes nothing
+                if old is None:
                     (self.root / rel).unlink(missing_ok=True)
                 else:
-                    _atomic_write(self.root / rel, data)
+                    _atomic_write(self.root / rel, old)
             if self.git.head():  # unstage what `git add` staged for the failed commit
                 self.git.run("reset", "-q", "HEAD", "--", *paths, check=False)
             raise
