@@ -121,12 +121,16 @@ class Store:
         changed and uncached files are read and parsed (issue 8)."""
         records = Records()
         problems: list[Problem] = []
+        kinds = list(kinds or KINDS)
+        for other in KINDS:
+            if other not in kinds:
+                records.present[other] = set(self.ids(other))
         index = self.git.ls_files("records")
         dirty = {path for code, path in self.git.status("records") if code[1] != " "}
         cache = self._cache()
         today = self.today.isoformat()
         try:
-            for kind in kinds or KINDS:
+            for kind in kinds:
                 spec = KINDS[kind]
                 dates = frozenset(f.name for f in spec.fields.values() if f.type == "date")
                 ids = self.ids(kind)
@@ -328,13 +332,28 @@ class Store:
                                    "change those records first or use --force")])
             self.save([(kind, record_id, None)], "remove", check=False)
 
+    @staticmethod
+    def _kinds_to_check(changes: list[Change]) -> list[str]:
+        """The kinds whose records a change can break: its own kinds, both branches and members
+        when either changes (a secretary must be a full member), and, for a removal, every kind
+        that refers to it. Other kinds are only listed (references need their ids, not their
+        contents), so a petition add need not read every member (issue 8)."""
+        kinds = {kind for kind, _, _ in changes}
+        if kinds & {"branch", "member"}:
+            kinds |= {"branch", "member"}
+        for kind, _, record in changes:
+            if record is None:
+                kinds |= {k for k, spec in KINDS.items()
+                          if any(f.ref == kind for f in spec.fields.values())}
+        return [k for k in KINDS if k in kinds]
+
     def save(self, changes: list[Change], action: str, subject: str | None = None,
              check: bool = True) -> str:
         """Write changed records and commit exactly them, or change nothing. The caller holds
         the lock. A change that adds a problem across records (a missing reference, a duplicate
         phone, a cycle …) is refused with those problems."""
         if check:
-            before, _ = self.load()
+            before, _ = self.load(self._kinds_to_check(changes))
             after = before.copy()
             for kind, rid, record in changes:
                 after.broken[kind].discard(rid)
