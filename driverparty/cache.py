@@ -24,7 +24,7 @@ from typing import Any
 
 from driverparty import __version__
 
-SCHEMA = f"driverparty-cache-2/{__version__}"
+SCHEMA = f"driverparty-cache-3/{__version__}"
 
 
 def blob_id(data: bytes) -> str:
@@ -33,18 +33,17 @@ def blob_id(data: bytes) -> str:
 
 
 class Cached:
-    __slots__ = ("blob", "record", "problems", "latest")
+    __slots__ = ("blob", "record", "latest")
 
-    def __init__(self, blob: str, record: dict[str, Any] | None,
-                 problems: list[list[Any]], latest: str | None) -> None:
+    def __init__(self, blob: str, record: dict[str, Any] | None, latest: str | None) -> None:
         self.blob = blob
         self.record = record
-        self.problems = problems
         self.latest = latest
 
 
 class RecordCache:
-    """sqlite file of ``path → (blob, record json, problems json, latest date)``."""
+    """sqlite file of ``path → (blob, record json, latest date)`` for valid records only:
+    a broken file is parsed again each time, so its problems are always today's."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -68,7 +67,7 @@ class RecordCache:
             db.execute("DROP TABLE IF EXISTS records")
             db.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (SCHEMA,))
         db.execute("CREATE TABLE IF NOT EXISTS records (path TEXT PRIMARY KEY, blob TEXT, "
-                    "record TEXT, problems TEXT, latest TEXT)")
+                    "record TEXT, latest TEXT)")
         return db
 
     def _reset(self) -> None:
@@ -88,26 +87,24 @@ class RecordCache:
             return {}
         try:
             rows = self.db.execute(
-                "SELECT path, blob, record, problems, latest FROM records "
+                "SELECT path, blob, record, latest FROM records "
                 "WHERE path >= ? AND path < ?", (prefix, prefix + "\uffff")).fetchall()
-            return {p: Cached(b, json.loads(r) if r else None, json.loads(pr), lt)
-                    for p, b, r, pr, lt in rows}
+            loads = json.loads
+            return {p: Cached(b, loads(r) if r else None, lt) for p, b, r, lt in rows}
         except (sqlite3.Error, ValueError, TypeError):
             self._reset()
             return {}
 
-    def put(self, rows: Iterable[tuple[str, str, dict[str, Any] | None, list[list[Any]]]]
-            ) -> None:
+    def put(self, rows: Iterable[tuple[str, str, dict[str, Any]]]) -> None:
         if self.db is None:
             return
-        data = [(path, blob, json.dumps(record, default=_iso, ensure_ascii=False)
-                 if record is not None else None, json.dumps(problems, ensure_ascii=False),
-                 _latest(record)) for path, blob, record, problems in rows]
+        data = [(path, blob, json.dumps(record, default=_iso, ensure_ascii=False),
+                 _latest(record)) for path, blob, record in rows]
         if not data:
             return
         try:
             self.db.execute("BEGIN")
-            self.db.executemany("INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?, ?)", data)
+            self.db.executemany("INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?)", data)
             self.db.execute("COMMIT")
         except sqlite3.Error:
             self._reset()
@@ -138,10 +135,8 @@ def _iso(value: Any) -> str:
     raise TypeError(f"cannot cache {type(value).__name__}")
 
 
-def _latest(record: dict[str, Any] | None) -> str | None:
+def _latest(record: dict[str, Any]) -> str | None:
     """The latest date a record holds (``due`` aside), to re-validate when today moves back."""
-    if record is None:
-        return None
     dates = [v for k, v in record.items() if isinstance(v, date) and k != "due"]
     for event in record.get("events") or []:
         if isinstance(event.get("on"), date):

@@ -140,8 +140,13 @@ class Git:
                 self.run("rm", "-q", "--cached", "--ignore-unmatch", "--", *tracked_gone)
         self.run("commit", "-q", "--no-verify", "--only", "-F", "-", "--", *paths,
                  input=message.encode())
+        sha = self.text("rev-parse", "HEAD").strip()
+        # Keep path-limited logs fast (record history, issue 5): add the new commit to the
+        # commit-graph with its changed-path Bloom filter, a small incremental layer.
+        self.run("commit-graph", "write", "--split", "--changed-paths", "--stdin-commits",
+                 input=sha.encode() + b"\n", check=False)
         self.run("gc", "--auto", "--quiet", check=False)
-        return self.text("rev-parse", "HEAD").strip()
+        return sha
 
     def _clear_stale_index_lock(self, wait: float = 10.0) -> None:
         """A git ``index.lock`` left by a killed process blocks every later commit; one that
