@@ -129,17 +129,13 @@ class Git:
         """Commit exactly ``paths`` as they are in the work tree (added, changed or deleted),
         leaving every other staged or unstaged change as it was. Returns the new commit id."""
         self._clear_stale_index_lock()
-        tracked = set(self.ls_files(*paths))
         present = [p for p in paths if (self.root / p).exists()]
-        gone = [p for p in paths if p not in present]
-        if present:
-            self.run("add", "-f", "--", *present)
-        if gone:
-            tracked_gone = [p for p in gone if p in tracked]
-            if tracked_gone:
-                self.run("rm", "-q", "--cached", "--ignore-unmatch", "--", *tracked_gone)
-        self.run("commit", "-q", "--no-verify", "--only", "-F", "-", "--", *paths,
-                 input=message.encode())
+        if present:  # new files must be known to git before `commit --only` takes them
+            self.run("add", "-f", "--pathspec-from-file=-", "--pathspec-file-nul",
+                     input=_nul(present))
+        # Paths on stdin, not argv: an import commits 20,000 files at once (issue 6).
+        self.run("commit", "-q", "--no-verify", "--only", "-m", message,
+                 "--pathspec-from-file=-", "--pathspec-file-nul", input=_nul(paths))
         sha = self.text("rev-parse", "HEAD").strip()
         # Keep path-limited logs fast (record history, issue 5): add the new commit to the
         # commit-graph with its changed-path Bloom filter, a small incremental layer.
@@ -164,6 +160,10 @@ class Git:
             if time.monotonic() > deadline:
                 raise LockTimeout(f"git index is locked ({lock}); another git is running")
             time.sleep(0.05)
+
+
+def _nul(paths: Sequence[str]) -> bytes:
+    return b"".join(p.encode() + b"\0" for p in paths)
 
 
 def init_repo(root: Path) -> None:

@@ -375,14 +375,17 @@ class Store:
             except OSError:
                 old_bytes[rel] = None
         written: list[tuple[str, str, Record]] = []
+        bulk = len(changes) > 1
         try:
             for (_kind, _rid, record), rel in zip(changes, paths, strict=True):
                 if record is None:
                     (self.root / rel).unlink(missing_ok=True)
                 else:
                     data = record_bytes(_kind, record)
-                    _atomic_write(self.root / rel, data)
+                    _atomic_write(self.root / rel, data, sync=not bulk)
                     written.append((rel, blob_id(data), record))
+            if bulk:
+                os.sync()  # one flush for an import instead of one per file
             sha = self.git.commit(paths, commit_message(changes, action, subject, trailers))
         except BaseException:
             for rel, old in old_bytes.items():  # a failed command changes nothing

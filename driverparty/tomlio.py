@@ -74,8 +74,9 @@ def read_bytes(path: Path) -> bytes:
         return fh.read(MAX_FILE_BYTES + 1)
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write whole or not at all: a temporary file beside ``path``, fsync, then rename."""
+def atomic_write(path: Path, data: bytes, sync: bool = True) -> None:
+    """Write whole or not at all: a temporary file beside ``path``, fsync, then rename. A bulk
+    writer passes ``sync=False`` and calls ``os.sync()`` once before it commits."""
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.is_symlink():
         path.unlink()  # never write through a link (issue 9); the link itself is replaced
@@ -84,7 +85,8 @@ def atomic_write(path: Path, data: bytes) -> None:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
-            os.fsync(fh.fileno())
+            if sync:
+                os.fsync(fh.fileno())
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:

@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from driverparty.cli.app import App, format_options, output_options, pass_app, render
+from driverparty.cli.records import id_argument
 from driverparty.cli.workflows import DATE
 
 KIND_CHOICE = click.Choice(["branch", "member", "station", "petition"])
@@ -61,7 +62,7 @@ def make_history(kind: str) -> click.Command:
             render(app, rows, [*keep, "changes"], fmt, reveal)
 
     return click.Command("history", callback=callback, params=[
-        click.Argument(["record_id"], metavar="ID"), *format_options()],
+        id_argument(kind), *format_options()],
         help=f"The {kind}'s life from git, oldest first: every commit that touched it, with "
              f"the fields it changed. Works on removed {kind}s too.\n\n\b\nExample:\n"
              f"  driverparty {kind} history {kind[0].upper()}-0001")

@@ -182,6 +182,31 @@ def _check_masked(data: dict[str, Any]) -> None:
                             "give it in full (see --reveal)")
 
 
+def complete_ids(kind: str) -> Any:
+    """Shell completion of record ids: the files in the kind's folder."""
+
+    def complete(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+        import os
+
+        from click.shell_completion import CompletionItem
+
+        from driverparty.gitrepo import find_root
+
+        try:
+            root = find_root(ctx.find_root().params.get("repo"))
+            names = os.listdir(root / "records" / PLURAL[kind])
+        except Exception:  # completion must never fail loudly
+            return []
+        ids = sorted(n[:-5] for n in names if n.endswith(".toml") and n.startswith(incomplete))
+        return [CompletionItem(i) for i in ids]
+
+    return complete
+
+
+def id_argument(kind: str) -> click.Argument:
+    return click.Argument(["record_id"], metavar="ID", shell_complete=complete_ids(kind))
+
+
 def make_add(kind: str) -> click.Command:
     @pass_app
     def callback(app: App, record_id: str | None, source: str | None, **params: Any) -> None:
@@ -228,7 +253,7 @@ def make_update(kind: str) -> click.Command:
             click.echo(f"{kind} {record_id}: nothing changed, nothing committed", err=True)
 
     params: list[click.Parameter] = [
-        click.Argument(["record_id"], metavar="ID"),
+        id_argument(kind),
         click.Option(["--unset"], multiple=True, metavar="FIELD", help="Remove a field."),
         click.Option(["--from", "source"], metavar="FILE|-",
                      help="Read fields from a .toml or .json file, or json on stdin."),
@@ -270,7 +295,7 @@ def make_get(kind: str) -> click.Command:
         app.emit(render_rows(record, None, "json", app.lang, reveal))
 
     return click.Command("get", callback=callback, params=[
-        click.Argument(["record_id"], metavar="ID"),
+        id_argument(kind),
         click.Option(["--format", "fmt"], type=click.Choice(["toml", "json"]), default="toml",
                      show_default=True, help="toml: the file as stored; json: one object."),
         click.Option(["--reveal"], is_flag=True, help="Show phone and ID numbers in full."),
@@ -333,7 +358,7 @@ def make_remove(kind: str) -> click.Command:
         app.store.remove(kind, record_id, force)
 
     return click.Command("remove", callback=callback, params=[
-        click.Argument(["record_id"], metavar="ID"),
+        id_argument(kind),
         click.Option(["--force"], is_flag=True,
                      help="Remove even while other records refer to it."),
     ], help=f"Remove a {kind} in one commit; refused while other records refer to it. "

@@ -37,7 +37,15 @@ class DateType(click.ParamType):
 
 
 DATE = DateType()
-record_id = click.argument("record_id", metavar="ID")
+def _complete(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+    from driverparty.cli.records import complete_ids
+
+    kind = ctx.parent.info_name if ctx.parent and ctx.parent.info_name else "member"
+    result: list[Any] = complete_ids(kind)(ctx, param, incomplete)
+    return result
+
+
+record_id = click.argument("record_id", metavar="ID", shell_complete=_complete)
 on_option = click.option("--on", "on", type=DATE, help="The date of the move (default today).")
 
 
