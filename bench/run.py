@@ -1,0 +1,475 @@
+"""Time driverparty against GNU recutils on the same synthetic members, whole process each run.
+
+    python bench/run.py [--sizes 20000,50000] [--runs 5] [--dp .venv/bin/driverparty]
+    python bench/run.py --quick            # 2,000 members, 3 runs: a smoke run
+
+For each size, generates a records repository and its recutils twin with gen.py (cached under
+bench/.work/, keyed by the parameters and gen.py's own hash), then times each operation: one
+warm-up run, then the median of --runs runs, driverparty and its recutils peer alternately.
+Prints one table per size. Standard library only; gen.py needs tomli-w.
+See bench/README.md for what is measured and why.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+BENCH = Path(__file__).resolve().parent
+WORK = BENCH / ".work"
+DEFAULT_DP = BENCH.parent / ".venv" / "bin" / "driverparty"
+TODAY = "2026-06-30"
+HISTORY_TARGET_UP_TO = 20000  # PERF-NOTES: the record-history target is set at 20,000 records
+SLOW = 2.0  # a side whose warm-up takes longer than this gets at most 3 timed runs
+
+ENV = {
+    "DRIVERPARTY_TODAY": TODAY,
+    "DRIVERPARTY_LANG": "en",
+    "LANG": "C.UTF-8",
+    "GIT_AUTHOR_NAME": "Bench Clerk",
+    "GIT_AUTHOR_EMAIL": "bench@example.invalid",
+    "GIT_COMMITTER_NAME": "Bench Clerk",
+    "GIT_COMMITTER_EMAIL": "bench@example.invalid",
+}
+
+
+def params(members: int) -> dict[str, int]:
+    """The other counts for a roster size: 50,000 members -> gen.py's defaults."""
+    return {
+        "members": members,
+        "branches": max(20, members // 25),
+        "stations": max(10, members // 25),
+        "petitions": max(10, members * 2 // 5),
+        "commits": min(10000, max(500, members // 2)),
+        "seed": 1,
+    }
+
+
+@dataclass
+class Timing:
+    median: float | None = None
+    runs: int = 0
+    first: float | None = None  # the warm-up run: cold caches
+    error: str | None = None
+    last: subprocess.CompletedProcess[str] | None = None
+
+
+@dataclass
+class Row:
+    name: str
+    dp: Timing
+    rec: Timing | None = None
+    target: str = ""
+    result: str = ""
+    note: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def first_line(p: subprocess.CompletedProcess[str]) -> str:
+    for text in (p.stderr, p.stdout):
+        for line in text.splitlines():
+            if line.strip():
+                return line.strip()[:160]
+    return f"exit status {p.returncode}"
+
+
+def run_once(
+    argv: list[str], env: dict[str, str], timeout: float
+) -> tuple[float, subprocess.CompletedProcess[str] | None, str | None]:
+    t = time.perf_counter()
+    try:
+        p = subprocess.run(
+            argv, env=env, capture_output=True, text=True, timeout=timeout, cwd=WORK, check=False
+        )
+    except subprocess.TimeoutExpired:
+        return timeout, None, f"timed out after {timeout:.0f} s"
+    except OSError as err:
+        return 0.0, None, f"cannot run {argv[0]}: {err.strerror}"
+    elapsed = time.perf_counter() - t
+    if p.returncode != 0:
+        return elapsed, p, first_line(p)
+    return elapsed, p, None
+
+
+def measure_pair(
+    dp_argv: Any, rec_argv: Any, runs: int, env: dict[str, str], timeout: float
+) -> tuple[Timing, Timing | None]:
+    """Warm up both sides, then time them alternately. argv may be a function of the run
+    number (for commands that must differ each run, like add)."""
+    sides: list[tuple[Any, Timing, list[float]]] = [(dp_argv, Timing(), [])]
+    if rec_argv is not None:
+        sides.append((rec_argv, Timing(), []))
+    n_runs = {}
+    for i, (argv, timing, _) in enumerate(sides):
+        elapsed, p, err = run_once(argv(0) if callable(argv) else argv, env, timeout)
+        timing.error, timing.last, timing.first = err, p, elapsed
+        n_runs[i] = min(runs, 3) if elapsed > SLOW else runs
+    for k in range(1, max(n_runs.values()) + 1):
+        for i, (argv, timing, times) in enumerate(sides):
+            if timing.error or k > n_runs[i]:
+                continue
+            elapsed, p, err = run_once(argv(k) if callable(argv) else argv, env, timeout)
+            if err:
+                timing.error = err
+            else:
+                times.append(elapsed)
+                timing.last = p
+    for _, timing, times in sides:
+        if times and not timing.error:
+            timing.median, timing.runs = statistics.median(times), len(times)
+    return sides[0][1], (sides[1][1] if rec_argv is not None else None)
+
+
+def git(repo: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", "-C", str(repo), *args], capture_output=True, text=True, check=True
+    ).stdout.strip()
+
+
+def prepare(members: int) -> tuple[Path, Path, str, float | None]:
+    """The cached repository for this size (generated when missing), restored to the state
+    gen.py left it in. Returns (repo, rec file, HEAD, seconds spent generating or None)."""
+    p = params(members)
+    gen_hash = hashlib.sha1((BENCH / "gen.py").read_bytes()).hexdigest()[:8]
+    stem = (
+        f"m{p['members']}-b{p['branches']}-s{p['stations']}-p{p['petitions']}-"
+        f"c{p['commits']}-seed{p['seed']}"
+    )
+    home = WORK / f"{stem}-g{gen_hash}"
+    repo, rec, ready = home / "repo", home / "repo.rec", home / "ready"
+    spent = None
+    if not ready.exists():
+        WORK.mkdir(parents=True, exist_ok=True)
+        for old in WORK.glob(f"{stem}-g*"):  # made by an older gen.py: no longer used
+            shutil.rmtree(old, ignore_errors=True)
+        home.mkdir(parents=True, exist_ok=True)
+        argv = [sys.executable, str(BENCH / "gen.py"), str(repo), "--force", "--quiet"]
+        argv += [f"--{k}={v}" for k, v in p.items()]
+        print(f"generating {members} members ({p['commits']} commits) into {home} ...", flush=True)
+        t = time.perf_counter()
+        if subprocess.run(argv, check=False).returncode != 0:
+            sys.exit(f"error: gen.py failed for {members} members")
+        spent = time.perf_counter() - t
+        ready.write_text(git(repo, "rev-parse", "HEAD") + "\n")
+    head = ready.read_text().strip()
+    restore(repo, head)
+    return repo, rec, head, spent
+
+
+def restore(repo: Path, head: str) -> None:
+    """Undo what earlier runs did (driverparty add commits) so every bench starts alike."""
+    if git(repo, "rev-parse", "HEAD") != head or git(repo, "status", "--porcelain"):
+        git(repo, "reset", "-q", "--hard", head)
+        git(repo, "clean", "-fdq")
+
+
+def rec_records(text: str) -> list[str]:
+    return [r for r in re.split(r"\n\s*\n", text) if re.search(r"^id: ", r, re.M)]
+
+
+def bench_size(
+    members: int, a: argparse.Namespace, dp: str, env: dict[str, str]
+) -> tuple[list[Row], dict[str, Any]]:
+    repo, rec, head, spent = prepare(members)
+    info: dict[str, Any] = {"params": params(members), "generated_in": spent}
+    r, runs, timeout = str(repo), a.runs, a.timeout
+    d = [dp, "--repo", r]
+    rows: list[Row] = []
+
+    def pair(name: str, dp_argv: Any, rec_argv: Any) -> Row:
+        print(f"  {name} ...", end="", flush=True)
+        t_dp, t_rec = measure_pair(dp_argv, rec_argv, runs, env, timeout)
+        print(" done", flush=True)
+        row = Row(name, t_dp, t_rec, target="< recutils" if rec_argv is not None else "")
+        rows.append(row)
+        return row
+
+    where = "stage = 'full' && occupation = 'truck'"
+    row = pair(
+        "list --where stage=full,occupation=truck",
+        d
+        + [
+            "member",
+            "list",
+            "--where",
+            "stage=full",
+            "--where",
+            "occupation=truck",
+            "--format",
+            "tsv",
+        ],
+        ["recsel", "-e", where, str(rec)],
+    )
+    if row.dp.last and row.rec and row.rec.last and not row.dp.error and not row.rec.error:
+        got = max(0, len(row.dp.last.stdout.splitlines()) - 1)
+        found = rec_records(row.rec.last.stdout)
+        active = [x for x in found if not re.search(r"^left_on: ", x, re.M)]
+        row.extra = {
+            "driverparty_rows": got,
+            "recsel_records": len(found),
+            "recsel_not_left": len(active),
+        }
+        if got != len(active):
+            row.result = "WRONG"
+            row.note = (
+                f"driverparty listed {got} rows, the roster has {len(active)} such "
+                f"members who have not left"
+            )
+    row = pair(
+        "get M-0123", d + ["member", "get", "M-0123"], ["recsel", "-e", "id = 'M-0123'", str(rec)]
+    )
+    if row.dp.last and not row.dp.error and 'id = "M-0123"' not in row.dp.last.stdout:
+        row.result, row.note = "WRONG", "get M-0123 did not print the record"
+    get_row = row
+    pair(
+        "summary --format json",
+        d + ["summary", "--format", "json"],
+        ["recsel", "-c", "-e", "stage = 'full'", str(rec)],
+    )
+    pair("validate", d + ["validate"], ["recfix", str(rec)])
+    row = pair("member history M-0042", d + ["member", "history", "M-0042"], None)
+    row.target = "< 1.000 s"
+    if members > HISTORY_TARGET_UP_TO:
+        row.target = f"(set at {HISTORY_TARGET_UP_TO})"
+    row = pair("log --limit 50", d + ["log", "--limit", "50"], None)
+    row.target = "< 1.000 s"
+    row = pair("startup: --help", [dp, "--help"], None)
+    row.target = "< 0.150 s"
+    rows.append(
+        Row(
+            "startup: get M-0123 (same runs)",
+            get_row.dp,
+            None,
+            target="< 0.200 s",
+            result="WRONG" if get_row.result == "WRONG" else "",
+        )
+    )
+
+    # add last: each driverparty run adds one member and commits (nothing is reset between
+    # runs); recins adds to a fresh copy of the .rec file, with a new id each run.
+    copy = rec.with_name("recins.rec")
+    shutil.copyfile(rec, copy)
+    base = 90000 if members < 90000 else 10 ** len(str(members))
+    add = d + ["member", "add", "--name", "王师傅", "--occupation", "truck", "--stage", "applicant"]
+    pair(
+        "member add (one commit)",
+        add,
+        lambda k: [
+            "recins",
+            "-t",
+            "Member",
+            "-f",
+            "id",
+            "-v",
+            f"M-{base + 1 + k}",
+            "-f",
+            "name",
+            "-v",
+            "王师傅",
+            "-f",
+            "occupation",
+            "-v",
+            "truck",
+            "-f",
+            "stage",
+            "-v",
+            "applicant",
+            str(copy),
+        ],
+    )
+    restore(repo, head)
+    copy.unlink()
+
+    for row in rows:
+        judge(row)
+    return rows, info
+
+
+def judge(row: Row) -> None:
+    if row.dp.error:
+        row.result = "ERROR"
+        row.note = row.note or f"driverparty: {row.dp.error}"
+        return
+    if row.rec is not None and row.rec.error:
+        row.result = "ERROR"
+        row.note = f"recutils: {row.rec.error}"
+        return
+    if row.result:  # WRONG output
+        return
+    t = row.dp.median
+    assert t is not None
+    if row.rec is not None:
+        assert row.rec.median is not None
+        row.result = "PASS" if t < row.rec.median else "FAIL"
+    elif row.target.startswith("<"):
+        limit = float(row.target.split()[1])
+        row.result = "PASS" if t < limit else "FAIL"
+    else:
+        row.result = "info"
+
+
+def fmt_time(t: Timing | None, runs: int) -> str:
+    if t is None:
+        return "-"
+    if t.median is None:
+        return "error"
+    return f"{t.median:.3f} s" + ("" if t.runs >= runs else f" ({t.runs})")
+
+
+def print_table(members: int, rows: list[Row], info: dict[str, Any], runs: int) -> None:
+    p = info["params"]
+    print(
+        f"\n{members} members, {p['branches']} branches, {p['stations']} stations, "
+        f"{p['petitions']} petitions, {p['commits']} commits"
+        + (f" (generated in {info['generated_in']:.1f} s)" if info["generated_in"] else "")
+    )
+    head = ("operation", "driverparty", "recutils", "ratio", "target", "result", "dp 1st run")
+    table = [head]
+    for row in rows:
+        ratio = "-"
+        if row.rec is not None and row.dp.median is not None and row.rec.median:
+            ratio = f"{row.dp.median / row.rec.median:.2f}"
+        first = f"{row.dp.first:.3f} s" if row.dp.first is not None and not row.dp.error else ""
+        table.append(
+            (
+                row.name,
+                fmt_time(row.dp, runs),
+                fmt_time(row.rec, runs),
+                ratio,
+                row.target,
+                row.result,
+                first,
+            )
+        )
+    widths = [max(len(r[i]) for r in table) for i in range(len(head))]
+    for i, r in enumerate(table):
+        print(
+            "  ".join(
+                c.ljust(w) if j in (0, 4, 5) else c.rjust(w)
+                for j, (c, w) in enumerate(zip(r, widths, strict=True))
+            ).rstrip()
+        )
+        if i == 0:
+            print("  ".join("-" * w for w in widths))
+    for row in rows:
+        if row.note:
+            print(f"  {row.result}: {row.name}: {row.note}")
+    if any(t.runs and t.runs < runs for r in rows for t in (r.dp, r.rec) if t):
+        print(
+            "  (n): median of n timed runs, fewer than asked because the warm-up took > "
+            f"{SLOW:.0f} s"
+        )
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument(
+        "--sizes",
+        default="20000,50000",
+        help="member counts, comma-separated (default 20000,50000)",
+    )
+    p.add_argument("--runs", type=int, default=5, help="timed runs after one warm-up")
+    p.add_argument("--dp", default=str(DEFAULT_DP), help=f"driverparty executable ({DEFAULT_DP})")
+    p.add_argument("--quick", action="store_true", help="a smoke run: 2000 members, 3 runs")
+    p.add_argument("--timeout", type=float, default=120, help="seconds allowed a command run")
+    p.add_argument("--json", type=Path, help="also write the results to this file")
+    p.add_argument("--strict", action="store_true", help="exit 1 on any FAIL, WRONG or ERROR")
+    a = p.parse_args()
+    if a.quick:
+        a.sizes, a.runs = "2000", 3
+    try:
+        sizes = [int(s) for s in a.sizes.split(",") if s.strip()]
+    except ValueError:
+        p.error("--sizes takes member counts like 20000,50000")
+    if a.runs < 1 or any(s < 200 for s in sizes):
+        p.error("--runs must be at least 1 and every size at least 200")
+
+    missing = [t for t in ("recsel", "recfix", "recins") if shutil.which(t) is None]
+    if missing:
+        print(
+            f"error: GNU recutils is not installed ({', '.join(missing)} not found).\n"
+            "  Debian/Ubuntu: sudo apt-get update && sudo apt-get install -y recutils\n"
+            "  Fedora: sudo dnf install recutils    macOS: brew install recutils",
+            file=sys.stderr,
+        )
+        return 3
+    try:
+        import tomli_w  # noqa: F401  (gen.py needs it)
+    except ImportError:
+        print(
+            "error: gen.py needs tomli-w: run with .venv/bin/python or pip install tomli-w",
+            file=sys.stderr,
+        )
+        return 3
+
+    WORK.mkdir(parents=True, exist_ok=True)
+    gitignore = BENCH / ".gitignore"
+    if ".work/" not in (gitignore.read_text() if gitignore.exists() else ""):
+        with gitignore.open("a") as f:
+            f.write(".work/\n")
+
+    dp = a.dp if os.sep in a.dp else (shutil.which(a.dp) or a.dp)
+    dp = os.path.abspath(dp) if os.sep in dp else dp
+    if not (os.path.isfile(dp) and os.access(dp, os.X_OK)):
+        print(
+            f"warning: no driverparty executable at {dp}: its rows will show ERROR "
+            "(install the package into .venv, or pass --dp)",
+            file=sys.stderr,
+        )
+    env = {k: v for k, v in os.environ.items() if k != "DRIVERPARTY_REPO"}
+    env.update(ENV)
+
+    recsel = subprocess.run(
+        ["recsel", "--version"], capture_output=True, text=True, check=False
+    ).stdout.splitlines()[:1]
+    print(
+        f"driverparty: {dp}\nrecutils: {recsel[0] if recsel else '?'}; "
+        f"{git(BENCH, 'version')}; python {platform.python_version()}; "
+        f"{os.cpu_count()} cores; runs: 1 warm-up + {a.runs}; DRIVERPARTY_TODAY={TODAY}"
+    )
+    results = []
+    bad = False
+    for members in sizes:
+        print(f"\n{members} members:", flush=True)
+        rows, info = bench_size(members, a, dp, env)
+        print_table(members, rows, info, a.runs)
+        bad = bad or any(r.result in ("FAIL", "WRONG", "ERROR") for r in rows)
+        results.append(
+            {
+                **info,
+                "rows": [
+                    {
+                        "operation": r.name,
+                        "driverparty_s": r.dp.median,
+                        "driverparty_runs": r.dp.runs,
+                        "driverparty_first_s": r.dp.first,
+                        "recutils_s": r.rec.median if r.rec else None,
+                        "recutils_runs": r.rec.runs if r.rec else None,
+                        "target": r.target,
+                        "result": r.result,
+                        "note": r.note,
+                        **r.extra,
+                    }
+                    for r in rows
+                ],
+            }
+        )
+    if a.json:
+        a.json.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n")
+    return 1 if a.strict and bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
