@@ -23,6 +23,7 @@ import pygal
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 from pygal.style import Style
+from wcwidth import wcswidth
 
 from driverparty.labels import ZH
 from driverparty.output import header, translate_code
@@ -73,6 +74,15 @@ def _strip_scripts_and_comments(root: ET.Element) -> ET.Element:
             if tag is ET.Comment or (isinstance(tag, str) and tag.rsplit("}", 1)[-1] == "script"):
                 parent.remove(child)
     return root
+
+
+class _Text(str):
+    """A label whose length is its width on screen: pygal sizes its margins by ``len(label)``,
+    and a Chinese character is twice as wide as a Latin one (wcwidth counts it 2)."""
+
+    def __len__(self) -> int:
+        width = wcswidth(str(self))
+        return width if width >= 0 else super().__len__()
 
 
 def _render(chart: Any, key: str) -> Markup:
@@ -127,11 +137,14 @@ def bar_chart(
             max_scale=8,
         )
     )
-    chart.x_labels = list(labels)
+    top = max((v for _, values in series for v in values if v is not None), default=0)
+    if all(isinstance(v, int) for _, values in series for v in values if v is not None):
+        step = max(1, -(-int(top) // 6))  # whole numbers on the axis of a count
+        chart.y_labels = list(range(0, int(top) + step, step))
+    order = slice(None, None, -1) if horizontal else slice(None)  # pygal stacks bars upwards
+    chart.x_labels = [_Text(label) for label in labels][order]
     for name, values in series:
-        chart.add(name, list(values))
-    if not labels:
-        chart.no_data_text = title
+        chart.add(_Text(name), list(values)[order])
     return _render(chart, key)
 
 
@@ -143,7 +156,7 @@ def funnel_chart(
         **_config(title, width, height, show_legend=False, show_y_labels=False, show_y_guides=False)
     )
     for label, count in steps:  # pygal labels a funnel's bands with their series' titles
-        chart.add(label, [count])
+        chart.add(_Text(label), [count])
     return _render(chart, key)
 
 
@@ -163,7 +176,7 @@ def pie_chart(
         )
     )
     for label, value in parts:
-        chart.add(label, [value])
+        chart.add(_Text(label), [value])
     return _render(chart, key)
 
 
@@ -181,6 +194,8 @@ class Words:
         return ZH.get(text, text) if self.lang == "zh" else text
 
     def header(self, column: str, kind: str | None = None) -> str:
+        if self.lang != "zh":
+            return column.replace("_", " ")
         return header(column, self.lang, kind)
 
     def code(self, column: str, value: Any) -> str:
@@ -215,10 +230,10 @@ def _codes(kind: str | None, column: str) -> dict[str, str]:
 _CSS_UNSAFE = re.compile(r"[^A-Za-z0-9 _.-]")
 
 
-def css_string(text: str) -> str:
+def css_string(text: str) -> Markup:
     """``text`` as a quoted CSS string: every other character as a hex escape, so no county
-    name can end the string or the style sheet."""
-    return '"' + _CSS_UNSAFE.sub(lambda m: f"\\{ord(m.group()):x} ", text) + '"'
+    name can end the string or the style sheet (and HTML escaping has nothing left to do)."""
+    return Markup('"' + _CSS_UNSAFE.sub(lambda m: f"\\{ord(m.group()):x} ", text) + '"')
 
 
 @cache
@@ -270,6 +285,7 @@ def page(
     lang: str,
     code: str | None = None,
     standard: str = "",
+    standard_items: Sequence[str] = (),
     branch_names: dict[str, str] | None = None,
     reveal: bool = False,
 ) -> str:
@@ -386,6 +402,7 @@ def page(
         code=code,
         as_of=as_of.isoformat(),
         standard=standard,
+        standard_items=list(standard_items),
         sections=sections,
         values=values,
         coverage_rate=coverage_rate,
@@ -430,6 +447,7 @@ def report(records: Records, config: Config, as_of: date, lang: str, reveal: boo
         as_of=as_of,
         lang=lang,
         standard=config.default_standard,
+        standard_items=config.standard(),
         branch_names=branch_names,
         reveal=reveal,
     )
