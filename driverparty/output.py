@@ -60,7 +60,13 @@ def translate_code(column: str, value: str, lang: str) -> str:
     table = codes.get(column)
     if table and value in table:
         return table[value]
-    return ZH.get(value, value) if column in WORD_COLUMNS else value
+    if column in WORD_COLUMNS:
+        if value in ZH:
+            return ZH[value]
+        for words in codes.values():  # metrics named after codes: 预备党员, 驿站 …
+            if value in words:
+                return words[value]
+    return value
 
 
 def plain(value: Any) -> Any:

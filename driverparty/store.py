@@ -308,12 +308,14 @@ class Store:
             return True
 
     def change(self, kind: str, record_id: str, action: str,
-               fn: Callable[[Record], Record]) -> Record:
-        """Apply a workflow function to one record and save it with ``action`` in the commit."""
+               fn: Callable[[Record], Record], on: date | None = None) -> Record:
+        """Apply a workflow function to one record and save it with ``action`` in the commit
+        (and the move's date as a ``Driverparty-On`` trailer)."""
         with self.locked():
             old = self.read(kind, record_id)
             record = self.validated(kind, fn(old))
-            self.save([(kind, record_id, record)], action)
+            trailers = [f"Driverparty-On: {on.isoformat()}"] if on else []
+            self.save([(kind, record_id, record)], action, trailers=trailers)
             return record
 
     def remove(self, kind: str, record_id: str, force: bool = False) -> None:
@@ -348,7 +350,7 @@ class Store:
         return [k for k in KINDS if k in kinds]
 
     def save(self, changes: list[Change], action: str, subject: str | None = None,
-             check: bool = True) -> str:
+             check: bool = True, trailers: list[str] | None = None) -> str:
         """Write changed records and commit exactly them, or change nothing. The caller holds
         the lock. A change that adds a problem across records (a missing reference, a duplicate
         phone, a cycle …) is refused with those problems."""
@@ -380,7 +382,7 @@ class Store:
                     data = record_bytes(_kind, record)
                     _atomic_write(self.root / rel, data)
                     written.append((rel, blob_id(data), record, []))
-            sha = self.git.commit(paths, commit_message(changes, action, subject))
+            sha = self.git.commit(paths, commit_message(changes, action, subject, trailers))
         except BaseException:
             for rel, old in old_bytes.items():  # a failed command changes nothing
                 if old is None:
@@ -401,7 +403,8 @@ def record_bytes(kind: str, record: Record) -> bytes:
     return dumps(KINDS[kind].model.file_dict(record))
 
 
-def commit_message(changes: list[Change], action: str, subject: str | None = None) -> str:
+def commit_message(changes: list[Change], action: str, subject: str | None = None,
+                   extra: list[str] | None = None) -> str:
     """SPEC section 5: ``<kind> <action> <id>`` and the trailers; never personal data."""
     if subject is None:
         kind, rid, _ = changes[0]
@@ -409,6 +412,7 @@ def commit_message(changes: list[Change], action: str, subject: str | None = Non
             f"{kind} {action} {len(changes)} records"
     trailers = [f"Driverparty-Action: {action}"]
     trailers += [f"Driverparty-Record: {KINDS[kind].plural}/{rid}" for kind, rid, _ in changes]
+    trailers += extra or []
     return f"{subject}\n\n" + "\n".join(trailers) + "\n"
 
 

@@ -1,0 +1,280 @@
+"""``summary``, ``report …`` and ``rollup``: the figures reported upward (issue 4)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+
+from driverparty.cli.app import App, output_options, pass_app, render
+from driverparty.cli.main import LazyGroup
+from driverparty.cli.workflows import DATE
+from driverparty.errors import RepoError
+
+as_of_option = click.option("--as-of", "as_of", type=DATE,
+                            help="Count as of this date (default today).")
+
+
+def _load(app: App, kinds: list[str] | None = None) -> Any:
+    records, problems = app.store.load(kinds)
+    app.warn(problems)
+    return records
+
+
+def _report(app: App, rows: list[dict[str, Any]], columns: list[str], fmt: str,
+            reveal: bool) -> None:
+    render(app, rows, columns, fmt, reveal)
+    app.finish()
+
+
+@click.command()
+@as_of_option
+@output_options()
+@pass_app
+def summary(app: App, as_of: date | None, fmt: str, reveal: bool) -> None:
+    """The figures reported upward: branches, members, stations, petitions.
+
+    \b
+    Example:
+      driverparty --lang zh summary --as-of 2026-06-30
+      driverparty summary --format json | jq '.[] | select(.section=="petitions")'
+    """
+    from driverparty import reports
+
+    records = _load(app)
+    rows = reports.summary(records, app.store.config, as_of or app.today)
+    _report(app, rows, ["section", "metric", "value"], fmt, reveal)
+
+
+class ReportGroup(LazyGroup):
+    """The report subcommands, and any report that lives in its own module (``html``)."""
+
+    lazy = {"html": ("driverparty.cli.html", "html", "A printable page with charts.")}
+
+
+@click.group(cls=ReportGroup)
+def report() -> None:
+    """Reports: members, petitions, coverage, screening, pipeline, stations."""
+
+
+@report.command("members")
+@click.option("--by", required=True, type=click.Choice(
+    ["stage", "occupation", "branch", "employer", "county", "verification", "tags"]),
+    help="The field to count by.")
+@as_of_option
+@output_options()
+@pass_app
+def report_members(app: App, by: str, as_of: date | None, fmt: str, reveal: bool) -> None:
+    """Members who have not left (party and pipeline), counted by one field.
+
+    \b
+    Example:
+      driverparty report members --by employer --format csv
+    """
+    from driverparty import reports
+
+    rows = reports.report_members(_load(app, ["member", "branch"]), app.store.config,
+                                  as_of or app.today, by)
+    _report(app, rows, [by, "count"], fmt, reveal)
+
+
+@report.command("petitions")
+@click.option("--by", required=True, type=click.Choice(
+    ["category", "status", "channel", "kind", "station", "assignee", "month"]),
+    help="The field to group by (month: YYYY-MM of received).")
+@click.option("--since", type=DATE, help="Received on or after this date.")
+@click.option("--until", type=DATE, help="Received on or before this date.")
+@as_of_option
+@output_options()
+@pass_app
+def report_petitions(app: App, by: str, since: date | None, until: date | None,
+                     as_of: date | None, fmt: str, reveal: bool) -> None:
+    """Petitions grouped by one field: total, resolved, overdue, on-time rate, median days.
+
+    \b
+    Example:
+      driverparty report petitions --by month --since 2026-01-01
+    """
+    from driverparty import reports
+
+    rows = reports.report_petitions(_load(app, ["petition"]), app.store.config,
+                                    as_of or app.today, by, since, until)
+    _report(app, rows, [by, "total", "resolved", "overdue", "resolved_on_time_rate",
+                        "median_days_to_resolve"], fmt, reveal)
+
+
+@report.command("coverage")
+@as_of_option
+@output_options()
+@pass_app
+def report_coverage(app: App, as_of: date | None, fmt: str, reveal: bool) -> None:
+    """Where party organisation is missing: the coverage rate, employers that should form or
+    join a branch, unattached party members, stations without a branch.
+
+    \b
+    Example:
+      driverparty report coverage --format csv
+    """
+    from driverparty import reports
+
+    rows = reports.coverage(_load(app, ["member", "branch", "station"]), as_of or app.today)
+    _report(app, rows, ["finding", "subject", "value"], fmt, reveal)
+
+
+@report.command("screening")
+@as_of_option
+@output_options()
+@pass_app
+def report_screening(app: App, as_of: date | None, fmt: str, reveal: bool) -> None:
+    """Party members due for re-verification, never-verified first, then most overdue.
+
+    \b
+    Example:
+      driverparty report screening --format csv
+    """
+    from driverparty import reports
+
+    rows = reports.screening(_load(app, ["member"]), app.store.config, as_of or app.today)
+    _report(app, rows, ["id", "name", "branch", "verified_on", "days_overdue"], fmt, reveal)
+
+
+@report.command("pipeline")
+@click.option("--due", is_flag=True,
+              help="Instead: probationary members whose probation year ends within 30 days.")
+@as_of_option
+@output_options()
+@pass_app
+def report_pipeline(app: App, due: bool, as_of: date | None, fmt: str, reveal: bool) -> None:
+    """Members at each stage of the pipeline; with --due, who is due to become full.
+
+    \b
+    Example:
+      driverparty report pipeline --due
+    """
+    from driverparty import reports
+
+    records = _load(app, ["member"])
+    if due:
+        rows = reports.pipeline_due(records, as_of or app.today)
+        _report(app, rows, ["id", "name", "branch", "probationary_on", "full_due"], fmt, reveal)
+    else:
+        _report(app, reports.pipeline(records, as_of or app.today), ["stage", "count"], fmt,
+                reveal)
+
+
+@report.command("stations")
+@click.option("--standard", help="The amenity standard (default: the county's default).")
+@as_of_option
+@output_options()
+@pass_app
+def report_stations(app: App, standard: str | None, as_of: date | None, fmt: str,
+                    reveal: bool) -> None:
+    """Each open station against an amenity standard: meets, and what it lacks.
+
+    \b
+    Example:
+      driverparty report stations --standard five --format csv
+    """
+    from driverparty import reports
+
+    config = app.store.config
+    config.standard(standard)  # an unknown standard is exit 1 before anything is read
+    rows = reports.stations_standard(_load(app, ["station"]), config, as_of or app.today,
+                                     standard)
+    _report(app, rows, ["id", "name", "kind", "meets", "missing"], fmt, reveal)
+
+
+# --- rollup ------------------------------------------------------------------------------------
+
+def _open_county(source: str, workdir: Path, note: Callable[[str], None]) -> Path:
+    """A county repository: a local path, or a git URL cloned shallowly into ``workdir``."""
+    path = Path(source).expanduser()
+    if (path / "driverparty.toml").is_file():
+        return path
+    if path.exists():
+        raise RepoError(f"{source}: not a records repository (no driverparty.toml)")
+    dest = workdir / f"county{len(list(workdir.iterdir()))}"
+    note(f"cloning {source}")
+    proc = subprocess.run(["git", "clone", "-q", "--depth", "1", "--", source, str(dest)],
+                          capture_output=True, text=True,
+                          env={**os.environ, "GIT_TERMINAL_PROMPT": "0"})
+    if proc.returncode != 0:
+        reason = (proc.stderr.strip().splitlines() or ["git clone failed"])[-1]
+        raise RepoError(f"{source}: cannot clone: {reason}")
+    if not (dest / "driverparty.toml").is_file():
+        raise RepoError(f"{source}: not a records repository (no driverparty.toml)")
+    return dest
+
+
+@click.command()
+@click.argument("repos", nargs=-1, required=True, metavar="REPO...")
+@as_of_option
+@output_options()
+@pass_app
+def rollup(app: App, repos: tuple[str, ...], as_of: date | None, fmt: str,
+           reveal: bool) -> None:
+    """The summary of several county repositories side by side, with a total.
+
+    A REPO is a folder or any git URL git can clone.
+
+    \b
+    Example:
+      driverparty rollup ../babu ../pinggui /media/usb/zhongshan.git
+    """
+    from driverparty import reports
+    from driverparty.store import Store
+
+    day = as_of or app.today
+    interactive = sys.stderr.isatty()
+
+    def note(text: str) -> None:
+        if interactive:
+            click.echo(f"\r{text}…\033[K", err=True, nl=False)
+
+    columns: list[str] = []
+    values: dict[tuple[str, str], dict[str, Any]] = {}
+    parts: dict[str, list[int]] = {}
+    order: list[tuple[str, str]] = []
+    with tempfile.TemporaryDirectory(prefix="driverparty-rollup-") as tmp:
+        for i, source in enumerate(repos, 1):
+            note(f"[{i}/{len(repos)}] {source}")
+            root = _open_county(source, Path(tmp), note)
+            store = Store(root.resolve(), app.today)
+            records, problems = store.load()
+            app.warn(problems)
+            name = store.config.county
+            while name in columns or name in ("section", "metric", "total"):
+                name += "'"
+            columns.append(name)
+            for figure in reports.summary(records, store.config, day):
+                pair = (figure["section"], figure["metric"])
+                if pair not in values:
+                    order.append(pair)
+                    values[pair] = {}
+                values[pair][name] = figure["value"]
+            for metric, (part, whole) in reports.rate_parts(records, store.config, day).items():
+                acc = parts.setdefault(metric, [0, 0])
+                acc[0] += part
+                acc[1] += whole
+    if interactive:
+        click.echo("\r\033[K", err=True, nl=False)
+    rows = []
+    for section, metric in order:
+        row: dict[str, Any] = {"section": section, "metric": metric}
+        row.update({c: values[(section, metric)].get(c) for c in columns})
+        key = f"{section}.{metric}"
+        if key in parts:
+            row["total"] = reports.percent(*parts[key])
+        else:
+            row["total"] = sum(v for v in row.values() if isinstance(v, int)
+                               and not isinstance(v, bool))
+        rows.append(row)
+    render(app, rows, ["section", "metric", *columns, "total"], fmt, reveal)
+    app.finish()
