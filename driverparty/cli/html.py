@@ -1,0 +1,73 @@
+"""``driverparty report html``: the printable report page (issue #10), one self-contained file."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from datetime import date
+from pathlib import Path
+
+import click
+
+from driverparty.cli.app import App, pass_app
+from driverparty.errors import DataError, UsageError
+
+
+def parse_date(option: str, text: str | None, default: date) -> date:
+    if text is None:
+        return default
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"{option} {text}: must be a date YYYY-MM-DD") from None
+
+
+def write_file(path: Path, text: str) -> None:
+    """Write the page whole or not at all: a temporary file beside it, then a rename."""
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise DataError(f"{path}: no folder {folder}")
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    except OSError as err:
+        Path(tmp).unlink(missing_ok=True)
+        raise DataError(f"{path}: {err.strerror or err}") from None
+
+
+@click.command("html")
+@click.option("--as-of", "as_of", metavar="DATE", help="Figures as of this date (default today).")
+@click.option(
+    "--output",
+    "-o",
+    default="-",
+    show_default=True,
+    metavar="FILE",
+    help="Where to write the page; - is stdout.",
+)
+@click.option("--reveal", is_flag=True, help="Show phone and ID numbers in full.")
+@pass_app
+def html(app: App, as_of: str | None, output: str, reveal: bool) -> None:
+    """One self-contained, printable HTML page: the summary, branch coverage, the member
+    pipeline, petitions by month and category, stations against the standard and screening
+    due, with charts. It loads nothing from anywhere: open it offline or print it on A4.
+    Chinese with --lang zh.
+
+    \b
+    Example:
+      driverparty --lang zh report html --as-of 2026-06-30 --output 2026Q2.html
+    """
+    from driverparty import html as page
+
+    when = parse_date("--as-of", as_of, app.today)
+    store = app.store
+    records, problems = store.load()
+    app.warn(problems)
+    text = page.report(records, store.config, when, app.lang, reveal=reveal)
+    if output == "-":
+        app.emit(text)
+    else:
+        write_file(Path(output), text)
+    app.finish()

@@ -1,0 +1,453 @@
+"""The printable report page (issue #10): one self-contained HTML file, charts as inline SVG.
+
+Figures come from ``reports`` only (one source of truth); this module arranges them. Charts are
+drawn by pygal, whose SVG keeps its text as text, so the browser lays out Chinese labels with the
+reader's own fonts and nothing has to be bundled. The page is a Jinja2 template with autoescaping
+on, because record text (station names, member names) is user input. The page loads nothing:
+no scripts, no fonts, no images from anywhere, and a Content-Security-Policy says so.
+
+Imports driverparty.reports, driverparty.output (column headers and code words), driverparty.labels
+and driverparty.personal; never click.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Sequence
+from datetime import date
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+import pygal
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+from pygal.style import Style
+from wcwidth import wcswidth
+
+from driverparty.labels import ZH
+from driverparty.output import header, translate_code
+from driverparty.personal import mask_tree
+
+if TYPE_CHECKING:
+    from driverparty.checks import Records
+    from driverparty.config import Config
+
+Row = dict[str, Any]
+
+#: the fonts a Chinese page is drawn with, first found wins; none is shipped with the page
+FONTS = (
+    '"Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", "Microsoft YaHei", '
+    '"PingFang SC", "Hiragino Sans GB", "Helvetica Neue", Arial, sans-serif'
+)
+#: colours that stay apart in greyscale print: received, resolved, on time …
+COLOURS = ("#1f4e79", "#c0392b", "#2e8b57", "#d4a017", "#7f7f7f", "#6a3d9a", "#e67e22")
+
+CHART_STYLE = Style(
+    background="#ffffff",
+    plot_background="#ffffff",
+    foreground="#222222",
+    foreground_strong="#111111",
+    foreground_subtle="#bbbbbb",
+    opacity=".9",
+    opacity_hover="1",
+    colors=COLOURS,
+    font_family=FONTS,
+    title_font_size=15,
+    label_font_size=12,
+    major_label_font_size=12,
+    legend_font_size=12,
+    value_font_size=11,
+    value_label_font_size=11,
+)
+
+
+# --- charts ---------------------------------------------------------------------------------
+
+
+def _strip_scripts_and_comments(root: ET.Element) -> ET.Element:
+    """pygal adds a config <script> (for its tooltips) and comments naming the render date;
+    the page runs no script, and a report rendered twice must be byte-identical."""
+    for parent in list(root.iter()):
+        for child in list(parent):
+            tag = child.tag
+            if tag is ET.Comment or (isinstance(tag, str) and tag.rsplit("}", 1)[-1] == "script"):
+                parent.remove(child)
+    return root
+
+
+class _Text(str):
+    """A label whose length is its width on screen: pygal sizes its margins by ``len(label)``,
+    and a Chinese character is twice as wide as a Latin one (wcwidth counts it 2)."""
+
+    def __len__(self) -> int:
+        width = wcswidth(str(self))
+        return width if width >= 0 else super().__len__()
+
+
+def _render(chart: Any, key: str) -> Markup:
+    chart.uuid = key  # a stable id: pygal's is random, and it prefixes the chart's own CSS
+    chart.add_xml_filter(_strip_scripts_and_comments)
+    svg: str = chart.render(is_unicode=True)
+    # pygal's text went through ElementTree, which escapes it: the SVG is safe markup as it is.
+    return Markup(svg)
+
+
+def _config(title: str, width: int, height: int, **extra: Any) -> dict[str, Any]:
+    config: dict[str, Any] = dict(
+        title=title,
+        width=width,
+        height=height,
+        style=CHART_STYLE,
+        js=[],  # no script from the network (pygal's default is a CDN)
+        disable_xml_declaration=True,  # inline in HTML
+        print_values=True,  # paper has no tooltips
+        legend_at_bottom=True,
+        legend_at_bottom_columns=3,
+        truncate_legend=-1,
+        truncate_label=-1,
+        margin=12,
+        spacing=10,
+    )
+    config.update(extra)
+    return config
+
+
+def bar_chart(
+    key: str,
+    title: str,
+    labels: Sequence[str],
+    series: Sequence[tuple[str, Sequence[float | None]]],
+    *,
+    horizontal: bool = False,
+    width: int = 720,
+    height: int = 300,
+) -> Markup:
+    """Grouped bars: one group per label, one bar per series (a series is (name, values))."""
+    cls = pygal.HorizontalBar if horizontal else pygal.Bar
+    chart = cls(
+        **_config(
+            title,
+            width,
+            height,
+            show_legend=len(series) > 1,
+            show_y_guides=not horizontal,
+            show_x_guides=horizontal,
+            min_scale=1,
+            max_scale=8,
+        )
+    )
+    top = max((v for _, values in series for v in values if v is not None), default=0)
+    if all(isinstance(v, int) for _, values in series for v in values if v is not None):
+        step = max(1, -(-int(top) // 6))  # whole numbers on the axis of a count
+        chart.y_labels = list(range(0, int(top) + step, step))
+    order = slice(None, None, -1) if horizontal else slice(None)  # pygal stacks bars upwards
+    chart.x_labels = [_Text(label) for label in labels][order]
+    for name, values in series:
+        chart.add(_Text(name), list(values)[order])
+    return _render(chart, key)
+
+
+def funnel_chart(
+    key: str, title: str, steps: Sequence[tuple[str, int]], *, width: int = 720, height: int = 260
+) -> Markup:
+    """A funnel: one band a step (label, count), in order, each as wide as its count."""
+    chart = pygal.Funnel(
+        **_config(title, width, height, show_legend=False, show_y_labels=False, show_y_guides=False)
+    )
+    for label, count in steps:  # pygal labels a funnel's bands with their series' titles
+        chart.add(_Text(label), [count])
+    return _render(chart, key)
+
+
+def pie_chart(
+    key: str,
+    title: str,
+    parts: Sequence[tuple[str, int]],
+    *,
+    width: int = 290,
+    height: int = 260,
+    half: bool = False,
+) -> Markup:
+    """A pie (or a half pie) of parts (label, value)."""
+    chart = pygal.Pie(
+        **_config(
+            title, width, height, half_pie=half, inner_radius=0.45, legend_at_bottom_columns=1
+        )
+    )
+    for label, value in parts:
+        chart.add(_Text(label), [value])
+    return _render(chart, key)
+
+
+# --- words ----------------------------------------------------------------------------------
+
+
+class Words:
+    """The page's words in one language: phrases and metrics through labels.ZH, column headers
+    and codes through output (the models' own labels), so there is no second dictionary."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+
+    def __call__(self, text: str) -> str:
+        return ZH.get(text, text) if self.lang == "zh" else text
+
+    def header(self, column: str, kind: str | None = None) -> str:
+        if self.lang != "zh":
+            return column.replace("_", " ")
+        return header(column, self.lang, kind)
+
+    def code(self, column: str, value: Any) -> str:
+        if value is None:
+            return ""
+        return translate_code(column, str(value), self.lang)
+
+    def metric(self, section: str, metric: str) -> str:
+        """A summary metric's name: its own word, else the code it counts (a branch kind, a
+        stage, a station kind)."""
+        if self.lang != "zh":
+            return metric.replace("_", " ")
+        if metric in ZH:
+            return ZH[metric]
+        column = {"branches": "kind", "members": "stage", "stations": "kind"}.get(section)
+        kind = {"branches": "branch", "stations": "station"}.get(section)
+        if column:
+            return _codes(kind, column).get(metric, metric)
+        return metric
+
+
+@cache
+def _codes(kind: str | None, column: str) -> dict[str, str]:
+    from driverparty.models import KINDS
+
+    if kind is None:
+        kind = "member"
+    f = KINDS[kind].fields.get(column)
+    return dict(f.codes_zh) if f else {}
+
+
+_CSS_UNSAFE = re.compile(r"[^A-Za-z0-9 _.-]")
+
+
+def css_string(text: str) -> Markup:
+    """``text`` as a quoted CSS string: every other character as a hex escape, so no county
+    name can end the string or the style sheet (and HTML escaping has nothing left to do)."""
+    return Markup('"' + _CSS_UNSAFE.sub(lambda m: f"\\{ord(m.group()):x} ", text) + '"')
+
+
+@cache
+def environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("driverparty", "templates"),
+        autoescape=select_autoescape(["html", "j2"], default=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["css_string"] = css_string
+    return env
+
+
+# --- the page -------------------------------------------------------------------------------
+
+
+def value_text(value: Any) -> str:
+    """A figure as printed: percentages keep their one decimal, unset is a dash."""
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "✓" if value else "✗"
+    if isinstance(value, float):
+        return f"{value:.1f}"
+    return str(value)
+
+
+def _by(rows: Sequence[Row], key: str) -> dict[Any, Row]:
+    return {row.get(key): row for row in rows}
+
+
+def on_time(row: Row) -> int | None:
+    """How many of a row's resolved petitions were resolved on time, from the report's own
+    rate (percent of ``resolved``, one decimal: exact for any count under 500)."""
+    rate = row.get("resolved_on_time_rate")
+    if rate is None:
+        return None if not row.get("resolved") else 0
+    return round(row["resolved"] * rate / 100)
+
+
+def page(
+    figures: dict[str, list[Row]],
+    *,
+    county: str,
+    as_of: date,
+    lang: str,
+    code: str | None = None,
+    standard: str = "",
+    standard_items: Sequence[str] = (),
+    branch_names: dict[str, str] | None = None,
+    reveal: bool = False,
+) -> str:
+    """The report page as HTML text.
+
+    Args:
+        figures: report rows by name (see :func:`figures`), as ``reports`` returns them.
+        county, code, as_of: what the page header says.
+        lang: ``en`` or ``zh``.
+        standard: the name of the station standard counted.
+        branch_names: branch id → name, to label charts (ids stay in tables).
+    """
+    w = Words(lang)
+    if not reveal:
+        figures = mask_tree(figures)
+    names = branch_names or {}
+
+    summary = figures["summary"]
+    sections: dict[str, list[Row]] = {}
+    for row in summary:
+        sections.setdefault(row["section"], []).append(row)
+    values = {f"{r['section']}.{r['metric']}": r["value"] for r in summary}
+
+    coverage = figures["coverage"]
+    rate_row = next((r for r in coverage if r["finding"] == "coverage_rate"), None)
+    coverage_rate = rate_row["value"] if rate_row else None
+    findings = [r for r in coverage if r["finding"] != "coverage_rate"]
+
+    by_branch = figures["members_by_branch"]
+    branch_labels = [
+        names.get(r["branch"], str(r["branch"])) if r["branch"] else w("No branch")
+        for r in by_branch
+    ]
+    charts: dict[str, Markup] = {}
+    charts["branches"] = bar_chart(
+        "members-by-branch",
+        w("Members by branch"),
+        branch_labels,
+        [(w("Members"), [r["count"] for r in by_branch])],
+        horizontal=True,
+        width=430,
+        height=max(200, 80 + 30 * len(by_branch)),
+    )
+    if coverage_rate is not None:
+        party = values.get("members.party") or 0
+        unattached = values.get("members.unattached") or 0
+        charts["coverage"] = pie_chart(
+            "coverage",
+            f"{w('Coverage rate')} {value_text(coverage_rate)}%",
+            [(w("In a branch"), party - unattached), (w("Unattached"), unattached)],
+            half=True,
+        )
+
+    pipeline = figures["pipeline"]
+    charts["pipeline"] = funnel_chart(
+        "pipeline",
+        w("Member pipeline"),
+        [(w.code("stage", r["stage"]), r["count"]) for r in pipeline],
+    )
+
+    months = figures["petitions_by_month"]
+    charts["months"] = bar_chart(
+        "petitions-by-month",
+        w("Petitions per month"),
+        [r["month"] for r in months],
+        [
+            (w("Received"), [r["total"] for r in months]),
+            (w("Resolved"), [r["resolved"] for r in months]),
+            (w("Resolved on time"), [on_time(r) for r in months]),
+        ],
+    )
+
+    categories = figures["petitions_by_category"]
+    charts["categories"] = bar_chart(
+        "petitions-by-category",
+        w("Petitions by category"),
+        [w.code("category", r["category"]) for r in categories],
+        [
+            (w("Received"), [r["total"] for r in categories]),
+            (w("Resolved"), [r["resolved"] for r in categories]),
+        ],
+        horizontal=True,
+        height=max(200, 90 + 36 * len(categories)),
+    )
+
+    stations = figures["stations"]
+    meeting = [r for r in stations if r["meets"]]
+    lacking = [r for r in stations if not r["meets"]]
+    charts["stations"] = pie_chart(
+        "stations",
+        w("Stations meeting the standard"),
+        [(w("Meets the standard"), len(meeting)), (w("Falls short"), len(lacking))],
+    )
+    missing: dict[str, int] = {}
+    for r in lacking:
+        for amenity in r["missing"]:
+            missing[amenity] = missing.get(amenity, 0) + 1
+    if missing:
+        charts["missing"] = bar_chart(
+            "stations-missing",
+            w("What the other stations lack"),
+            [w.code("amenities", a) for a in missing],
+            [(w("Stations"), list(missing.values()))],
+            horizontal=True,
+            width=430,
+            height=max(200, 80 + 30 * len(missing)),
+        )
+
+    context = dict(
+        lang=lang,
+        w=w,
+        v=value_text,
+        county=county,
+        code=code,
+        as_of=as_of.isoformat(),
+        standard=standard,
+        standard_items=list(standard_items),
+        sections=sections,
+        values=values,
+        coverage_rate=coverage_rate,
+        findings=findings,
+        pipeline=pipeline,
+        months=months,
+        categories=categories,
+        on_time=on_time,
+        stations=stations,
+        lacking=lacking,
+        meeting=meeting,
+        screening=figures["screening"],
+        charts=charts,
+        branch_names=names,
+    )
+    return environment().get_template("report.html.j2").render(context)
+
+
+def figures(records: Records, config: Config, as_of: date) -> dict[str, list[Row]]:
+    """Every figure on the page, as the report commands give them (SPEC section 4)."""
+    from driverparty import reports
+
+    return {
+        "summary": reports.summary(records, config, as_of),
+        "coverage": reports.coverage(records, config, as_of),
+        "members_by_branch": reports.members(records, config, as_of, by="branch"),
+        "pipeline": reports.pipeline(records, config, as_of),
+        "petitions_by_month": reports.petitions(records, config, as_of, by="month"),
+        "petitions_by_category": reports.petitions(records, config, as_of, by="category"),
+        "stations": reports.stations(records, config, as_of),
+        "screening": reports.screening(records, config, as_of),
+    }
+
+
+def report(records: Records, config: Config, as_of: date, lang: str, reveal: bool = False) -> str:
+    """The report page of a county's records as of a date, as HTML text."""
+    branch_names = {rid: r["name"] for rid, r in records.by_kind.get("branch", {}).items()}
+    return page(
+        figures(records, config, as_of),
+        county=config.county,
+        code=config.code,
+        as_of=as_of,
+        lang=lang,
+        standard=config.default_standard,
+        standard_items=config.standard(),
+        branch_names=branch_names,
+        reveal=reveal,
+    )
