@@ -17,13 +17,13 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check driverparty tests scripts
-	$(BIN)/ruff format --check driverparty tests scripts
+	$(BIN)/ruff check driverparty tests scripts bench
+	$(BIN)/ruff format --check driverparty tests scripts bench
 	$(BIN)/mypy driverparty
 
 format: $(STAMP)
-	$(BIN)/ruff format driverparty tests scripts
-	$(BIN)/ruff check --fix driverparty tests scripts
+	$(BIN)/ruff format driverparty tests scripts bench
+	$(BIN)/ruff check --fix driverparty tests scripts bench
 
 demo: $(STAMP)
 	PATH="$(CURDIR)/$(BIN):$$PATH" bash scripts/demo.sh

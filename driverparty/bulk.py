@@ -50,8 +50,7 @@ def parse_rows(text: str, fmt: str) -> list[dict[str, Any]]:
     return data
 
 
-def typed(kind: str, row: dict[str, Any]) -> tuple[dict[str, Any], set[str], list[tuple[str,
-                                                                                         str]]]:
+def typed(kind: str, row: dict[str, Any]) -> tuple[dict[str, Any], set[str], list[tuple[str, str]]]:
     """A row's values as the model takes them: (values set, fields unset, problems)."""
     fields = KINDS[kind].fields
     values: dict[str, Any] = {}
@@ -81,9 +80,9 @@ def typed(kind: str, row: dict[str, Any]) -> tuple[dict[str, Any], set[str], lis
     return values, unset, problems
 
 
-def plan(store: Store, kind: str, rows: list[dict[str, Any]],
-         step: Callable[[], None] | None = None) -> tuple[list[tuple[str, str, Record]], int,
-                                                          int]:
+def plan(
+    store: Store, kind: str, rows: list[dict[str, Any]], step: Callable[[], None] | None = None
+) -> tuple[list[tuple[str, str, Record]], int, int]:
     """Check every row and return the changes: (kind, id, record) per row that changes
     something, and how many are added and updated. Raises Invalid with every problem."""
     from driverparty.workflows import new_record_defaults
@@ -95,8 +94,11 @@ def plan(store: Store, kind: str, rows: list[dict[str, Any]],
     added = updated = 0
     next_number = int(store.next_id(kind).split("-")[1])
     prefix = KINDS[kind].prefix
-    taken = set(records.by_kind[kind]) | records.broken[kind] | {
-        str(r.get("id")) for r in rows if r.get("id")}
+    taken = (
+        set(records.by_kind[kind])
+        | records.broken[kind]
+        | {str(r.get("id")) for r in rows if r.get("id")}
+    )
     for n, row in enumerate(rows, 1):
         if step:
             step()
@@ -120,8 +122,7 @@ def plan(store: Store, kind: str, rows: list[dict[str, Any]],
         if any(f == "id" for f, _ in found):
             continue
         if old is None:
-            data = new_record_defaults(kind, {"id": rid, **values}, store.config,
-                                       store.author_name)
+            data = new_record_defaults(kind, {"id": rid, **values}, store.config, store.author_name)
         else:
             data = {k: v for k, v in old.items() if k not in unset}
             data.update(values)
@@ -148,15 +149,18 @@ def plan(store: Store, kind: str, rows: list[dict[str, Any]],
             at = row_of.get(p.id or "") if p.file.startswith(KINDS[kind].folder) else None
             problems.append(Problem(f"row {at}" if at else p.file, p.id, p.field, p.message))
     if problems:
+
         def order(p: Problem) -> tuple[int, str]:
             is_row = p.file.startswith("row ")
             return (int(p.file[4:]) if is_row else 10**9, p.field or "")
+
         raise Invalid(sorted(problems, key=order))
     return changes, added, updated
 
 
-def import_records(store: Store, kind: str, text: str, fmt: str,
-                   step: Callable[[], None] | None = None) -> tuple[int, int]:
+def import_records(
+    store: Store, kind: str, text: str, fmt: str, step: Callable[[], None] | None = None
+) -> tuple[int, int]:
     """Import rows into ``kind`` in one commit; (added, updated)."""
     if fmt not in IMPORT_FORMATS:
         raise UsageError(f"--format {fmt}: import reads csv, json or jsonl")
@@ -164,7 +168,10 @@ def import_records(store: Store, kind: str, text: str, fmt: str,
     with store.locked():
         changes, added, updated = plan(store, kind, rows, step)
         if changes:
-            store.save(list(changes), "import", check=False,
-                       subject=f"{kind} import {len(changes)} record"
-                               f"{'s' if len(changes) != 1 else ''}")
+            store.save(
+                list(changes),
+                "import",
+                check=False,
+                subject=f"{kind} import {len(changes)} record{'s' if len(changes) != 1 else ''}",
+            )
     return added, updated

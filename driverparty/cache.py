@@ -66,8 +66,10 @@ class RecordCache:
         if row is None or row[0] != SCHEMA:
             db.execute("DROP TABLE IF EXISTS records")
             db.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (SCHEMA,))
-        db.execute("CREATE TABLE IF NOT EXISTS records (path TEXT PRIMARY KEY, blob TEXT, "
-                    "record TEXT, latest TEXT)")
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS records (path TEXT PRIMARY KEY, blob TEXT, "
+            "record TEXT, latest TEXT)"
+        )
         return db
 
     def _reset(self) -> None:
@@ -87,8 +89,9 @@ class RecordCache:
             return {}
         try:
             rows = self.db.execute(
-                "SELECT path, blob, record, latest FROM records "
-                "WHERE path >= ? AND path < ?", (prefix, prefix + "\uffff")).fetchall()
+                "SELECT path, blob, record, latest FROM records WHERE path >= ? AND path < ?",
+                (prefix, prefix + "\uffff"),
+            ).fetchall()
             loads = json.loads
             return {p: Cached(b, loads(r) if r else None, lt) for p, b, r, lt in rows}
         except (sqlite3.Error, ValueError, TypeError):
@@ -98,8 +101,10 @@ class RecordCache:
     def put(self, rows: Iterable[tuple[str, str, dict[str, Any]]]) -> None:
         if self.db is None:
             return
-        data = [(path, blob, json.dumps(record, default=_iso, ensure_ascii=False),
-                 _latest(record)) for path, blob, record in rows]
+        data = [
+            (path, blob, json.dumps(record, default=_iso, ensure_ascii=False), _latest(record))
+            for path, blob, record in rows
+        ]
         if not data:
             return
         try:
@@ -114,9 +119,13 @@ class RecordCache:
         if self.db is None:
             return
         try:
-            present = [p for (p,) in self.db.execute(
-                "SELECT path FROM records WHERE path >= ? AND path < ?",
-                (prefix, prefix + "\uffff"))]
+            present = [
+                p
+                for (p,) in self.db.execute(
+                    "SELECT path FROM records WHERE path >= ? AND path < ?",
+                    (prefix, prefix + "\uffff"),
+                )
+            ]
             gone = [(p,) for p in present if p not in keep]
             if gone:
                 self.db.executemany("DELETE FROM records WHERE path = ?", gone)

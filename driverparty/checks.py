@@ -22,22 +22,26 @@ class Records:
     """Every readable record by kind and id, the ids of files present but broken, and — for
     kinds not loaded — the ids of the files present, so references can still be checked."""
 
-    by_kind: dict[str, dict[str, Record]] = field(
-        default_factory=lambda: {k: {} for k in KINDS})
+    by_kind: dict[str, dict[str, Record]] = field(default_factory=lambda: {k: {} for k in KINDS})
     broken: dict[str, set[str]] = field(default_factory=lambda: {k: set() for k in KINDS})
     present: dict[str, set[str]] = field(default_factory=lambda: {k: set() for k in KINDS})
 
     def exists(self, kind: str, record_id: str) -> bool:
-        return (record_id in self.by_kind[kind] or record_id in self.broken[kind]
-                or record_id in self.present[kind])
+        return (
+            record_id in self.by_kind[kind]
+            or record_id in self.broken[kind]
+            or record_id in self.present[kind]
+        )
 
     def get(self, kind: str, record_id: str) -> Record | None:
         return self.by_kind[kind].get(record_id)
 
     def copy(self) -> Records:
-        return Records({k: dict(v) for k, v in self.by_kind.items()},
-                       {k: set(v) for k, v in self.broken.items()},
-                       {k: set(v) for k, v in self.present.items()})
+        return Records(
+            {k: dict(v) for k, v in self.by_kind.items()},
+            {k: set(v) for k, v in self.broken.items()},
+            {k: set(v) for k, v in self.present.items()},
+        )
 
 
 def _p(kind: str, record_id: str, fld: str | None, message: str) -> Problem:
@@ -108,8 +112,14 @@ def check_secretaries(records: Records) -> list[Problem]:
         if member is None:
             continue
         if member.get("stage") != "full":
-            problems.append(_p("branch", rid, "secretary",
-                               f"{sec} is not a full member (stage {member.get('stage')})"))
+            problems.append(
+                _p(
+                    "branch",
+                    rid,
+                    "secretary",
+                    f"{sec} is not a full member (stage {member.get('stage')})",
+                )
+            )
         elif member.get("left_on"):
             problems.append(_p("branch", rid, "secretary", f"{sec} has left the roster"))
     return problems

@@ -15,8 +15,22 @@ from driverparty.errors import DataError
 from driverparty.tomlio import Unreadable, loads, read_bytes
 
 CONFIG_FILE = "driverparty.toml"
-CATEGORIES = ("repair", "legal", "insurance", "social_security", "schooling", "medical",
-              "hardship", "pricing", "parking", "charging", "rest", "labor", "accident", "other")
+CATEGORIES = (
+    "repair",
+    "legal",
+    "insurance",
+    "social_security",
+    "schooling",
+    "medical",
+    "hardship",
+    "pricing",
+    "parking",
+    "charging",
+    "rest",
+    "labor",
+    "accident",
+    "other",
+)
 
 
 class _Section(BaseModel):

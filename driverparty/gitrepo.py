@@ -22,8 +22,16 @@ from pathlib import Path
 from driverparty.errors import GitFailed, LockTimeout, NotARepository, RepoError
 
 CONFIG_FILE = "driverparty.toml"
-_SAFE = ["-c", "core.hooksPath=/dev/null", "-c", "core.quotePath=false",
-         "-c", "commit.gpgSign=false", "-c", "core.fsmonitor=false"]
+_SAFE = [
+    "-c",
+    "core.hooksPath=/dev/null",
+    "-c",
+    "core.quotePath=false",
+    "-c",
+    "commit.gpgSign=false",
+    "-c",
+    "core.fsmonitor=false",
+]
 
 
 def find_root(explicit: str | None) -> Path:
@@ -38,8 +46,10 @@ def find_root(explicit: str | None) -> Path:
     for folder in (here, *here.parents):
         if (folder / CONFIG_FILE).is_file():
             return folder
-    raise NotARepository(f"not a records repository (no {CONFIG_FILE} here or above); "
-                         "use --repo PATH or run `driverparty init`")
+    raise NotARepository(
+        f"not a records repository (no {CONFIG_FILE} here or above); "
+        "use --repo PATH or run `driverparty init`"
+    )
 
 
 @dataclass(frozen=True)
@@ -55,8 +65,12 @@ class Author:
         return cls(m.group(1), m.group(2))
 
     def env(self) -> dict[str, str]:
-        return {"GIT_AUTHOR_NAME": self.name, "GIT_AUTHOR_EMAIL": self.email,
-                "GIT_COMMITTER_NAME": self.name, "GIT_COMMITTER_EMAIL": self.email}
+        return {
+            "GIT_AUTHOR_NAME": self.name,
+            "GIT_AUTHOR_EMAIL": self.email,
+            "GIT_COMMITTER_NAME": self.name,
+            "GIT_COMMITTER_EMAIL": self.email,
+        }
 
 
 class Git:
@@ -66,22 +80,35 @@ class Git:
         self.root = root
         self.author = author
 
-    def run(self, *args: str, input: bytes | None = None, check: bool = True,
-            env: dict[str, str] | None = None) -> bytes:
+    def run(
+        self,
+        *args: str,
+        input: bytes | None = None,
+        check: bool = True,
+        env: dict[str, str] | None = None,
+    ) -> bytes:
         full_env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
         if self.author:
             full_env.update(self.author.env())
         if env:
             full_env.update(env)
         try:
-            proc = subprocess.run(["git", *_SAFE, *args], cwd=self.root, input=input,
-                                  capture_output=True, env=full_env, check=False)
+            proc = subprocess.run(
+                ["git", *_SAFE, *args],
+                cwd=self.root,
+                input=input,
+                capture_output=True,
+                env=full_env,
+                check=False,
+            )
         except FileNotFoundError as err:
             raise GitFailed("git is not installed (no `git` on PATH)") from err
         if check and proc.returncode != 0:
             msg = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-            first = next((line for line in msg if line.startswith(("fatal", "error"))),
-                         msg[0] if msg else f"exit {proc.returncode}")
+            first = next(
+                (line for line in msg if line.startswith(("fatal", "error"))),
+                msg[0] if msg else f"exit {proc.returncode}",
+            )
             raise GitFailed(f"git {args[0]} failed: {first}")
         return proc.stdout
 
@@ -117,8 +144,9 @@ class Git:
 
     def status(self, *paths: str) -> list[tuple[str, str]]:
         """Uncommitted changes under ``paths``: [(two-letter code, path)], renames split."""
-        out = self.run("status", "--porcelain=v1", "-z", "--untracked-files=all",
-                       "--no-renames", "--", *paths)
+        out = self.run(
+            "status", "--porcelain=v1", "-z", "--untracked-files=all", "--no-renames", "--", *paths
+        )
         rows = []
         for entry in out.split(b"\0"):
             if entry:
@@ -131,16 +159,33 @@ class Git:
         self._clear_stale_index_lock()
         present = [p for p in paths if (self.root / p).exists()]
         if present:  # new files must be known to git before `commit --only` takes them
-            self.run("add", "-f", "--pathspec-from-file=-", "--pathspec-file-nul",
-                     input=_nul(present))
+            self.run(
+                "add", "-f", "--pathspec-from-file=-", "--pathspec-file-nul", input=_nul(present)
+            )
         # Paths on stdin, not argv: an import commits 20,000 files at once (issue 6).
-        self.run("commit", "-q", "--no-verify", "--only", "-m", message,
-                 "--pathspec-from-file=-", "--pathspec-file-nul", input=_nul(paths))
+        self.run(
+            "commit",
+            "-q",
+            "--no-verify",
+            "--only",
+            "-m",
+            message,
+            "--pathspec-from-file=-",
+            "--pathspec-file-nul",
+            input=_nul(paths),
+        )
         sha = self.text("rev-parse", "HEAD").strip()
         # Keep path-limited logs fast (record history, issue 5): add the new commit to the
         # commit-graph with its changed-path Bloom filter, a small incremental layer.
-        self.run("commit-graph", "write", "--split", "--changed-paths", "--stdin-commits",
-                 input=sha.encode() + b"\n", check=False)
+        self.run(
+            "commit-graph",
+            "write",
+            "--split",
+            "--changed-paths",
+            "--stdin-commits",
+            input=sha.encode() + b"\n",
+            check=False,
+        )
         self.run("gc", "--auto", "--quiet", check=False)
         return sha
 
@@ -199,8 +244,10 @@ def write_lock(git_dir: Path, timeout: float | None = None) -> Iterator[None]:
                 break
             except BlockingIOError:
                 if time.monotonic() >= deadline:
-                    raise LockTimeout(f"another driverparty is writing; gave up after "
-                                      f"{timeout:g} s waiting for the lock") from None
+                    raise LockTimeout(
+                        f"another driverparty is writing; gave up after "
+                        f"{timeout:g} s waiting for the lock"
+                    ) from None
                 time.sleep(0.02)
         yield
     finally:

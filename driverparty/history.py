@@ -58,10 +58,25 @@ def kind_and_id(path: str) -> tuple[str, str] | None:
 
 def _stream(git: Git, args: list[str]) -> Iterator[Commit]:
     """Commits of ``git log <args>`` with their raw file changes, parsed as they arrive."""
-    cmd = ["git", "-c", "core.quotePath=false", "log", f"--format={FORMAT}", "--raw",
-           "--no-abbrev", "--no-renames", "--no-color", *args]
-    proc = subprocess.Popen(cmd, cwd=git.root, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            env={"LC_ALL": "C", **_env()})
+    cmd = [
+        "git",
+        "-c",
+        "core.quotePath=false",
+        "log",
+        f"--format={FORMAT}",
+        "--raw",
+        "--no-abbrev",
+        "--no-renames",
+        "--no-color",
+        *args,
+    ]
+    proc = subprocess.Popen(
+        cmd,
+        cwd=git.root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={"LC_ALL": "C", **_env()},
+    )
     assert proc.stdout is not None
     current: Commit | None = None
     try:
@@ -73,8 +88,9 @@ def _stream(git: Git, args: list[str]) -> Iterator[Commit]:
                 parts = line[1:].split(FS)
                 action = parts[6].split(",")[0].strip() or None
                 # %h would be unabbreviated under --no-abbrev: shorten the full id ourselves
-                current = Commit(parts[0], parts[0][:7], parts[2], parts[3], parts[4], parts[5],
-                                 action)
+                current = Commit(
+                    parts[0], parts[0][:7], parts[2], parts[3], parts[4], parts[5], action
+                )
             elif line.startswith(":") and current is not None:
                 meta, path = line.split("\t", 1)
                 bits = meta.split()
@@ -121,7 +137,7 @@ class Blobs:
                 self.parsed[sha] = "missing from the repository"
                 continue
             size = int(header[2])
-            data = out[pos:pos + size]
+            data = out[pos : pos + size]
             pos += size + 1
             try:
                 self.parsed[sha] = loads(data)
@@ -135,25 +151,40 @@ class Blobs:
         return self.parsed[sha]
 
 
-def field_changes(kind: str, old: dict[str, Any] | str | None,
-                  new: dict[str, Any] | str | None) -> list[Row]:
+def field_changes(
+    kind: str, old: dict[str, Any] | str | None, new: dict[str, Any] | str | None
+) -> list[Row]:
     """``[{field, old, new}]`` between two parsed versions of a record (None: absent; a string:
     an unreadable file, shown as the field ``(file)``)."""
     if isinstance(old, str) or isinstance(new, str):
-        return [{"field": "(file)", "old": f"unreadable: {old}" if isinstance(old, str) else None,
-                 "new": f"unreadable: {new}" if isinstance(new, str) else None}]
+        return [
+            {
+                "field": "(file)",
+                "old": f"unreadable: {old}" if isinstance(old, str) else None,
+                "new": f"unreadable: {new}" if isinstance(new, str) else None,
+            }
+        ]
     before, after = old or {}, new or {}
     order = list(KINDS[kind].fields)
     names = order + sorted((set(before) | set(after)) - set(order))
-    return [{"field": n, "old": before.get(n), "new": after.get(n)} for n in names
-            if before.get(n) != after.get(n)]
+    return [
+        {"field": n, "old": before.get(n), "new": after.get(n)}
+        for n in names
+        if before.get(n) != after.get(n)
+    ]
 
 
 # --- log ---------------------------------------------------------------------------------------
 
-def log(git: Git, since: date | None = None, until: date | None = None,
-        author: str | None = None, kind: str | None = None, limit: int | None = None
-        ) -> list[Row]:
+
+def log(
+    git: Git,
+    since: date | None = None,
+    until: date | None = None,
+    author: str | None = None,
+    kind: str | None = None,
+    limit: int | None = None,
+) -> list[Row]:
     """One row per record changed per commit, newest first."""
     if git.head() is None:
         return []
@@ -171,15 +202,24 @@ def log(git: Git, since: date | None = None, until: date | None = None,
             found = kind_and_id(path)
             if found is None or (kind and found[0] != kind):
                 continue
-            rows.append({"commit": commit.short, "date": commit.day, "author": commit.author,
-                         "action": commit.action or GIT_ACTIONS.get(status, "update"),
-                         "kind": found[0], "id": found[1], "subject": commit.subject})
+            rows.append(
+                {
+                    "commit": commit.short,
+                    "date": commit.day,
+                    "author": commit.author,
+                    "action": commit.action or GIT_ACTIONS.get(status, "update"),
+                    "kind": found[0],
+                    "id": found[1],
+                    "subject": commit.subject,
+                }
+            )
             if limit is not None and len(rows) >= limit:
                 return rows
     return rows
 
 
 # --- history of one record ---------------------------------------------------------------------
+
 
 def history(git: Git, kind: str, record_id: str) -> list[Row]:
     """Every commit that touched the record, oldest first, with field-level changes. Follows
@@ -206,20 +246,28 @@ def history(git: Git, kind: str, record_id: str) -> list[Row]:
             if rows and rows[-1].get("_renamed") == commit.sha:
                 rows[-1].pop("_renamed")
                 continue
-            rows.append({"commit": commit.short, "date": commit.day, "author": commit.author,
-                         "action": action,
-                         "changes": field_changes(kind, blobs.get(old), blobs.get(new))})
+            rows.append(
+                {
+                    "commit": commit.short,
+                    "date": commit.day,
+                    "author": commit.author,
+                    "action": action,
+                    "changes": field_changes(kind, blobs.get(old), blobs.get(new)),
+                }
+            )
     for row in rows:
         row.pop("_renamed", None)
     return rows
 
 
-def _renamed_from(git: Git, blobs: Blobs, kind: str, record_id: str, commit: Commit,
-                  new_blob: str) -> list[Row]:
+def _renamed_from(
+    git: Git, blobs: Blobs, kind: str, record_id: str, commit: Commit, new_blob: str
+) -> list[Row]:
     """The earlier life of a record whose file arrived by a rename in ``commit``."""
     folder = KINDS[kind].folder + "/"
-    out = git.text("show", "--raw", "--no-abbrev", "--no-renames", "--format=", commit.sha,
-                   "--", folder)
+    out = git.text(
+        "show", "--raw", "--no-abbrev", "--no-renames", "--format=", commit.sha, "--", folder
+    )
     gone = []
     for line in out.splitlines():
         if line.startswith(":") and "\t" in line:
@@ -236,19 +284,28 @@ def _renamed_from(git: Git, blobs: Blobs, kind: str, record_id: str, commit: Com
     for sha, fpath in gone:
         was = blobs.get(sha)
         if isinstance(was, dict) and {k: v for k, v in was.items() if k != "id"} == {
-                k: v for k, v in now.items() if k != "id"}:
+            k: v for k, v in now.items() if k != "id"
+        }:
             found = kind_and_id(fpath)
             if found is None:
                 continue
             earlier = [r for r in history(git, kind, found[1]) if r["commit"] != commit.short]
-            earlier.append({"commit": commit.short, "date": commit.day, "author": commit.author,
-                            "action": commit.action or "rename", "_renamed": commit.sha,
-                            "changes": [{"field": "id", "old": found[1], "new": record_id}]})
+            earlier.append(
+                {
+                    "commit": commit.short,
+                    "date": commit.day,
+                    "author": commit.author,
+                    "action": commit.action or "rename",
+                    "_renamed": commit.sha,
+                    "changes": [{"field": "id", "old": found[1], "new": record_id}],
+                }
+            )
             return earlier
     return []
 
 
 # --- semantic diff -----------------------------------------------------------------------------
+
 
 def _tree(git: Git, rev: str) -> dict[str, str]:
     try:
@@ -262,8 +319,9 @@ def _tree(git: Git, rev: str) -> dict[str, str]:
     return result
 
 
-def diff(git: Git, root: Path, rev_a: str | None = None, rev_b: str | None = None
-         ) -> tuple[list[Row], list[Problem]]:
+def diff(
+    git: Git, root: Path, rev_a: str | None = None, rev_b: str | None = None
+) -> tuple[list[Row], list[Problem]]:
     """Records added, removed and changed between two revisions, or between a revision (HEAD
     by default) and the work tree. Unreadable work-tree files are problems."""
     from driverparty.cache import blob_id
@@ -300,8 +358,11 @@ def diff(git: Git, root: Path, rev_a: str | None = None, rev_b: str | None = Non
             else:
                 new_tree[path] = index[path]
     blobs.parsed.update(worktree)
-    changed = sorted(p for p in set(old_tree) | set(new_tree)
-                     if old_tree.get(p) != new_tree.get(p) and kind_and_id(p))
+    changed = sorted(
+        p
+        for p in set(old_tree) | set(new_tree)
+        if old_tree.get(p) != new_tree.get(p) and kind_and_id(p)
+    )
     blobs.load(s for p in changed for s in (old_tree.get(p), new_tree.get(p)) if s)
     rows: list[Row] = []
     for path in changed:

@@ -427,12 +427,12 @@ def figures(records: Records, config: Config, as_of: date) -> dict[str, list[Row
 
     return {
         "summary": reports.summary(records, config, as_of),
-        "coverage": reports.coverage(records, config, as_of),
-        "members_by_branch": reports.members(records, config, as_of, by="branch"),
-        "pipeline": reports.pipeline(records, config, as_of),
-        "petitions_by_month": reports.petitions(records, config, as_of, by="month"),
-        "petitions_by_category": reports.petitions(records, config, as_of, by="category"),
-        "stations": reports.stations(records, config, as_of),
+        "coverage": reports.coverage(records, as_of),
+        "members_by_branch": reports.report_members(records, config, as_of, by="branch"),
+        "pipeline": reports.pipeline(records, as_of),
+        "petitions_by_month": reports.report_petitions(records, config, as_of, by="month"),
+        "petitions_by_category": reports.report_petitions(records, config, as_of, by="category"),
+        "stations": reports.stations_standard(records, config, as_of),
         "screening": reports.screening(records, config, as_of),
     }
 

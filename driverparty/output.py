@@ -107,8 +107,7 @@ def _table_cell(column: str, value: Any, lang: str) -> str:
         return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
     if isinstance(value, (list, tuple)):
         if value and isinstance(value[0], dict):
-            return "; ".join(", ".join(f"{k}={cell(v)}" for k, v in item.items())
-                             for item in value)
+            return "; ".join(", ".join(f"{k}={cell(v)}" for k, v in item.items()) for item in value)
         sep = "、" if lang == "zh" else ", "
         return sep.join(translate_code(column, str(v), lang) for v in value)
     if isinstance(value, str):
@@ -120,8 +119,14 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-def render(rows: Sequence[Row] | Row, columns: Sequence[str] | None = None, fmt: str = "table",
-           lang: str = "en", reveal: bool = False, kind: str | None = None) -> str:
+def render(
+    rows: Sequence[Row] | Row,
+    columns: Sequence[str] | None = None,
+    fmt: str = "table",
+    lang: str = "en",
+    reveal: bool = False,
+    kind: str | None = None,
+) -> str:
     """Render rows (or one record as a dict, for json) in a format; returns the text with a
     final newline, or "" for no rows in table format."""
     single = isinstance(rows, dict)
@@ -134,8 +139,10 @@ def render(rows: Sequence[Row] | Row, columns: Sequence[str] | None = None, fmt:
         data = [{c: plain(row.get(c)) for c in columns} for row in items]
         return json.dumps(data[0] if single else data, ensure_ascii=False, indent=2) + "\n"
     if fmt == "jsonl":
-        return "".join(json.dumps({c: plain(row.get(c)) for c in columns}, ensure_ascii=False)
-                       + "\n" for row in items)
+        return "".join(
+            json.dumps({c: plain(row.get(c)) for c in columns}, ensure_ascii=False) + "\n"
+            for row in items
+        )
     if fmt in ("csv", "tsv"):
         buf = io.StringIO()
         writer = csv.writer(buf, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
@@ -146,8 +153,7 @@ def render(rows: Sequence[Row] | Row, columns: Sequence[str] | None = None, fmt:
     return table(items, columns, lang, kind)
 
 
-def table(items: Iterable[Row], columns: Sequence[str], lang: str, kind: str | None = None
-          ) -> str:
+def table(items: Iterable[Row], columns: Sequence[str], lang: str, kind: str | None = None) -> str:
     from tabulate import tabulate
 
     items = list(items)
@@ -158,6 +164,11 @@ def table(items: Iterable[Row], columns: Sequence[str], lang: str, kind: str | N
     for c in columns:
         values = [row.get(c) for row in items if row.get(c) is not None]
         align.append("right" if values and all(_is_number(v) for v in values) else "left")
-    text: str = tabulate(body, headers=[header(c, lang, kind) for c in columns], tablefmt="simple",
-                         disable_numparse=True, colalign=align)
+    text: str = tabulate(
+        body,
+        headers=[header(c, lang, kind) for c in columns],
+        tablefmt="simple",
+        disable_numparse=True,
+        colalign=align,
+    )
     return text + "\n"

@@ -60,6 +60,6 @@ def mask_toml_text(text: str) -> str:
 
     def repl(m: re.Match[str]) -> str:
         masked = mask(m["key"], m["value"])
-        return f'{m["key"]}{m["eq"]}{m["q"]}{masked}{m["q"]}'
+        return f"{m['key']}{m['eq']}{m['q']}{masked}{m['q']}"
 
     return _TOML_LINE.sub(repl, text)

@@ -11,8 +11,9 @@ from typing import TextIO
 class Progress:
     """``with Progress("importing", total) as p: p.step()`` → ``importing 1200/20000``."""
 
-    def __init__(self, label: str, total: int, stream: TextIO | None = None,
-                 every: float = 0.1) -> None:
+    def __init__(
+        self, label: str, total: int, stream: TextIO | None = None, every: float = 0.1
+    ) -> None:
         self.stream = stream or sys.stderr
         self.enabled = bool(getattr(self.stream, "isatty", lambda: False)()) and total > 0
         self.label = label

@@ -107,8 +107,7 @@ def parse_where(expr: str, fields: Mapping[str, FieldLike]) -> Condition:
         raise UsageError(f"--where {expr!r}: expected FIELD=VALUE (or != < <= > >= ~)")
     name, op, raw = m.groups()
     if name not in fields:
-        raise UsageError(f"--where {expr!r}: unknown field {name!r} "
-                         f"(fields: {', '.join(fields)})")
+        raise UsageError(f"--where {expr!r}: unknown field {name!r} (fields: {', '.join(fields)})")
     f = fields[name]
     if f.type in ("list", "events") and op not in ("=", "!=", "~"):
         raise UsageError(f"--where {expr!r}: a list field takes =, != or ~")
@@ -125,8 +124,9 @@ def parse_fields(spec: str | None, fields: Sequence[str]) -> list[str] | None:
     return names
 
 
-def sort_records(records: list[dict[str, Any]], spec: str | None, fields: Sequence[str],
-                 id_key: Any) -> list[dict[str, Any]]:
+def sort_records(
+    records: list[dict[str, Any]], spec: str | None, fields: Sequence[str], id_key: Any
+) -> list[dict[str, Any]]:
     """Sort by ``FIELD[,FIELD]`` (a leading ``-`` reverses one); unset values sort last;
     ties keep id order."""
     out = sorted(records, key=lambda r: id_key(r["id"]))
@@ -140,8 +140,9 @@ def sort_records(records: list[dict[str, Any]], spec: str | None, fields: Sequen
             raise UsageError(f"--sort: unknown field {name!r} (fields: {', '.join(fields)})")
         present = [r for r in out if r.get(name) is not None]
         absent = [r for r in out if r.get(name) is None]
-        present.sort(key=lambda r: _sortable(r[name], id_key if name == "id" else None),
-                     reverse=desc)
+        present.sort(
+            key=lambda r: _sortable(r[name], id_key if name == "id" else None), reverse=desc
+        )
         out = present + absent
     return out
 
@@ -154,6 +155,7 @@ def _sortable(value: Any, id_key: Any) -> Any:
     return value
 
 
-def select(records: Iterable[dict[str, Any]], conditions: Sequence[Condition]
-           ) -> list[dict[str, Any]]:
+def select(
+    records: Iterable[dict[str, Any]], conditions: Sequence[Condition]
+) -> list[dict[str, Any]]:
     return [r for r in records if all(c(r) for c in conditions)]

@@ -35,6 +35,7 @@ def percent(part: int, whole: int) -> float | None:
 
 # --- records as of a date ----------------------------------------------------------------------
 
+
 def stage_as_of(member: Record, as_of: date) -> str | None:
     """The member's stage on ``as_of`` from the stage dates; None if not yet in the pipeline.
     A member without any stage date is taken at their recorded stage."""
@@ -96,8 +97,15 @@ def petitions_as_of(records: Records, config: Config, as_of: date) -> list[Recor
             if ended and min(ended) > as_of:
                 status = "assigned" if view.get("assigned_on") else "received"
         else:
-            status = ("closed" if view.get("closed_on") else "resolved" if view.get("resolved_on")
-                      else "assigned" if view.get("assigned_on") else "received")
+            status = (
+                "closed"
+                if view.get("closed_on")
+                else "resolved"
+                if view.get("resolved_on")
+                else "assigned"
+                if view.get("assigned_on")
+                else "received"
+            )
         view["status"] = status
         out.append(view)
     return out
@@ -125,6 +133,7 @@ def resolved_on_time(p: Record) -> bool:
 
 # --- summary -----------------------------------------------------------------------------------
 
+
 def rate_parts(records: Records, config: Config, as_of: date) -> dict[str, tuple[int, int]]:
     """Numerators and denominators of the summary's rates (rollup sums these)."""
     petitions = petitions_as_of(records, config, as_of)
@@ -132,9 +141,13 @@ def rate_parts(records: Records, config: Config, as_of: date) -> dict[str, tuple
     resolved = [p for p in petitions if p.get("resolved_on")]
     return {
         "petitions.responded_on_time_rate": (
-            sum(responded_on_time(p, config) for p in assigned), len(assigned)),
-        "petitions.resolved_on_time_rate": (sum(resolved_on_time(p) for p in resolved),
-                                            len(resolved)),
+            sum(responded_on_time(p, config) for p in assigned),
+            len(assigned),
+        ),
+        "petitions.resolved_on_time_rate": (
+            sum(resolved_on_time(p) for p in resolved),
+            len(resolved),
+        ),
     }
 
 
@@ -169,8 +182,11 @@ def summary(records: Records, config: Config, as_of: date) -> list[Row]:
     for code in KINDS["station"].fields["kind"].choices:
         add("stations", code, skinds[code])
     standard = set(config.standard())
-    add("stations", "meeting_standard",
-        sum(1 for s in stations if standard <= set(s.get("amenities", []))))
+    add(
+        "stations",
+        "meeting_standard",
+        sum(1 for s in stations if standard <= set(s.get("amenities", []))),
+    )
 
     petitions = petitions_as_of(records, config, as_of)
     add("petitions", "total", len(petitions))
@@ -179,8 +195,11 @@ def summary(records: Records, config: Config, as_of: date) -> list[Row]:
     add("petitions", "overdue", sum(1 for p in petitions if is_overdue(p, as_of)))
     for metric, (part, whole) in rate_parts(records, config, as_of).items():
         add("petitions", metric.split(".", 1)[1], percent(part, whole))
-    add("petitions", "wishes_fulfilled",
-        sum(1 for p in petitions if p.get("kind") == "wish" and is_done(p)))
+    add(
+        "petitions",
+        "wishes_fulfilled",
+        sum(1 for p in petitions if p.get("kind") == "wish" and is_done(p)),
+    )
     return rows
 
 
@@ -211,15 +230,24 @@ def report_members(records: Records, config: Config, as_of: date, by: str) -> li
         else:
             counts[m.get(by)] += 1
     field = KINDS["member"].fields.get(by)
-    return [{by: key, "count": counts[key]}
-            for key in _ordered(counts, field.choices if field else ())]
+    return [
+        {by: key, "count": counts[key]} for key in _ordered(counts, field.choices if field else ())
+    ]
 
 
-def report_petitions(records: Records, config: Config, as_of: date, by: str,
-                     since: date | None = None, until: date | None = None) -> list[Row]:
-    petitions = [p for p in petitions_as_of(records, config, as_of)
-                 if (since is None or p["received"] >= since)
-                 and (until is None or p["received"] <= until)]
+def report_petitions(
+    records: Records,
+    config: Config,
+    as_of: date,
+    by: str,
+    since: date | None = None,
+    until: date | None = None,
+) -> list[Row]:
+    petitions = [
+        p
+        for p in petitions_as_of(records, config, as_of)
+        if (since is None or p["received"] >= since) and (until is None or p["received"] <= until)
+    ]
     groups: dict[Any, list[Record]] = {}
     for p in petitions:
         key = p["received"].strftime("%Y-%m") if by == "month" else p.get(by)
@@ -231,27 +259,33 @@ def report_petitions(records: Records, config: Config, as_of: date, by: str,
         resolved = [p for p in group if p.get("resolved_on")]
         days = [(p["resolved_on"] - p["received"]).days for p in resolved]
         median = statistics.median(days) if days else None
-        rows.append({
-            by: key,
-            "total": len(group),
-            "resolved": sum(1 for p in group if is_done(p)),
-            "overdue": sum(1 for p in group if is_overdue(p, as_of)),
-            "resolved_on_time_rate": percent(sum(resolved_on_time(p) for p in resolved),
-                                             len(resolved)),
-            "median_days_to_resolve": (int(median) if median is not None and median == int(median)
-                                       else median),
-        })
+        rows.append(
+            {
+                by: key,
+                "total": len(group),
+                "resolved": sum(1 for p in group if is_done(p)),
+                "overdue": sum(1 for p in group if is_overdue(p, as_of)),
+                "resolved_on_time_rate": percent(
+                    sum(resolved_on_time(p) for p in resolved), len(resolved)
+                ),
+                "median_days_to_resolve": (
+                    int(median) if median is not None and median == int(median) else median
+                ),
+            }
+        )
     return rows
 
 
 # --- coverage, screening, pipeline, stations ---------------------------------------------------
 
+
 def coverage(records: Records, as_of: date) -> list[Row]:
     """Where party organisation is missing (SPEC: report coverage)."""
     party = party_members(members_as_of(records, as_of))
     attached = [m for m in party if m.get("branch")]
-    rows: list[Row] = [{"finding": "coverage_rate", "subject": None,
-                        "value": percent(len(attached), len(party))}]
+    rows: list[Row] = [
+        {"finding": "coverage_rate", "subject": None, "value": percent(len(attached), len(party))}
+    ]
     hosts = {b.get("host") for b in active(records, "branch", as_of) if b.get("host")}
     by_employer: dict[str, list[Record]] = {}
     for m in party:
@@ -260,13 +294,13 @@ def coverage(records: Records, as_of: date) -> list[Row]:
     for employer in sorted(by_employer):
         group = by_employer[employer]
         if len(group) >= 3 and employer not in hosts:
-            rows.append({"finding": "should_form_branch", "subject": employer,
-                         "value": len(group)})
+            rows.append({"finding": "should_form_branch", "subject": employer, "value": len(group)})
     for employer in sorted(by_employer):
         group = by_employer[employer]
         if len(group) <= 2 and any(not m.get("branch") for m in group):
-            rows.append({"finding": "should_join_joint_branch", "subject": employer,
-                         "value": len(group)})
+            rows.append(
+                {"finding": "should_join_joint_branch", "subject": employer, "value": len(group)}
+            )
     for m in _by_id(party):
         if not m.get("branch"):
             rows.append({"finding": "unattached_member", "subject": m["id"], "value": None})
@@ -294,11 +328,20 @@ def screening(records: Records, config: Config, as_of: date) -> list[Row]:
             overdue = (as_of - (verified + timedelta(days=interval))).days
         else:
             continue
-        rows.append({"id": m["id"], "name": m["name"], "branch": m.get("branch"),
-                     "verified_on": verified, "days_overdue": overdue})
+        rows.append(
+            {
+                "id": m["id"],
+                "name": m["name"],
+                "branch": m.get("branch"),
+                "verified_on": verified,
+                "days_overdue": overdue,
+            }
+        )
     never = _by_id(r for r in rows if r["days_overdue"] is None)
-    late = sorted((r for r in rows if r["days_overdue"] is not None),
-                  key=lambda r: (-r["days_overdue"], r["id"]))
+    late = sorted(
+        (r for r in rows if r["days_overdue"] is not None),
+        key=lambda r: (-r["days_overdue"], r["id"]),
+    )
     return never + late
 
 
@@ -315,24 +358,43 @@ def pipeline_due(records: Records, as_of: date) -> list[Row]:
             continue
         ends = probation_ends(m["probationary_on"])
         if ends <= as_of + DUE_WINDOW:
-            rows.append({"id": m["id"], "name": m["name"], "branch": m.get("branch"),
-                         "probationary_on": m["probationary_on"], "full_due": ends})
+            rows.append(
+                {
+                    "id": m["id"],
+                    "name": m["name"],
+                    "branch": m.get("branch"),
+                    "probationary_on": m["probationary_on"],
+                    "full_due": ends,
+                }
+            )
     return rows
 
 
-def stations_standard(records: Records, config: Config, as_of: date,
-                      standard: str | None = None) -> list[Row]:
+def stations_standard(
+    records: Records, config: Config, as_of: date, standard: str | None = None
+) -> list[Row]:
     needed = config.standard(standard)
     rows = []
     for s in _by_id(active(records, "station", as_of)):
         have = set(s.get("amenities", []))
         missing = [a for a in needed if a not in have]
-        rows.append({"id": s["id"], "name": s["name"], "kind": s["kind"], "meets": not missing,
-                     "missing": missing})
+        rows.append(
+            {
+                "id": s["id"],
+                "name": s["name"],
+                "kind": s["kind"],
+                "meets": not missing,
+                "missing": missing,
+            }
+        )
     return rows
 
 
 REPORTS: dict[str, Callable[..., list[Row]]] = {
-    "members": report_members, "petitions": report_petitions, "coverage": coverage,
-    "screening": screening, "pipeline": pipeline, "stations": stations_standard,
+    "members": report_members,
+    "petitions": report_petitions,
+    "coverage": coverage,
+    "screening": screening,
+    "pipeline": pipeline,
+    "stations": stations_standard,
 }

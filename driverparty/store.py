@@ -37,13 +37,16 @@ def id_sort_key(record_id: str) -> tuple[Any, ...]:
 
 def check_id_syntax(record_id: str) -> str:
     if not ID_RE.match(record_id):
-        raise UsageError(f"bad id {record_id!r}: letters, digits, - and _ only, at most 40, "
-                         "starting with a letter or digit")
+        raise UsageError(
+            f"bad id {record_id!r}: letters, digits, - and _ only, at most 40, "
+            "starting with a letter or digit"
+        )
     return record_id
 
 
-def parse_record(kind: str, path: str, data: bytes, today: date
-                 ) -> tuple[Record | None, list[Problem]]:
+def parse_record(
+    kind: str, path: str, data: bytes, today: date
+) -> tuple[Record | None, list[Problem]]:
     """Parse and validate one record file's bytes: the canonical record or None, and problems."""
     stem = Path(path).stem
     try:
@@ -52,9 +55,11 @@ def parse_record(kind: str, path: str, data: bytes, today: date
         return None, [Problem(path, stem, None, str(err))]
     model, found = validate_record(kind, raw, today)
     problems = [Problem(path, stem, f, m) for f, m in found]
-    if model is not None and model.id != stem:  # type: ignore[attr-defined]
-        problems.append(Problem(path, stem, "id",
-                                f"{model.id} does not match the file name {stem}"))  # type: ignore[attr-defined]
+    found_id = getattr(model, "id", stem)
+    if found_id != stem:
+        problems.append(
+            Problem(path, stem, "id", f"{found_id} does not match the file name {stem}")
+        )
     if problems:
         return None, problems
     assert model is not None
@@ -141,8 +146,12 @@ class Store:
                     rel = spec.path(rid)
                     blob = None if rel in dirty else index.get(rel)
                     hit = cached.get(rel) if blob else None
-                    if hit is not None and hit.blob == blob and hit.record is not None and (
-                            hit.latest is None or hit.latest <= today):
+                    if (
+                        hit is not None
+                        and hit.blob == blob
+                        and hit.record is not None
+                        and (hit.latest is None or hit.latest <= today)
+                    ):
                         records.by_kind[kind][rid] = revive(hit.record, dates)
                         continue
                     try:
@@ -200,8 +209,10 @@ class Store:
     def validate(self) -> list[Problem]:
         """Every problem in the repository: files, fields, and rules across records."""
         records, problems = self.load()
-        return sorted(set(self.stray_files() + problems + check_all(records)),
-                      key=lambda p: (p.file, p.field or "", p.message))
+        return sorted(
+            set(self.stray_files() + problems + check_all(records)),
+            key=lambda p: (p.file, p.field or "", p.message),
+        )
 
     # --- ids ------------------------------------------------------------------------------------
 
@@ -235,14 +246,24 @@ class Store:
             if entry.get("head") == head:
                 return int(entry["max"])
             old = str(entry.get("head"))
-            if re.fullmatch(r"[0-9a-f]{40}", old) and self.git.run(
-                    "merge-base", "--is-ancestor", old, head, check=False) == b"":
+            if (
+                re.fullmatch(r"[0-9a-f]{40}", old)
+                and self.git.run("merge-base", "--is-ancestor", old, head, check=False) == b""
+            ):
                 ok = self.git.run("cat-file", "-e", old, check=False) == b""
                 if ok:
                     rev_range = [f"{old}..{head}"]
                     highest = int(entry["max"])
-        out = self.git.text("log", "--diff-filter=D", "--no-renames", "--name-only",
-                            "--format=", *rev_range, "--", KINDS[kind].folder)
+        out = self.git.text(
+            "log",
+            "--diff-filter=D",
+            "--no-renames",
+            "--name-only",
+            "--format=",
+            *rev_range,
+            "--",
+            KINDS[kind].folder,
+        )
         for line in out.splitlines():
             m = pattern.match(Path(line).stem) if line.endswith(".toml") else None
             if m:
@@ -275,8 +296,13 @@ class Store:
             raise Invalid([Problem(rel, rid, f, m) for f, m in found])
         return model.canonical()
 
-    def add(self, kind: str, data: dict[str, Any], record_id: str | None = None,
-            prepare: Callable[[Record], Record] | None = None) -> str:
+    def add(
+        self,
+        kind: str,
+        data: dict[str, Any],
+        record_id: str | None = None,
+        prepare: Callable[[Record], Record] | None = None,
+    ) -> str:
         with self.locked():
             rid = check_id_syntax(record_id) if record_id else self.next_id(kind)
             if self.exists(kind, rid):
@@ -288,8 +314,9 @@ class Store:
             self.save([(kind, rid, record)], "add")
             return rid
 
-    def update(self, kind: str, record_id: str, fields: dict[str, Any],
-               unset: Iterable[str] = ()) -> bool:
+    def update(
+        self, kind: str, record_id: str, fields: dict[str, Any], unset: Iterable[str] = ()
+    ) -> bool:
         """Set and unset fields of one record; False (and no commit) when nothing changes."""
         with self.locked():
             old = self.read(kind, record_id)
@@ -308,8 +335,14 @@ class Store:
             self.save([(kind, record_id, record)], "update")
             return True
 
-    def change(self, kind: str, record_id: str, action: str,
-               fn: Callable[[Record], Record], on: date | None = None) -> Record:
+    def change(
+        self,
+        kind: str,
+        record_id: str,
+        action: str,
+        fn: Callable[[Record], Record],
+        on: date | None = None,
+    ) -> Record:
         """Apply a workflow function to one record and save it with ``action`` in the commit
         (and the move's date as a ``Driverparty-On`` trailer)."""
         with self.locked():
@@ -328,11 +361,20 @@ class Store:
                 found = referrers(records, kind, record_id)
                 if found:
                     raise Invalid(
-                        [Problem(KINDS[k].path(r), r, f, f"refers to {kind} {record_id}")
-                         for k, r, f in found]
-                        + [Problem("", record_id, None,
-                                   f"{kind} {record_id} is still referred to; "
-                                   "change those records first or use --force")])
+                        [
+                            Problem(KINDS[k].path(r), r, f, f"refers to {kind} {record_id}")
+                            for k, r, f in found
+                        ]
+                        + [
+                            Problem(
+                                "",
+                                record_id,
+                                None,
+                                f"{kind} {record_id} is still referred to; "
+                                "change those records first or use --force",
+                            )
+                        ]
+                    )
             self.save([(kind, record_id, None)], "remove", check=False)
 
     @staticmethod
@@ -346,12 +388,21 @@ class Store:
             kinds |= {"branch", "member"}
         for kind, _, record in changes:
             if record is None:
-                kinds |= {k for k, spec in KINDS.items()
-                          if any(f.ref == kind for f in spec.fields.values())}
+                kinds |= {
+                    k
+                    for k, spec in KINDS.items()
+                    if any(f.ref == kind for f in spec.fields.values())
+                }
         return [k for k in KINDS if k in kinds]
 
-    def save(self, changes: list[Change], action: str, subject: str | None = None,
-             check: bool = True, trailers: list[str] | None = None) -> str:
+    def save(
+        self,
+        changes: list[Change],
+        action: str,
+        subject: str | None = None,
+        check: bool = True,
+        trailers: list[str] | None = None,
+    ) -> str:
         """Write changed records and commit exactly them, or change nothing. The caller holds
         the lock. A change that adds a problem across records (a missing reference, a duplicate
         phone, a cycle …) is refused with those problems."""
@@ -407,13 +458,17 @@ def record_bytes(kind: str, record: Record) -> bytes:
     return dumps(KINDS[kind].model.file_dict(record))
 
 
-def commit_message(changes: list[Change], action: str, subject: str | None = None,
-                   extra: list[str] | None = None) -> str:
+def commit_message(
+    changes: list[Change], action: str, subject: str | None = None, extra: list[str] | None = None
+) -> str:
     """SPEC section 5: ``<kind> <action> <id>`` and the trailers; never personal data."""
     if subject is None:
         kind, rid, _ = changes[0]
-        subject = f"{kind} {action} {rid}" if len(changes) == 1 else \
-            f"{kind} {action} {len(changes)} records"
+        subject = (
+            f"{kind} {action} {rid}"
+            if len(changes) == 1
+            else f"{kind} {action} {len(changes)} records"
+        )
     trailers = [f"Driverparty-Action: {action}"]
     trailers += [f"Driverparty-Record: {KINDS[kind].plural}/{rid}" for kind, rid, _ in changes]
     trailers += extra or []

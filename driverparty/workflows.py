@@ -52,15 +52,17 @@ def _member_moves(record: Record) -> str:
     if record.get("left_on"):
         return "none (the member has left)"
     stage = record["stage"]
-    later = STAGES[STAGES.index(stage) + 1:]
+    later = STAGES[STAGES.index(stage) + 1 :]
     moves = [f"promote --to {s}" for s in later] + ["verify", "transfer", "leave"]
     return ", ".join(moves)
 
 
 def _active(record: Record, what: str) -> None:
     if record.get("left_on"):
-        raise MoveRefused(f"member {record['id']} left on {record['left_on'].isoformat()}: "
-                          f"cannot {what}; allowed now: none")
+        raise MoveRefused(
+            f"member {record['id']} left on {record['left_on'].isoformat()}: "
+            f"cannot {what}; allowed now: none"
+        )
 
 
 def promote(record: Record, to: str, on: date) -> Record:
@@ -70,18 +72,24 @@ def promote(record: Record, to: str, on: date) -> Record:
         raise MoveRefused(f"unknown stage {to!r}")
     current = record["stage"]
     if STAGES.index(to) <= STAGES.index(current):
-        raise MoveRefused(f"member {record['id']} is already {current}: promotion goes forward "
-                          f"only; allowed now: {_member_moves(record)}")
+        raise MoveRefused(
+            f"member {record['id']} is already {current}: promotion goes forward "
+            f"only; allowed now: {_member_moves(record)}"
+        )
     if to == "full":
         start = record.get("probationary_on")
         if start is None:
-            raise MoveRefused(f"member {record['id']} has no probationary_on: the probation "
-                              "year must be served before full membership; allowed now: "
-                              f"{_member_moves(record)}")
+            raise MoveRefused(
+                f"member {record['id']} has no probationary_on: the probation "
+                "year must be served before full membership; allowed now: "
+                f"{_member_moves(record)}"
+            )
         ends = probation_ends(start)
         if on < ends:
-            raise MoveRefused(f"member {record['id']}: the probation year ends on "
-                              f"{ends.isoformat()}; cannot become full on {on.isoformat()}")
+            raise MoveRefused(
+                f"member {record['id']}: the probation year ends on "
+                f"{ends.isoformat()}; cannot become full on {on.isoformat()}"
+            )
     out = dict(record)
     out["stage"] = to
     out[STAGE_DATES[STAGES.index(to)]] = on
@@ -124,16 +132,24 @@ def allowed_moves(status: str) -> list[str]:
     return [action for action, (starts, _) in PETITION_MOVES.items() if status in starts]
 
 
-def move_petition(record: Record, action: str, on: date, by: str, note: str | None = None,
-                  assignee: str | None = None, satisfaction: int | None = None) -> Record:
+def move_petition(
+    record: Record,
+    action: str,
+    on: date,
+    by: str,
+    note: str | None = None,
+    assignee: str | None = None,
+    satisfaction: int | None = None,
+) -> Record:
     """Apply one workflow move to a petition: check it is allowed from the current status,
     set the dates, append ``{on, status, note, by}`` to ``events``."""
     starts, target = PETITION_MOVES[action]
     status = record.get("status", "received")
     if status not in starts:
         allowed = ", ".join(allowed_moves(status)) or "none (it is finished)"
-        raise MoveRefused(f"petition {record['id']} is {status}: cannot {action}; "
-                          f"allowed now: {allowed}")
+        raise MoveRefused(
+            f"petition {record['id']} is {status}: cannot {action}; allowed now: {allowed}"
+        )
     out = dict(record)
     out["status"] = target
     if action == "assign":

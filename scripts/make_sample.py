@@ -15,6 +15,7 @@ a petition's events appended as ``[[events]]`` sections, the same bytes driverpa
 All names, phones, ID numbers and plates are invented.  Dates are on or before 2026-06-01
 (except petition ``due``); the tests pin today to 2026-06-30.
 """
+
 import random
 import re
 import shutil
@@ -26,8 +27,8 @@ from pathlib import Path
 import tomli_w
 
 ROOT = Path(__file__).resolve().parent.parent
-LATEST = date(2026, 6, 1)      # no generated date after this (except due)
-TODAY = date(2026, 6, 30)      # the tests' pinned today, used by --check's findings
+LATEST = date(2026, 6, 1)  # no generated date after this (except due)
+TODAY = date(2026, 6, 30)  # the tests' pinned today, used by --check's findings
 rng = random.Random(451102)
 
 CONFIG = """\
@@ -57,12 +58,12 @@ DUE_DAYS = tomllib.loads(CONFIG)["petitions"]["due_days_by_category"]
 FIELDS = {
     "branch": "id name kind parent county host sectors secretary founded dissolved brand notes",
     "member": "id name gender birth_date phone id_number occupation employer plate stage "
-              "applied_on activist_on candidate_on probationary_on full_on branch mobile "
-              "home_org verification verified_on station tags left_on left_reason notes",
+    "applied_on activist_on candidate_on probationary_on full_on branch mobile "
+    "home_org verification verified_on station tags left_on left_reason notes",
     "station": "id name kind county address lat lon host branch opened closed hours amenities "
-               "notes",
+    "notes",
     "petition": "id received channel kind category summary member submitter station status "
-                "assignee due assigned_on resolved_on closed_on resolution satisfaction events",
+    "assignee due assigned_on resolved_on closed_on resolution satisfaction events",
 }
 FIELDS = {k: v.split() for k, v in FIELDS.items()}
 ENUMS = {  # (kind, field): allowed values; the sample uses every one of them
@@ -76,7 +77,7 @@ ENUMS = {  # (kind, field): allowed values; the sample uses every one of them
     ("petition", "channel"): "mailbox hotline mini_program forum visit walk_in other",
     ("petition", "kind"): "request wish complaint dispute",
     ("petition", "category"): "repair legal insurance social_security schooling medical hardship "
-                              "pricing parking charging rest labor accident other",
+    "pricing parking charging rest labor accident other",
     ("petition", "status"): "received assigned resolved closed rejected withdrawn",
 }
 EVENT_KEYS = ("on", "status", "note", "by")
@@ -104,7 +105,7 @@ def D(s):
 def add_years(d, n=1):
     try:
         return d.replace(year=d.year + n)
-    except ValueError:              # 29 February -> 1 March
+    except ValueError:  # 29 February -> 1 March
         return date(d.year + n, 3, 1)
 
 
@@ -119,8 +120,11 @@ def rdate(lo, hi):
 
 def ordered(kind, d):
     """Dict in SPEC field order, unset (None / False / empty) fields dropped."""
-    return {k: d[k] for k in FIELDS[kind]
-            if d.get(k) is not None and d[k] is not False and d[k] not in ([], "")}
+    return {
+        k: d[k]
+        for k in FIELDS[kind]
+        if d.get(k) is not None and d[k] is not False and d[k] not in ([], "")
+    }
 
 
 # ---------------------------------------------------------------------------- branches
@@ -138,24 +142,42 @@ BRANCHES = """
 
 def rows(table):
     """Split a ` | `-separated text table into lists of cells, `-` meaning unset."""
-    return [[None if c == "-" else c for c in line.split(" | ")]
-            for line in table.strip().splitlines()]
+    return [
+        [None if c == "-" else c for c in line.split(" | ")] for line in table.strip().splitlines()
+    ]
 
 
 def make_branches():
     out = []
     for n, row in enumerate(rows(BRANCHES), 1):
         name, kind, host, sectors, sec, founded, dissolved, brand, notes = row
-        out.append(ordered("branch", dict(
-            id=f"B-{n:04d}", name=name, kind=kind, parent=None if n == 1 else "B-0001",
-            county="八步区", host=host, sectors=sectors.split(), secretary=sec, founded=D(founded),
-            dissolved=dissolved and D(dissolved), brand=brand, notes=notes)))
+        out.append(
+            ordered(
+                "branch",
+                dict(
+                    id=f"B-{n:04d}",
+                    name=name,
+                    kind=kind,
+                    parent=None if n == 1 else "B-0001",
+                    county="八步区",
+                    host=host,
+                    sectors=sectors.split(),
+                    secretary=sec,
+                    founded=D(founded),
+                    dissolved=dissolved and D(dissolved),
+                    brand=brand,
+                    notes=notes,
+                ),
+            )
+        )
     return out
 
 
 # ---------------------------------------------------------------------------- stations
-AMENITIES = ("water microwave charging first_aid books restroom shower laundry wifi parking "
-             "lodging meals kitchen fitness legal_aid mailbox repair medical tv").split()
+AMENITIES = (
+    "water microwave charging first_aid books restroom shower laundry wifi parking "
+    "lodging meals kitchen fitness legal_aid mailbox repair medical tv"
+).split()
 # name | kind | address | host | branch | opened | closed | hours |
 # amenities (five = the standard five) | notes
 STATIONS = """
@@ -183,9 +205,20 @@ def make_stations():
     for n, row in enumerate(rows(STATIONS), 1):
         name, kind, addr, host, branch, opened, closed, hours, amen, notes = row
         amen = set(amen.replace("five", "water microwave charging first_aid books").split())
-        s = dict(id=f"S-{n:04d}", name=name, kind=kind, county="八步区", address=addr, host=host,
-                 branch=branch, opened=D(opened), closed=closed and D(closed), hours=hours,
-                 amenities=[x for x in AMENITIES if x in amen], notes=notes)
+        s = dict(
+            id=f"S-{n:04d}",
+            name=name,
+            kind=kind,
+            county="八步区",
+            address=addr,
+            host=host,
+            branch=branch,
+            opened=D(opened),
+            closed=closed and D(closed),
+            hours=hours,
+            amenities=[x for x in AMENITIES if x in amen],
+            notes=notes,
+        )
         if name not in NO_COORDS:
             s["lat"] = round(24.41 + rng.uniform(-0.05, 0.05), 5)
             s["lon"] = round(111.56 + rng.uniform(-0.06, 0.06), 5)
@@ -269,8 +302,10 @@ MEMBERS = """
 蓝美玲 | F | ride_hailing | 万顺叫车贺州分公司 | probationary | B-0003 | -
 """  # noqa: E501
 LOCAL_AREAS = ["451102"] * 6 + ["451103", "451121", "451122", "451123"]
-PHONE_PREFIXES = "133 135 136 137 138 139 150 151 152 157 158 159 177 178 180 181 182 183 " \
-                 "186 187 188 189 191 199".split()
+PHONE_PREFIXES = (
+    "133 135 136 137 138 139 150 151 152 157 158 159 177 178 180 181 182 183 "
+    "186 187 188 189 191 199".split()
+)
 PLATE_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"
 WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 
@@ -282,20 +317,22 @@ def check_char(first17):
 def stage_dates(stage, prob, born):
     """Dates for every stage up to `stage`, non-decreasing, full_on >= probationary_on + 1y."""
     i = STAGES.index(stage)
-    if stage == "full":           # joined the Party at 22 or older
+    if stage == "full":  # joined the Party at 22 or older
         pd = rdate(max("2006-01-01", str(add_years(born, 22))), "2024-12-28")
         out = {"probationary_on": pd, "full_on": add_years(pd) + timedelta(days=rng.randint(0, 20))}
-        if pd.year < 2016:          # old members: only the two dates on the roster
+        if pd.year < 2016:  # old members: only the two dates on the roster
             return out
         top = pd
     elif stage == "probationary":
         top = D(prob) if prob else rdate("2025-08-01", "2026-04-28")
         out = {"probationary_on": top}
     else:
-        top = rdate({"applicant": "2025-06-01", "activist": "2024-09-01",
-                     "candidate": "2025-03-01"}[stage], "2026-05-28")
+        top = rdate(
+            {"applicant": "2025-06-01", "activist": "2024-09-01", "candidate": "2025-03-01"}[stage],
+            "2026-05-28",
+        )
         out = {STAGE_DATES[i]: top}
-    gaps = {3: (90, 270), 2: (330, 450), 1: (150, 300)}    # days before stage k+1
+    gaps = {3: (90, 270), 2: (330, 450), 1: (150, 300)}  # days before stage k+1
     d = top
     for k in range(min(i, 3), 0, -1):
         d = d - timedelta(days=rng.randint(*gaps[k]))
@@ -307,8 +344,15 @@ def make_members():
     phones, ids, plates, out = set(), set(), set(), []
     for n, (name, g, occ, emp, stage, br, extras) in enumerate(rows(MEMBERS), 1):
         ex = dict(x.split("=", 1) for x in (extras or "").split())
-        m = dict(id=f"M-{n:04d}", name=name, gender="male" if g == "M" else "female",
-                 occupation=occ, employer=emp, stage=stage, branch=br)
+        m = dict(
+            id=f"M-{n:04d}",
+            name=name,
+            gender="male" if g == "M" else "female",
+            occupation=occ,
+            employer=emp,
+            stage=stage,
+            branch=br,
+        )
         m["birth_date"] = born = rdate("1968-01-01", "1999-12-28")
         if rng.random() < 0.9:
             while (p := rng.choice(PHONE_PREFIXES) + f"{rng.randint(0, 10**8 - 1):08d}") in phones:
@@ -357,7 +401,7 @@ def make_members():
                 ver = (status, rdate("2025-03-01", "2026-03-20"))
             else:
                 ver = (status, rdate("2026-04-05", "2026-05-30"))
-        if ver:                   # not before the member's first stage date nor after leaving
+        if ver:  # not before the member's first stage date nor after leaving
             first = min(m[k] for k in STAGE_DATES if k in m)
             on = max(D(str(ver[1])), first)
             if "left" in ex:
@@ -423,15 +467,24 @@ PETITIONS = """
 
 def make_petitions():
     out = []
-    petitions = sorted(rows(PETITIONS), key=lambda r: r[0])      # ids grow with `received`
+    petitions = sorted(rows(PETITIONS), key=lambda r: r[0])  # ids grow with `received`
     for n, row in enumerate(petitions, 1):
         rec, ch, kind, cat, who, st, status, asg, days, sat, summ, text = row
         a, r, c = (None if x == "-" else int(x) for x in days.split(","))
         rec, sat = D(rec), sat and int(sat)
         clerk = lambda: rng.choice(CLERKS)  # noqa: E731
-        p = dict(id=f"P-{n:04d}", received=rec, channel=ch, kind=kind, category=cat, summary=summ,
-                 station=st, status=status, assignee=asg,
-                 due=rec + timedelta(days=DUE_DAYS.get(cat, 7)))
+        p = dict(
+            id=f"P-{n:04d}",
+            received=rec,
+            channel=ch,
+            kind=kind,
+            category=cat,
+            summary=summ,
+            station=st,
+            status=status,
+            assignee=asg,
+            due=rec + timedelta(days=DUE_DAYS.get(cat, 7)),
+        )
         if who and who.startswith("M-"):
             p["member"] = who
         else:
@@ -439,8 +492,9 @@ def make_petitions():
         events = [dict(on=rec, status="received", by=clerk())]
         if a is not None:
             p["assigned_on"] = rec + timedelta(days=a)
-            events.append(dict(on=p["assigned_on"], status="assigned", note=f"转办至{asg}",
-                               by=clerk()))
+            events.append(
+                dict(on=p["assigned_on"], status="assigned", note=f"转办至{asg}", by=clerk())
+            )
         if r is not None:
             p["resolved_on"] = rec + timedelta(days=r)
             p["resolution"] = text
@@ -460,9 +514,13 @@ def make_petitions():
 
 # ---------------------------------------------------------------------------- writing
 def build():
-    stations = make_stations()         # first: keeps the random stream stable
-    return {"branch": make_branches(), "member": make_members(), "station": stations,
-            "petition": make_petitions()}
+    stations = make_stations()  # first: keeps the random stream stable
+    return {
+        "branch": make_branches(),
+        "member": make_members(),
+        "station": stations,
+        "petition": make_petitions(),
+    }
 
 
 def write():
@@ -496,8 +554,11 @@ def check():
             need(re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,39}", f.stem), f, "bad id")
             need(dumps(rec) == raw, f, "not canonical")
             keys = list(rec)
-            need(keys == [k for k in FIELDS[kind] if k in rec] and set(keys) <= set(FIELDS[kind]),
-                 f, f"keys out of order or unknown: {keys}")
+            need(
+                keys == [k for k in FIELDS[kind] if k in rec] and set(keys) <= set(FIELDS[kind]),
+                f,
+                f"keys out of order or unknown: {keys}",
+            )
             for k, v in rec.items():
                 if isinstance(v, date) and k != "due":
                     need(v <= LATEST, f, f"{k} after {LATEST}")
@@ -527,8 +588,11 @@ def check():
         need(cur is None, i, "parent cycle")
         if "secretary" in b:
             sec = M.get(b["secretary"], {})
-            need(sec.get("stage") == "full" and "left_on" not in sec, i,
-                 "secretary not an active full member")
+            need(
+                sec.get("stage") == "full" and "left_on" not in sec,
+                i,
+                "secretary not an active full member",
+            )
         need(b.get("dissolved", b["founded"]) >= b["founded"], i, "dissolved before founded")
     phones, idns = [], []
     for i, m in M.items():
@@ -547,7 +611,7 @@ def check():
             need(re.fullmatch(r"[\u4e00-\u9fff][A-Z][A-Z0-9]{5,6}", m["plate"]), i, "bad plate")
         stage = STAGES.index(m["stage"])
         dates = [m.get(k) for k in STAGE_DATES]
-        need(all(d is None for d in dates[stage + 1:]), i, "stage date after stage")
+        need(all(d is None for d in dates[stage + 1 :]), i, "stage date after stage")
         present = [d for d in dates if d]
         need(present == sorted(present), i, "stage dates decrease")
         if m.get("full_on") and m.get("probationary_on"):
@@ -598,11 +662,15 @@ def check():
 
 def report(B, M, S, P, cfg):
     from collections import Counter
+
     active = [m for m in M.values() if "left_on" not in m]
     party = [m for m in active if m["stage"] in ("probationary", "full")]
     print("branches by kind:", dict(Counter(b["kind"] for b in B.values())))
-    print("members by stage (all / active):", dict(Counter(m["stage"] for m in M.values())),
-          dict(Counter(m["stage"] for m in active)))
+    print(
+        "members by stage (all / active):",
+        dict(Counter(m["stage"] for m in M.values())),
+        dict(Counter(m["stage"] for m in active)),
+    )
     print("members by occupation:", dict(Counter(m["occupation"] for m in M.values())))
     print("stations by kind:", dict(Counter(s["kind"] for s in S.values())))
     for f in ("status", "channel", "kind", "category"):
@@ -612,23 +680,40 @@ def report(B, M, S, P, cfg):
     print("should_form_branch:", {e: n for e, n in emp.items() if n >= 3 and e not in hosts})
     unatt = [m["id"] for m in party if "branch" not in m]
     print("unattached:", unatt, f"coverage {100 * (len(party) - len(unatt)) / len(party):.1f}%")
-    print("should_join_joint_branch:", {e: n for e, n in emp.items() if n <= 2 and any(
-        m.get("employer") == e and "branch" not in m for m in party)})
-    print("overdue at", TODAY, [p["id"] for p in P.values()
-                                if p["status"] in ("received", "assigned") and TODAY > p["due"]])
-    print("resolved late:", [p["id"] for p in P.values()
-                             if p.get("resolved_on", date.min) > p["due"]])
+    print(
+        "should_join_joint_branch:",
+        {
+            e: n
+            for e, n in emp.items()
+            if n <= 2 and any(m.get("employer") == e and "branch" not in m for m in party)
+        },
+    )
+    print(
+        "overdue at",
+        TODAY,
+        [
+            p["id"]
+            for p in P.values()
+            if p["status"] in ("received", "assigned") and TODAY > p["due"]
+        ],
+    )
+    print(
+        "resolved late:", [p["id"] for p in P.values() if p.get("resolved_on", date.min) > p["due"]]
+    )
     late = TODAY - timedelta(days=cfg["screening"]["interval_days"])
     print("screening due:", [m["id"] for m in party if m.get("verified_on", date.min) < late])
     soon = TODAY + timedelta(days=30)
-    ends = {m["id"]: add_years(m["probationary_on"]) for m in active
-            if m["stage"] == "probationary"}
+    ends = {
+        m["id"]: add_years(m["probationary_on"]) for m in active if m["stage"] == "probationary"
+    }
     print("probation ends by", soon, {i: str(d) for i, d in ends.items() if d <= soon})
     open_st = [s for s in S.values() if "closed" not in s]
     print("open stations without branch:", [s["id"] for s in open_st if "branch" not in s])
     five = set(cfg["standards"]["five"])
-    print("open stations meeting 'five':", [s["id"] for s in open_st
-                                            if five <= set(s.get("amenities", []))])
+    print(
+        "open stations meeting 'five':",
+        [s["id"] for s in open_st if five <= set(s.get("amenities", []))],
+    )
 
 
 if __name__ == "__main__":

@@ -50,8 +50,9 @@ def _pinned_env() -> Iterator[None]:
 
 
 def git(repo: Path, *args: str) -> str:
-    return subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True,
-                          text=True).stdout
+    return subprocess.run(
+        ["git", *args], cwd=repo, check=True, capture_output=True, text=True
+    ).stdout
 
 
 def make_repo(path: Path, county: str = "八步区", with_sample: bool = False) -> Path:
@@ -100,10 +101,12 @@ Run = Callable[..., Result]
 
 
 def runner_for(path: Path) -> Run:
-    def run(*args: str, input: str | bytes | None = None, env: dict[str, str] | None = None
-            ) -> Result:
-        return CliRunner().invoke(cli, ["--repo", str(path), *args], input=input, env=env,
-                                  catch_exceptions=False)
+    def run(
+        *args: str, input: str | bytes | None = None, env: dict[str, str] | None = None
+    ) -> Result:
+        return CliRunner().invoke(
+            cli, ["--repo", str(path), *args], input=input, env=env, catch_exceptions=False
+        )
 
     return run
 

@@ -28,14 +28,18 @@ def choice(kind: str, name: str) -> st.SearchStrategy[str]:
 
 def id_number(born: date) -> st.SearchStrategy[str]:
     return st.integers(0, 999).map(
-        lambda n: (lambda s: s + id_number_check_char(s))(f"451102{born:%Y%m%d}{n:03d}"))
+        lambda n: (lambda s: s + id_number_check_char(s))(f"451102{born:%Y%m%d}{n:03d}")
+    )
 
 
 @st.composite
 def members(draw: st.DrawFn) -> dict[str, Any]:
-    data: dict[str, Any] = {"id": draw(record_id), "name": draw(line),
-                            "occupation": draw(choice("member", "occupation")),
-                            "stage": "applicant"}
+    data: dict[str, Any] = {
+        "id": draw(record_id),
+        "name": draw(line),
+        "occupation": draw(choice("member", "occupation")),
+        "stage": "applicant",
+    }
     if draw(st.booleans()):
         data["birth_date"] = draw(past)
         data["id_number"] = draw(id_number(data["birth_date"]))
@@ -55,22 +59,38 @@ def members(draw: st.DrawFn) -> dict[str, Any]:
 @st.composite
 def petitions(draw: st.DrawFn) -> dict[str, Any]:
     received = draw(past)
-    events = draw(st.lists(st.fixed_dictionaries(
-        {"on": st.dates(min_value=received, max_value=TODAY),
-         "status": choice("petition", "status")},
-        optional={"note": multiline, "by": line}), max_size=3))
-    return {"id": draw(record_id), "received": received,
-            "channel": draw(choice("petition", "channel")),
-            "category": draw(choice("petition", "category")), "summary": draw(multiline),
-            "due": draw(st.dates(min_value=received, max_value=date(2030, 1, 1))),
-            "events": events}
+    events = draw(
+        st.lists(
+            st.fixed_dictionaries(
+                {
+                    "on": st.dates(min_value=received, max_value=TODAY),
+                    "status": choice("petition", "status"),
+                },
+                optional={"note": multiline, "by": line},
+            ),
+            max_size=3,
+        )
+    )
+    return {
+        "id": draw(record_id),
+        "received": received,
+        "channel": draw(choice("petition", "channel")),
+        "category": draw(choice("petition", "category")),
+        "summary": draw(multiline),
+        "due": draw(st.dates(min_value=received, max_value=date(2030, 1, 1))),
+        "events": events,
+    }
 
 
 @st.composite
 def stations(draw: st.DrawFn) -> dict[str, Any]:
-    data = {"id": draw(record_id), "name": draw(line), "kind": draw(choice("station", "kind")),
-            "opened": draw(past),
-            "amenities": draw(st.lists(choice("station", "amenities"), unique=True))}
+    data = {
+        "id": draw(record_id),
+        "name": draw(line),
+        "kind": draw(choice("station", "kind")),
+        "opened": draw(past),
+        "amenities": draw(st.lists(choice("station", "amenities"), unique=True)),
+    }
     if draw(st.booleans()):
         data["lat"] = draw(st.floats(-90, 90))
         data["lon"] = draw(st.floats(-180, 180))
@@ -78,8 +98,13 @@ def stations(draw: st.DrawFn) -> dict[str, Any]:
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.one_of(members().map(lambda d: ("member", d)), petitions().map(lambda d: ("petition", d)),
-                 stations().map(lambda d: ("station", d))))
+@given(
+    st.one_of(
+        members().map(lambda d: ("member", d)),
+        petitions().map(lambda d: ("petition", d)),
+        stations().map(lambda d: ("station", d)),
+    )
+)
 def test_write_read_write_is_byte_identical(kind_and_data: tuple[str, dict[str, Any]]) -> None:
     kind, data = kind_and_data
     model, problems = validate_record(kind, data, TODAY)

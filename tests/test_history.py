@@ -22,16 +22,21 @@ def test_log_one_row_per_record_per_commit_newest_first(dpe: Run, empty_repo: Pa
     dpe("member", "update", mid, "--phone", "13900002222")
     dpe("branch", "add", "--name", "支部", "--kind", "branch", "--founded", "2020-01-01")
     (empty_repo / f"records/members/{mid}.toml").write_text(
-        (empty_repo / f"records/members/{mid}.toml").read_text() + 'notes = "手工"\n')
+        (empty_repo / f"records/members/{mid}.toml").read_text() + 'notes = "手工"\n'
+    )
     (empty_repo / "records/members/M-0100.toml").write_text(
-        'id = "M-0100"\nname = "手工"\noccupation = "taxi"\nstage = "applicant"\n')
+        'id = "M-0100"\nname = "手工"\noccupation = "taxi"\nstage = "applicant"\n'
+    )
     git(empty_repo, "add", "-A")
     git(empty_repo, "commit", "-qm", "hand edit of two members")
     rows = as_json(dpe, "log")
     assert [(r["action"], r["kind"], r["id"]) for r in rows] == [
-        ("update", "member", "M-0001"), ("add", "member", "M-0100"),
-        ("add", "branch", "B-0001"), ("update", "member", "M-0001"),
-        ("add", "member", "M-0001")]
+        ("update", "member", "M-0001"),
+        ("add", "member", "M-0100"),
+        ("add", "branch", "B-0001"),
+        ("update", "member", "M-0001"),
+        ("add", "member", "M-0001"),
+    ]
     assert rows[0]["subject"] == "hand edit of two members"
     assert rows[2]["subject"] == "branch add B-0001" and rows[2]["author"] == "黄主任"
     assert rows[0]["date"] == "2026-06-30" and len(rows[0]["commit"]) == 7
@@ -58,7 +63,8 @@ def test_history_with_field_changes_oldest_first_masked(dpe: Run, empty_repo: Pa
     assert {"field": "phone", "old": None, "new": "139****1111"} in rows[0]["changes"]
     assert rows[1]["changes"] == [
         {"field": "phone", "old": "139****1111", "new": "139****2222"},
-        {"field": "branch", "old": None, "new": "B-0001"}]
+        {"field": "branch", "old": None, "new": "B-0001"},
+    ]
     assert rows[3]["changes"] == [{"field": "branch", "old": "B-0001", "new": "B-0002"}]
     revealed = json.dumps(as_json(dpe, "member", "history", mid, "--reveal"))
     assert "13900001111" in revealed and "13900002222" in revealed
@@ -73,7 +79,8 @@ def test_history_of_a_removed_and_re_added_record(dpe: Run, empty_repo: Path) ->
     dpe("station", "add", "--name", "驿站", "--kind", "rest_stop", "--opened", "2024-01-01")
     dpe("station", "remove", "S-0001")
     (empty_repo / "records/stations/S-0001.toml").write_text(
-        'id = "S-0001"\nname = "新驿站"\nkind = "drivers_home"\nopened = 2025-01-01\n')
+        'id = "S-0001"\nname = "新驿站"\nkind = "drivers_home"\nopened = 2025-01-01\n'
+    )
     git(empty_repo, "add", "-A")
     git(empty_repo, "commit", "-qm", "re-added by hand")
     rows = as_json(dpe, "station", "history", "S-0001")
@@ -96,8 +103,9 @@ def test_history_follows_a_rename(dpe: Run, empty_repo: Path) -> None:
     assert rows[-1]["changes"] == [{"field": "id", "old": "M-0001", "new": "M-0007"}]
 
 
-def test_history_of_a_commit_that_changed_many_records_and_a_broken_one(dpe: Run,
-                                                                      empty_repo: Path) -> None:
+def test_history_of_a_commit_that_changed_many_records_and_a_broken_one(
+    dpe: Run, empty_repo: Path
+) -> None:
     dpe(*ADD)
     dpe(*ADD)
     for rid in ("M-0001", "M-0002"):
@@ -118,21 +126,26 @@ def test_diff_of_the_work_tree_and_of_revisions(dp: Run, repo: Path) -> None:
     m1.write_text(m1.read_text().replace("18313693569", "18313690000"))
     (repo / "records/members/M-0002.toml").unlink()
     (repo / "records/members/M-0099.toml").write_text(
-        'id = "M-0099"\nname = "新人"\noccupation = "taxi"\nstage = "applicant"\n')
+        'id = "M-0099"\nname = "新人"\noccupation = "taxi"\nstage = "applicant"\n'
+    )
     rows = as_json(dp, "diff")
     assert rows == [
-        {"kind": "member", "id": "M-0001", "change": "changed",
-         "fields": [{"field": "phone", "old": "183****3569", "new": "183****0000"}]},
+        {
+            "kind": "member",
+            "id": "M-0001",
+            "change": "changed",
+            "fields": [{"field": "phone", "old": "183****3569", "new": "183****0000"}],
+        },
         {"kind": "member", "id": "M-0002", "change": "removed", "fields": rows[1]["fields"]},
-        {"kind": "member", "id": "M-0099", "change": "added", "fields": rows[2]["fields"]}]
+        {"kind": "member", "id": "M-0099", "change": "added", "fields": rows[2]["fields"]},
+    ]
     assert {"field": "name", "old": "陈秀兰", "new": None} in rows[1]["fields"]
     git(repo, "checkout", "--", ".")
     (repo / "records/members/M-0099.toml").unlink()
     dp("member", "update", "M-0003", "--notes", "x")
     dp("member", "promote", "M-0010", "--to", "activist")
     rows = as_json(dp, "diff", "HEAD~2")
-    assert [(r["id"], r["change"]) for r in rows] == [("M-0003", "changed"),
-                                                      ("M-0010", "changed")]
+    assert [(r["id"], r["change"]) for r in rows] == [("M-0003", "changed"), ("M-0010", "changed")]
     rows = as_json(dp, "diff", "HEAD~2", "HEAD~1")
     assert [r["id"] for r in rows] == ["M-0003"]
     table = dp("diff", "HEAD~1").stdout
@@ -141,8 +154,7 @@ def test_diff_of_the_work_tree_and_of_revisions(dp: Run, repo: Path) -> None:
     assert r.exit_code == 2
 
 
-def test_reformatting_a_file_is_no_change_and_a_broken_file_is_exit_1(dp: Run,
-                                                                      repo: Path) -> None:
+def test_reformatting_a_file_is_no_change_and_a_broken_file_is_exit_1(dp: Run, repo: Path) -> None:
     m1 = repo / "records/members/M-0001.toml"
     m1.write_text("# a comment\n" + m1.read_text())
     assert as_json(dp, "diff") == []

@@ -33,8 +33,9 @@ def test_csv_and_tsv_have_a_header_and_join_lists(dp: Run) -> None:
     out = dp("member", "list", "--format", "csv", "--where", "id=M-0001").stdout
     rows = list(csv.DictReader(io.StringIO(out)))
     assert len(rows) == 1 and rows[0]["tags"] == "volunteer" and rows[0]["id_number"] == ""
-    out = dp("station", "list", "--format", "tsv", "--fields", "id,amenities",
-             "--where", "id=S-0001").stdout
+    out = dp(
+        "station", "list", "--format", "tsv", "--fields", "id,amenities", "--where", "id=S-0001"
+    ).stdout
     header, row = out.splitlines()
     assert header == "id\tamenities"
     assert row.split("\t")[1].count(";") >= 4
@@ -46,8 +47,11 @@ def test_personal_data_is_masked_everywhere_unless_revealed(dp: Run) -> None:
         assert "18313693569" not in out and "183****3569" in out, fmt
     out = dp("member", "list", "--format", "csv", "--reveal").stdout
     assert "18313693569" in out
-    ids = [r["id_number"] for r in json.loads(dp("member", "list", "--format", "json").stdout)
-           if r["id_number"]]
+    ids = [
+        r["id_number"]
+        for r in json.loads(dp("member", "list", "--format", "json").stdout)
+        if r["id_number"]
+    ]
     assert ids and all(len(v) == 18 and v[6:14] == "********" for v in ids)
 
 
@@ -67,8 +71,10 @@ def test_chinese_tables_translate_headers_and_codes_and_line_up(dp: Run) -> None
 def test_language_from_the_environment(dp: Run) -> None:
     assert "编号" in dp("member", "list", env={"DRIVERPARTY_LANG": "zh"}).stdout
     assert "编号" in dp("member", "list", env={"LANG": "zh_CN.UTF-8"}).stdout
-    assert "编号" not in dp("member", "list", env={"LANG": "zh_CN.UTF-8",
-                                                   "DRIVERPARTY_LANG": "en"}).stdout
+    assert (
+        "编号"
+        not in dp("member", "list", env={"LANG": "zh_CN.UTF-8", "DRIVERPARTY_LANG": "en"}).stdout
+    )
     # machine formats never translate
     assert '"stage": "full"' in dp("--lang", "zh", "member", "list", "--format", "json").stdout
 
@@ -84,19 +90,35 @@ def test_where_sort_fields_limit_and_all(dp: Run) -> None:
     full = run("--where", "stage=full")
     assert full and len(full) == 31
     assert run("--where", "stage=full", "--where", "occupation=truck") == [
-        i for i in full if i in run("--where", "occupation=truck")]
+        i for i in full if i in run("--where", "occupation=truck")
+    ]
     assert run("--where", "tags=volunteer") and all(
         "volunteer" in json.loads(dp("member", "get", i, "--format", "json").stdout)["tags"]
-        for i in run("--where", "tags=volunteer"))
-    assert run("--where", "name~建") == [i for i in run() if "建" in json.loads(
-        dp("member", "get", i, "--format", "json").stdout)["name"]]
+        for i in run("--where", "tags=volunteer")
+    )
+    assert run("--where", "name~建") == [
+        i
+        for i in run()
+        if "建" in json.loads(dp("member", "get", i, "--format", "json").stdout)["name"]
+    ]
     unattached = run("--where", "branch=", "--where", "stage=full")
     assert "M-0030" in unattached
-    assert run("--where", "full_on>=2025-01-01") == [i for i in full if i in run(
-        "--where", "full_on>2024-12-31")]
+    assert run("--where", "full_on>=2025-01-01") == [
+        i for i in full if i in run("--where", "full_on>2024-12-31")
+    ]
     assert run("--limit", "3") == ["M-0001", "M-0002", "M-0003"]
-    by_date = dp("member", "list", "--format", "csv", "--fields", "id,full_on", "--sort",
-                 "-full_on", "--where", "stage=full").stdout.splitlines()[1:]
+    by_date = dp(
+        "member",
+        "list",
+        "--format",
+        "csv",
+        "--fields",
+        "id,full_on",
+        "--sort",
+        "-full_on",
+        "--where",
+        "stage=full",
+    ).stdout.splitlines()[1:]
     dates = [line.split(",")[1] for line in by_date]
     assert dates == sorted(dates, reverse=True)
     assert len(run("--all")) == 60 and len(run()) == 57

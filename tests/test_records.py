@@ -24,26 +24,55 @@ def test_add_prints_the_new_id_alone_and_makes_one_commit(dp: Run, repo: Path) -
     assert "Driverparty-Action: add" in body
     assert "Driverparty-Record: members/M-0061" in body
     assert git(repo, "show", "--name-only", "--format=", "HEAD").split() == [
-        "records/members/M-0061.toml"]
+        "records/members/M-0061.toml"
+    ]
     assert git(repo, "status", "--porcelain") == ""
 
 
 def test_the_new_file_is_canonical_toml(dp: Run, repo: Path) -> None:
-    r = dp("member", "add", "--name", " 王师傅 ", "--occupation", "truck", "--stage",
-           "probationary", "--probationary-on", "2026-01-05", "--applied-on", "2024-03-01",
-           "--tags", "volunteer,demo_vehicle", "--plate", "桂J12345", "--mobile")
+    r = dp(
+        "member",
+        "add",
+        "--name",
+        " 王师傅 ",
+        "--occupation",
+        "truck",
+        "--stage",
+        "probationary",
+        "--probationary-on",
+        "2026-01-05",
+        "--applied-on",
+        "2024-03-01",
+        "--tags",
+        "volunteer,demo_vehicle",
+        "--plate",
+        "桂J12345",
+        "--mobile",
+    )
     assert r.exit_code == 0, r.stderr
     text = (repo / "records/members/M-0061.toml").read_text()
     assert text == (
         'id = "M-0061"\nname = "王师傅"\noccupation = "truck"\nplate = "桂J12345"\n'
         'stage = "probationary"\napplied_on = 2024-03-01\nprobationary_on = 2026-01-05\n'
-        'mobile = true\ntags = [\n    "volunteer",\n    "demo_vehicle",\n]\n')
+        'mobile = true\ntags = [\n    "volunteer",\n    "demo_vehicle",\n]\n'
+    )
 
 
-def test_petition_add_sets_due_from_the_county_limits_and_the_first_event(dp: Run, repo: Path
-                                                                          ) -> None:
-    r = dp("petition", "add", "--received", "2026-06-28", "--channel", "hotline", "--category",
-           "repair", "--summary", "维修点太远")
+def test_petition_add_sets_due_from_the_county_limits_and_the_first_event(
+    dp: Run, repo: Path
+) -> None:
+    r = dp(
+        "petition",
+        "add",
+        "--received",
+        "2026-06-28",
+        "--channel",
+        "hotline",
+        "--category",
+        "repair",
+        "--summary",
+        "维修点太远",
+    )
     assert r.exit_code == 0, r.stderr
     data = tomllib.loads((repo / f"records/petitions/{r.stdout.strip()}.toml").read_text())
     assert str(data["due"]) == "2026-06-29"  # repair = 1 day in the sample's driverparty.toml
@@ -52,31 +81,35 @@ def test_petition_add_sets_due_from_the_county_limits_and_the_first_event(dp: Ru
     assert "\n[[events]]\n" in (repo / f"records/petitions/{r.stdout.strip()}.toml").read_text()
 
 
-@pytest.mark.parametrize(("args", "field", "words"), [
-    (("--phone", "1381234567"), "phone", "not a mainland mobile number"),
-    (("--phone", "23812345678"), "phone", "not a mainland mobile number"),
-    (("--id-number", "45110219900101123X"), "id_number", "check character"),
-    (("--id-number", "451102199001011234x"), "id_number", "18-character"),
-    (("--plate", "JJ12345"), "plate", "plate"),
-    (("--plate", "桂J1234"), "plate", "plate"),
-    (("--occupation", "pilot"), "occupation", "must be"),
-    (("--birth-date", "2027-01-01"), "birth_date", "after today"),
-    (("--birth-date", "01/02/1990"), "birth_date", "YYYY-MM-DD"),
-    (("--birth-date", "1990-02-30"), "birth_date", "not a real date"),
-    (("--name", "王\n师傅"), "name", "control characters"),
-    (("--name", "王\u202e师傅"), "name", "direction-changing"),
-    (("--name", "王" * 101), "name", "at most 100"),
-    (("--notes", "x" * 2001), "notes", "at most 2000"),
-    (("--tags", "a b"), "tags[1]", "without spaces"),
-    (("--branch", "B-9999"), "branch", "no branch B-9999"),
-    (("--station", "S-9999"), "station", "no station S-9999"),
-    (("--verification", "confirmed"), "verified_on", "required"),
-    (("--left-on", "2026-01-01"), "left_reason", "required"),
-    (("--activist-on", "2026-01-01"), "activist_on", "only applicant"),
-    (("--phone", "18313693569"), "phone", "also used by M-0001"),
-])
-def test_bad_values_are_refused_naming_the_field(dp: Run, repo: Path, args: tuple[str, ...],
-                                                field: str, words: str) -> None:
+@pytest.mark.parametrize(
+    ("args", "field", "words"),
+    [
+        (("--phone", "1381234567"), "phone", "not a mainland mobile number"),
+        (("--phone", "23812345678"), "phone", "not a mainland mobile number"),
+        (("--id-number", "45110219900101123X"), "id_number", "check character"),
+        (("--id-number", "451102199001011234x"), "id_number", "18-character"),
+        (("--plate", "JJ12345"), "plate", "plate"),
+        (("--plate", "桂J1234"), "plate", "plate"),
+        (("--occupation", "pilot"), "occupation", "must be"),
+        (("--birth-date", "2027-01-01"), "birth_date", "after today"),
+        (("--birth-date", "01/02/1990"), "birth_date", "YYYY-MM-DD"),
+        (("--birth-date", "1990-02-30"), "birth_date", "not a real date"),
+        (("--name", "王\n师傅"), "name", "control characters"),
+        (("--name", "王\u202e师傅"), "name", "direction-changing"),
+        (("--name", "王" * 101), "name", "at most 100"),
+        (("--notes", "x" * 2001), "notes", "at most 2000"),
+        (("--tags", "a b"), "tags[1]", "without spaces"),
+        (("--branch", "B-9999"), "branch", "no branch B-9999"),
+        (("--station", "S-9999"), "station", "no station S-9999"),
+        (("--verification", "confirmed"), "verified_on", "required"),
+        (("--left-on", "2026-01-01"), "left_reason", "required"),
+        (("--activist-on", "2026-01-01"), "activist_on", "only applicant"),
+        (("--phone", "18313693569"), "phone", "also used by M-0001"),
+    ],
+)
+def test_bad_values_are_refused_naming_the_field(
+    dp: Run, repo: Path, args: tuple[str, ...], field: str, words: str
+) -> None:
     before = commit_count(repo)
     r = dp(*NEW_MEMBER, *args)
     assert r.exit_code == 1, r.stdout
@@ -94,18 +127,46 @@ def test_personal_values_never_appear_in_error_messages(dp: Run) -> None:
     assert "18313693569" not in r.stderr
 
 
-@pytest.mark.parametrize(("args", "field", "words"), [
-    (("--stage", "probationary", "--probationary-on", "2025-03-01", "--candidate-on",
-      "2025-04-01"), "probationary_on", "before candidate_on"),
-    (("--stage", "full", "--probationary-on", "2025-09-01", "--full-on", "2026-06-01"),
-     "full_on", "probation year ends (2026-09-01)"),
-    (("--birth-date", "1990-01-02", "--id-number", "451102199001011232"), "id_number",
-     "does not agree"),
-])
-def test_rules_across_fields_of_a_member(dp: Run, args: tuple[str, ...], field: str,
-                                         words: str) -> None:
-    r = dp("member", "add", "--name", "王师傅", "--occupation", "truck", *args,
-           *(() if "--stage" in args else ("--stage", "applicant")))
+@pytest.mark.parametrize(
+    ("args", "field", "words"),
+    [
+        (
+            (
+                "--stage",
+                "probationary",
+                "--probationary-on",
+                "2025-03-01",
+                "--candidate-on",
+                "2025-04-01",
+            ),
+            "probationary_on",
+            "before candidate_on",
+        ),
+        (
+            ("--stage", "full", "--probationary-on", "2025-09-01", "--full-on", "2026-06-01"),
+            "full_on",
+            "probation year ends (2026-09-01)",
+        ),
+        (
+            ("--birth-date", "1990-01-02", "--id-number", "451102199001011232"),
+            "id_number",
+            "does not agree",
+        ),
+    ],
+)
+def test_rules_across_fields_of_a_member(
+    dp: Run, args: tuple[str, ...], field: str, words: str
+) -> None:
+    r = dp(
+        "member",
+        "add",
+        "--name",
+        "王师傅",
+        "--occupation",
+        "truck",
+        *args,
+        *(() if "--stage" in args else ("--stage", "applicant")),
+    )
     assert r.exit_code == 1
     assert f": {field}: " in r.stderr and words in r.stderr, r.stderr
 
@@ -125,14 +186,33 @@ def test_station_rules(dp: Run) -> None:
     assert r.exit_code == 1 and ": closed: " in r.stderr
     r = dp(*base, "--hours", "8-22")
     assert r.exit_code == 1 and ": hours: " in r.stderr
-    r = dp(*base, "--hours", "08:00-22:00", "--lat", "24.4", "--lon", "111.5",
-           "--amenities", "water", "--amenities", "charging,books")
+    r = dp(
+        *base,
+        "--hours",
+        "08:00-22:00",
+        "--lat",
+        "24.4",
+        "--lon",
+        "111.5",
+        "--amenities",
+        "water",
+        "--amenities",
+        "charging,books",
+    )
     assert r.exit_code == 0, r.stderr
 
 
 def test_branch_rules_names_cycles_and_secretaries(dp: Run, repo: Path) -> None:
-    r = dp("branch", "add", "--name", "八步区交通运输行业党委", "--kind", "committee",
-           "--founded", "2020-01-01")
+    r = dp(
+        "branch",
+        "add",
+        "--name",
+        "八步区交通运输行业党委",
+        "--kind",
+        "committee",
+        "--founded",
+        "2020-01-01",
+    )
     assert r.exit_code == 1 and ": name: the same name is also used by B-0001" in r.stderr
     r = dp("branch", "update", "B-0001", "--parent", "B-0002")  # B-0002's parent is B-0001
     assert r.exit_code == 1 and ": parent: makes a cycle" in r.stderr
@@ -180,14 +260,23 @@ def test_update_changes_fields_and_says_so_when_nothing_changes(dp: Run, repo: P
 
 def test_add_and_update_read_toml_json_and_stdin(dp: Run, repo: Path, tmp_path: Path) -> None:
     src = tmp_path / "m.toml"
-    src.write_text('name = "黄丽萍"\noccupation = "ride_hailing"\nstage = "activist"\n'
-                   'activist_on = 2025-05-01\n')
+    src.write_text(
+        'name = "黄丽萍"\noccupation = "ride_hailing"\nstage = "activist"\n'
+        "activist_on = 2025-05-01\n"
+    )
     r = dp("member", "add", "--from", str(src), "--employer", "滴滴出行")
     assert r.exit_code == 0, r.stderr
     data = tomllib.loads((repo / f"records/members/{r.stdout.strip()}.toml").read_text())
     assert data["name"] == "黄丽萍" and data["employer"] == "滴滴出行"
-    r = dp("member", "add", "--from", "-", "--name", "覆盖", input=json.dumps(
-        {"name": "x", "occupation": "taxi", "stage": "applicant"}))
+    r = dp(
+        "member",
+        "add",
+        "--from",
+        "-",
+        "--name",
+        "覆盖",
+        input=json.dumps({"name": "x", "occupation": "taxi", "stage": "applicant"}),
+    )
     assert r.exit_code == 0, r.stderr
     assert dp("member", "get", r.stdout.strip(), "--format", "json").stdout.count('"覆盖"') == 1
     r = dp("member", "update", "M-0002", "--from", "-", input='{"notes": "电话回访"}')
@@ -233,14 +322,22 @@ def test_a_write_commits_only_its_own_file(dp: Run, repo: Path) -> None:
     r = dp(*NEW_MEMBER)
     assert r.exit_code == 0, r.stderr
     assert git(repo, "show", "--name-only", "--format=", "HEAD").split() == [
-        "records/members/M-0061.toml"]
+        "records/members/M-0061.toml"
+    ]
     status = git(repo, "status", "--porcelain").splitlines()
     assert " M records/members/M-0002.toml" in status and "A  notes.txt" in status
 
 
 def test_commit_subjects_carry_no_personal_data(dp: Run, repo: Path) -> None:
-    dp(*NEW_MEMBER, "--phone", "13900001111", "--birth-date", "1990-01-01",
-       "--id-number", "451102199001011232")
+    dp(
+        *NEW_MEMBER,
+        "--phone",
+        "13900001111",
+        "--birth-date",
+        "1990-01-01",
+        "--id-number",
+        "451102199001011232",
+    )
     dp("member", "update", "M-0061", "--phone", "13900002222")
     log = git(repo, "log", "--format=%B")
     for value in ("13900001111", "13900002222", "451102199001011232"):

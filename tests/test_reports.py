@@ -46,61 +46,138 @@ def phone(n: int) -> str:
 
 # --- 攀枝花 (seed 004): the 万顺叫车 branch of 29 party drivers ----------------------------------
 
+
 @pytest.fixture
 def panzhihua(tmp_path: Path) -> Run:
     repo = make_repo(tmp_path / "panzhihua", county="东区")
     records: list[dict[str, Any]] = [
-        {"id": "B-0001", "name": "攀枝花市交通运输行业党委", "kind": "committee",
-         "founded": date(2020, 7, 1)},
-        {"id": "B-0002", "name": "万顺叫车党支部", "kind": "branch", "parent": "B-0001",
-         "host": "万顺叫车", "sectors": ["ride_hailing"], "founded": date(2025, 3, 1),
-         "secretary": "M-0001"},
-        {"id": "B-0003", "name": "仁和区司机党员流动党支部", "kind": "mobile_branch",
-         "parent": "B-0001", "county": "仁和区", "founded": date(2024, 5, 1)},
+        {
+            "id": "B-0001",
+            "name": "攀枝花市交通运输行业党委",
+            "kind": "committee",
+            "founded": date(2020, 7, 1),
+        },
+        {
+            "id": "B-0002",
+            "name": "万顺叫车党支部",
+            "kind": "branch",
+            "parent": "B-0001",
+            "host": "万顺叫车",
+            "sectors": ["ride_hailing"],
+            "founded": date(2025, 3, 1),
+            "secretary": "M-0001",
+        },
+        {
+            "id": "B-0003",
+            "name": "仁和区司机党员流动党支部",
+            "kind": "mobile_branch",
+            "parent": "B-0001",
+            "county": "仁和区",
+            "founded": date(2024, 5, 1),
+        },
     ]
     for i in range(1, 30):  # 29 party drivers in the 万顺叫车 branch
-        records.append({"id": f"M-{i:04d}", "name": f"网约车司机{i}", "phone": phone(i),
-                        "occupation": "ride_hailing", "employer": "万顺叫车", "stage": "full",
-                        "probationary_on": date(2015, 1, 1), "full_on": date(2016, 1, 1),
-                        "branch": "B-0002", "verification": "confirmed",
-                        "verified_on": date(2026, 5, 1) if i > 2 else date(2025, 1, 1)})
-    records.append({"id": "M-0030", "name": "流动党员", "occupation": "ride_hailing",
-                    "employer": "万顺叫车", "stage": "full", "branch": "B-0003", "mobile": True,
-                    "home_org": "攀枝花市东区", "full_on": date(2010, 1, 1)})
+        records.append(
+            {
+                "id": f"M-{i:04d}",
+                "name": f"网约车司机{i}",
+                "phone": phone(i),
+                "occupation": "ride_hailing",
+                "employer": "万顺叫车",
+                "stage": "full",
+                "probationary_on": date(2015, 1, 1),
+                "full_on": date(2016, 1, 1),
+                "branch": "B-0002",
+                "verification": "confirmed",
+                "verified_on": date(2026, 5, 1) if i > 2 else date(2025, 1, 1),
+            }
+        )
+    records.append(
+        {
+            "id": "M-0030",
+            "name": "流动党员",
+            "occupation": "ride_hailing",
+            "employer": "万顺叫车",
+            "stage": "full",
+            "branch": "B-0003",
+            "mobile": True,
+            "home_org": "攀枝花市东区",
+            "full_on": date(2010, 1, 1),
+        }
+    )
     for i in range(31, 39):  # 8 applications this year, 3 of them now activists
-        member = {"id": f"M-{i:04d}", "name": f"申请人{i}", "occupation": "ride_hailing",
-                  "employer": "万顺叫车", "stage": "applicant", "applied_on": date(2026, 2, 1)}
+        member = {
+            "id": f"M-{i:04d}",
+            "name": f"申请人{i}",
+            "occupation": "ride_hailing",
+            "employer": "万顺叫车",
+            "stage": "applicant",
+            "applied_on": date(2026, 2, 1),
+        }
         if i >= 36:
             member.update(stage="activist", activist_on=date(2026, 5, 1))
         records.append(member)
     for i in range(1, 13):  # 12 花城货车司机驿站
-        records.append({"id": f"S-{i:04d}", "name": f"花城货车司机驿站{i}", "kind": "rest_stop",
-                        "branch": "B-0001", "opened": date(2024, 1, 1),
-                        "amenities": ["water", "microwave", "charging", "first_aid", "books"]
-                        if i <= 9 else ["water"]})
+        records.append(
+            {
+                "id": f"S-{i:04d}",
+                "name": f"花城货车司机驿站{i}",
+                "kind": "rest_stop",
+                "branch": "B-0001",
+                "opened": date(2024, 1, 1),
+                "amenities": ["water", "microwave", "charging", "first_aid", "books"]
+                if i <= 9
+                else ["water"],
+            }
+        )
     for i in range(13, 43):  # 30 余个 万顺叫车 service stores
-        records.append({"id": f"S-{i:04d}", "name": f"万顺叫车服务门店{i}",
-                        "kind": "partner_store", "host": "万顺叫车", "branch": "B-0002",
-                        "opened": date(2025, 1, 1),
-                        "amenities": ["water", "charging"]})
+        records.append(
+            {
+                "id": f"S-{i:04d}",
+                "name": f"万顺叫车服务门店{i}",
+                "kind": "partner_store",
+                "host": "万顺叫车",
+                "branch": "B-0002",
+                "opened": date(2025, 1, 1),
+                "amenities": ["water", "charging"],
+            }
+        )
     write(repo, records)
     return runner_for(repo)
 
 
 def test_panzhihua_summary(panzhihua: Run) -> None:
     assert summary(panzhihua) == {
-        "branches.total": 3, "branches.committee": 1, "branches.general_branch": 0,
-        "branches.branch": 1, "branches.joint_branch": 0, "branches.mobile_branch": 1,
-        "members.total": 38, "members.party": 30, "members.applicant": 5,
-        "members.activist": 3, "members.candidate": 0, "members.probationary": 0,
-        "members.full": 30, "members.mobile": 1, "members.unattached": 0,
-        "members.due_for_full": 0, "members.screening_due": 3,
-        "stations.total": 42, "stations.rest_stop": 12, "stations.drivers_home": 0,
-        "stations.service_center": 0, "stations.partner_store": 30,
+        "branches.total": 3,
+        "branches.committee": 1,
+        "branches.general_branch": 0,
+        "branches.branch": 1,
+        "branches.joint_branch": 0,
+        "branches.mobile_branch": 1,
+        "members.total": 38,
+        "members.party": 30,
+        "members.applicant": 5,
+        "members.activist": 3,
+        "members.candidate": 0,
+        "members.probationary": 0,
+        "members.full": 30,
+        "members.mobile": 1,
+        "members.unattached": 0,
+        "members.due_for_full": 0,
+        "members.screening_due": 3,
+        "stations.total": 42,
+        "stations.rest_stop": 12,
+        "stations.drivers_home": 0,
+        "stations.service_center": 0,
+        "stations.partner_store": 30,
         "stations.meeting_standard": 9,
-        "petitions.total": 0, "petitions.open": 0, "petitions.resolved": 0,
-        "petitions.overdue": 0, "petitions.responded_on_time_rate": None,
-        "petitions.resolved_on_time_rate": None, "petitions.wishes_fulfilled": 0,
+        "petitions.total": 0,
+        "petitions.open": 0,
+        "petitions.resolved": 0,
+        "petitions.overdue": 0,
+        "petitions.responded_on_time_rate": None,
+        "petitions.resolved_on_time_rate": None,
+        "petitions.wishes_fulfilled": 0,
     }
 
 
@@ -115,31 +192,61 @@ def test_panzhihua_as_of_last_year(panzhihua: Run) -> None:
 
 def test_panzhihua_members_pipeline_coverage_and_screening(panzhihua: Run) -> None:
     assert rows(panzhihua, "report", "members", "--by", "branch") == [
-        {"branch": "B-0002", "count": 29}, {"branch": "B-0003", "count": 1},
-        {"branch": None, "count": 8}]
+        {"branch": "B-0002", "count": 29},
+        {"branch": "B-0003", "count": 1},
+        {"branch": None, "count": 8},
+    ]
     assert rows(panzhihua, "report", "members", "--by", "stage") == [
-        {"stage": "applicant", "count": 5}, {"stage": "activist", "count": 3},
-        {"stage": "full", "count": 30}]
+        {"stage": "applicant", "count": 5},
+        {"stage": "activist", "count": 3},
+        {"stage": "full", "count": 30},
+    ]
     assert rows(panzhihua, "report", "members", "--by", "county") == [
-        {"county": "东区", "count": 37}, {"county": "仁和区", "count": 1}]
+        {"county": "东区", "count": 37},
+        {"county": "仁和区", "count": 1},
+    ]
     assert rows(panzhihua, "report", "pipeline") == [
-        {"stage": "applicant", "count": 5}, {"stage": "activist", "count": 3},
-        {"stage": "candidate", "count": 0}, {"stage": "probationary", "count": 0},
-        {"stage": "full", "count": 30}]
+        {"stage": "applicant", "count": 5},
+        {"stage": "activist", "count": 3},
+        {"stage": "candidate", "count": 0},
+        {"stage": "probationary", "count": 0},
+        {"stage": "full", "count": 30},
+    ]
     assert rows(panzhihua, "report", "coverage") == [
-        {"finding": "coverage_rate", "subject": None, "value": 100.0}]
+        {"finding": "coverage_rate", "subject": None, "value": 100.0}
+    ]
     assert rows(panzhihua, "report", "screening") == [
-        {"id": "M-0030", "name": "流动党员", "branch": "B-0003", "verified_on": None,
-         "days_overdue": None},
-        {"id": "M-0001", "name": "网约车司机1", "branch": "B-0002", "verified_on": "2025-01-01",
-         "days_overdue": 455},
-        {"id": "M-0002", "name": "网约车司机2", "branch": "B-0002", "verified_on": "2025-01-01",
-         "days_overdue": 455}]
+        {
+            "id": "M-0030",
+            "name": "流动党员",
+            "branch": "B-0003",
+            "verified_on": None,
+            "days_overdue": None,
+        },
+        {
+            "id": "M-0001",
+            "name": "网约车司机1",
+            "branch": "B-0002",
+            "verified_on": "2025-01-01",
+            "days_overdue": 455,
+        },
+        {
+            "id": "M-0002",
+            "name": "网约车司机2",
+            "branch": "B-0002",
+            "verified_on": "2025-01-01",
+            "days_overdue": 455,
+        },
+    ]
     stations = rows(panzhihua, "report", "stations")
     assert sum(s["meets"] for s in stations) == 9
-    assert stations[9] == {"id": "S-0010", "name": "花城货车司机驿站10", "kind": "rest_stop",
-                           "meets": False,
-                           "missing": ["microwave", "charging", "first_aid", "books"]}
+    assert stations[9] == {
+        "id": "S-0010",
+        "name": "花城货车司机驿站10",
+        "kind": "rest_stop",
+        "meets": False,
+        "missing": ["microwave", "charging", "first_aid", "books"],
+    }
     r = panzhihua("report", "stations", "--standard", "ten")
     assert r.exit_code == 1 and "unknown standard 'ten'" in r.stderr
 
@@ -150,8 +257,16 @@ def test_panzhihua_tables_in_both_languages(panzhihua: Run) -> None:
     assert "members    party                        30" in en
     zh = panzhihua("--lang", "zh", "summary").stdout
     assert zh.splitlines()[0].split() == ["类别", "指标", "数值"]
-    words_expected = ("成员", "党员", "入党申请人", "积极分子", "驿站", "诉求", "按时办结率",
-                      "暖新商家")
+    words_expected = (
+        "成员",
+        "党员",
+        "入党申请人",
+        "积极分子",
+        "驿站",
+        "诉求",
+        "按时办结率",
+        "暖新商家",
+    )
     for words in words_expected:
         assert words in zh
     line = next(x for x in zh.splitlines() if "积极分子" in x)
@@ -162,6 +277,7 @@ def test_panzhihua_tables_in_both_languages(panzhihua: Run) -> None:
 
 # --- 贺州 (seed 000), scaled down by ten: 157 petitions, 110 resolved, 75 wishes fulfilled ------
 
+
 @pytest.fixture
 def hezhou(tmp_path: Path) -> Run:
     repo = make_repo(tmp_path / "hezhou", county="八步区")
@@ -170,20 +286,31 @@ def hezhou(tmp_path: Path) -> Run:
     for i in range(1, 158):
         received = start + timedelta(days=i % 150)
         wish = i <= 75 or 141 <= i <= 145  # 80 wishes, 75 of them fulfilled
-        p: dict[str, Any] = {"id": f"P-{i:04d}", "received": received, "channel": "mailbox",
-                             "kind": "wish" if wish else "request",
-                             "category": "hardship" if wish else "repair",
-                             "summary": "微心愿" if wish else "维修", "status": "received",
-                             "due": received + timedelta(days=7)}
+        p: dict[str, Any] = {
+            "id": f"P-{i:04d}",
+            "received": received,
+            "channel": "mailbox",
+            "kind": "wish" if wish else "request",
+            "category": "hardship" if wish else "repair",
+            "summary": "微心愿" if wish else "维修",
+            "status": "received",
+            "due": received + timedelta(days=7),
+        }
         if i <= 140:  # transferred: the first 120 the next day, 20 late
-            p.update(status="assigned", assignee="八步区交通运输局",
-                     assigned_on=received + timedelta(days=1 if i <= 120 else 3))
+            p.update(
+                status="assigned",
+                assignee="八步区交通运输局",
+                assigned_on=received + timedelta(days=1 if i <= 120 else 3),
+            )
         if i <= 110:  # resolved: 100 within 7 days (5 days), 10 late (10 days)
-            p.update(status="resolved", resolved_on=received + timedelta(days=5 if i <= 100
-                                                                          else 10),
-                     resolution="已办结")
-        if p.get("resolved_on", date.min) > date(2026, 6, 30) or \
-                p.get("assigned_on", date.min) > date(2026, 6, 30):
+            p.update(
+                status="resolved",
+                resolved_on=received + timedelta(days=5 if i <= 100 else 10),
+                resolution="已办结",
+            )
+        if p.get("resolved_on", date.min) > date(2026, 6, 30) or p.get(
+            "assigned_on", date.min
+        ) > date(2026, 6, 30):
             raise AssertionError("test data must lie before today")
         records.append(p)
     write(repo, records)
@@ -205,16 +332,37 @@ def test_hezhou_petition_figures(hezhou: Run) -> None:
 def test_hezhou_petitions_by_kind_month_and_window(hezhou: Run) -> None:
     by_kind = rows(hezhou, "report", "petitions", "--by", "kind")
     assert by_kind == [
-        {"kind": "request", "total": 77, "resolved": 35, "overdue": 42,
-         "resolved_on_time_rate": 71.4, "median_days_to_resolve": 5},
-        {"kind": "wish", "total": 80, "resolved": 75, "overdue": 5,
-         "resolved_on_time_rate": 100.0, "median_days_to_resolve": 5}]
+        {
+            "kind": "request",
+            "total": 77,
+            "resolved": 35,
+            "overdue": 42,
+            "resolved_on_time_rate": 71.4,
+            "median_days_to_resolve": 5,
+        },
+        {
+            "kind": "wish",
+            "total": 80,
+            "resolved": 75,
+            "overdue": 5,
+            "resolved_on_time_rate": 100.0,
+            "median_days_to_resolve": 5,
+        },
+    ]
     by_month = rows(hezhou, "report", "petitions", "--by", "month")
-    assert [r["month"] for r in by_month] == ["2026-01", "2026-02", "2026-03", "2026-04",
-                                              "2026-05"]
+    assert [r["month"] for r in by_month] == ["2026-01", "2026-02", "2026-03", "2026-04", "2026-05"]
     assert sum(r["total"] for r in by_month) == 157
-    window = rows(hezhou, "report", "petitions", "--by", "status", "--since", "2026-05-01",
-                  "--until", "2026-05-31")
+    window = rows(
+        hezhou,
+        "report",
+        "petitions",
+        "--by",
+        "status",
+        "--since",
+        "2026-05-01",
+        "--until",
+        "2026-05-31",
+    )
     assert sum(r["total"] for r in window) == 31 - 1  # received 2026-05-01 .. 05-30
     none = rows(hezhou, "report", "petitions", "--by", "category", "--since", "2027-01-01")
     assert none == []
@@ -229,6 +377,7 @@ def test_rates_are_null_when_nothing_to_divide(hezhou: Run) -> None:
 
 # --- the sample county -------------------------------------------------------------------------
 
+
 def test_sample_summary_and_due_for_full(dp: Run) -> None:
     figures = summary(dp)
     assert figures["members.party"] == 42 and figures["members.unattached"] == 4
@@ -238,10 +387,15 @@ def test_sample_summary_and_due_for_full(dp: Run) -> None:
     assert due[0]["full_due"] == "2026-07-10"
     assert figures["members.due_for_full"] == 4
     coverage = rows(dp, "report", "coverage")
-    assert coverage[1] == {"finding": "should_form_branch",
-                           "subject": "贺州市八步区顺达物流有限公司", "value": 5}
+    assert coverage[1] == {
+        "finding": "should_form_branch",
+        "subject": "贺州市八步区顺达物流有限公司",
+        "value": 5,
+    }
     assert {r["subject"] for r in coverage if r["finding"] == "should_join_joint_branch"} == {
-        "曹操出行", "花小猪"}
+        "曹操出行",
+        "花小猪",
+    }
 
 
 def test_a_broken_file_is_reported_and_skipped(dp: Run, repo: Path) -> None:
@@ -251,16 +405,22 @@ def test_a_broken_file_is_reported_and_skipped(dp: Run, repo: Path) -> None:
     assert any(row["metric"] == "party" and row["value"] == 41 for row in json.loads(r.stdout))
 
 
-def test_rollup_side_by_side_with_a_total(panzhihua: Run, hezhou: Run, tmp_path: Path,
-                                          dp: Run, repo: Path) -> None:
+def test_rollup_side_by_side_with_a_total(
+    panzhihua: Run, hezhou: Run, tmp_path: Path, dp: Run, repo: Path
+) -> None:
     pz, hz = tmp_path / "panzhihua", tmp_path / "hezhou"
     bare = tmp_path / "hezhou.git"
     git(tmp_path, "clone", "-q", "--bare", str(hz), str(bare))
     r = dp("rollup", str(pz), f"file://{bare}", "--format", "json")
     assert r.exit_code == 0, r.stderr
     data = {f"{x['section']}.{x['metric']}": x for x in json.loads(r.stdout)}
-    assert data["members.party"] == {"section": "members", "metric": "party", "东区": 30,
-                                     "八步区": 0, "total": 30}
+    assert data["members.party"] == {
+        "section": "members",
+        "metric": "party",
+        "东区": 30,
+        "八步区": 0,
+        "total": 30,
+    }
     assert data["petitions.total"]["total"] == 157
     assert data["petitions.resolved_on_time_rate"]["total"] == 90.9
     # two counties of the same name stay apart

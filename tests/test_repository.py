@@ -32,24 +32,41 @@ def test_init_creates_commits_and_refuses_twice(tmp_path: Path) -> None:
 
 def test_not_a_repository_is_exit_3(tmp_path: Path) -> None:
     r = runner_for(tmp_path)("member", "list")
-    assert r.exit_code == 3 and r.stderr.startswith("error: ") and "not a records repository" \
-        in r.stderr
+    assert (
+        r.exit_code == 3
+        and r.stderr.startswith("error: ")
+        and "not a records repository" in r.stderr
+    )
 
 
 def test_repository_found_from_env_and_by_walking_up(repo: Path) -> None:
     env = {**os.environ, "DRIVERPARTY_REPO": str(repo)}
-    out = subprocess.run([*DP, "member", "list", "--limit", "1", "--format", "csv"],
-                         capture_output=True, text=True, env=env, cwd="/")
+    out = subprocess.run(
+        [*DP, "member", "list", "--limit", "1", "--format", "csv"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd="/",
+    )
     assert out.returncode == 0 and "M-0001" in out.stdout
     env.pop("DRIVERPARTY_REPO")
-    out = subprocess.run([*DP, "member", "list", "--limit", "1", "--format", "csv"],
-                         capture_output=True, text=True, env=env, cwd=repo / "records/members")
+    out = subprocess.run(
+        [*DP, "member", "list", "--limit", "1", "--format", "csv"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=repo / "records/members",
+    )
     assert out.returncode == 0 and "M-0001" in out.stdout
 
 
 def test_usage_errors_are_exit_2_without_traceback(dp: Run) -> None:
-    for args in (("member", "add", "--colour", "red"), ("member", "frobnicate"),
-                 ("member", "get"), ("nope",)):
+    for args in (
+        ("member", "add", "--colour", "red"),
+        ("member", "frobnicate"),
+        ("member", "get"),
+        ("nope",),
+    ):
         r = dp(*args)
         assert r.exit_code == 2, args
         assert r.stderr.startswith("error: ") and "Traceback" not in r.stderr
@@ -69,8 +86,11 @@ def test_validate_is_clean_on_the_sample_and_names_every_problem(dp: Run, repo: 
     m3.write_text(m3.read_text().replace('id = "M-0003"', 'id = "M-0004"'))
     m5 = repo / "records/members/M-0005.toml"
     text = m5.read_text()
-    m5.write_text(text.replace('occupation = "', 'phone = "12345"\noccupation = "', 1)
-                  if "phone" not in text else text.replace('phone = "', 'phone = "9', 1))
+    m5.write_text(
+        text.replace('occupation = "', 'phone = "12345"\noccupation = "', 1)
+        if "phone" not in text
+        else text.replace('phone = "', 'phone = "9', 1)
+    )
     (repo / "records/members/M-0006.toml").write_text("[[[")
     (repo / "records/members/notes.txt").write_text("hi")
     r = dp("validate")
@@ -93,13 +113,13 @@ def test_status_and_commit_of_hand_edits(dp: Run, repo: Path) -> None:
     r = dp("status", "--format", "csv")
     assert r.exit_code == 1
     assert "records/members/M-0002.toml,modified,ok" in r.stdout
-    assert "records/members/M-0100.toml,untracked,occupation: required; stage: required" \
-        in r.stdout
+    assert "records/members/M-0100.toml,untracked,occupation: required; stage: required" in r.stdout
     before = commit_count(repo)
     r = dp("commit", "-m", "补录")
     assert r.exit_code == 1 and commit_count(repo) == before
     (repo / "records/members/M-0100.toml").write_text(
-        'id = "M-0100"\nname = "手工"\noccupation = "taxi"\nstage = "applicant"\n')
+        'id = "M-0100"\nname = "手工"\noccupation = "taxi"\nstage = "applicant"\n'
+    )
     r = dp("commit", "-m", "补录")
     assert r.exit_code == 0, r.stderr
     assert head_subject(repo) == "补录" and commit_count(repo) == before + 1
@@ -112,27 +132,47 @@ def test_install_hook_makes_git_refuse_invalid_commits(dp: Run, repo: Path) -> N
     assert r.exit_code == 0, r.stderr
     m2 = repo / "records/members/M-0002.toml"
     m2.write_text(m2.read_text().replace('stage = "', 'stage = "x', 1))
-    out = subprocess.run(["git", "commit", "-qam", "oops"], cwd=repo, capture_output=True,
-                         text=True)
+    out = subprocess.run(
+        ["git", "commit", "-qam", "oops"], cwd=repo, capture_output=True, text=True
+    )
     assert out.returncode != 0 and "M-0002.toml: stage" in out.stdout + out.stderr
     git(repo, "checkout", "--", ".")
     m2.write_text(m2.read_text() + 'notes = "ok"\n')
-    out = subprocess.run(["git", "commit", "-qam", "fine"], cwd=repo, capture_output=True,
-                         text=True)
+    out = subprocess.run(
+        ["git", "commit", "-qam", "fine"], cwd=repo, capture_output=True, text=True
+    )
     assert out.returncode == 0, out.stderr
 
 
 def test_eight_adds_at_once_all_succeed_with_distinct_ids(repo: Path) -> None:
-    procs = [subprocess.Popen([*DP, "--repo", str(repo), "member", "add", "--name", f"司机{i}",
-                               "--occupation", "truck", "--stage", "applicant"],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-             for i in range(8)]
+    procs = [
+        subprocess.Popen(
+            [
+                *DP,
+                "--repo",
+                str(repo),
+                "member",
+                "add",
+                "--name",
+                f"司机{i}",
+                "--occupation",
+                "truck",
+                "--stage",
+                "applicant",
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for i in range(8)
+    ]
     results = [p.communicate(timeout=60) for p in procs]
     assert [p.returncode for p in procs] == [0] * 8, [e for _, e in results]
     ids = sorted(out.strip() for out, _ in results)
     assert ids == [f"M-{n:04d}" for n in range(61, 69)]
     assert git(repo, "log", "-8", "--format=%s").splitlines() == [
-        f"member add M-{n:04d}" for n in range(68, 60, -1)]
+        f"member add M-{n:04d}" for n in range(68, 60, -1)
+    ]
     assert git(repo, "status", "--porcelain") == ""
 
 
@@ -143,8 +183,17 @@ def test_a_held_lock_times_out_with_exit_3_and_changes_nothing(dp: Run, repo: Pa
     fcntl.flock(fd, fcntl.LOCK_EX)
     try:
         before = commit_count(repo)
-        r = dp("member", "add", "--name", "x", "--occupation", "taxi", "--stage", "applicant",
-               env={"DRIVERPARTY_LOCK_TIMEOUT": "0.3"})
+        r = dp(
+            "member",
+            "add",
+            "--name",
+            "x",
+            "--occupation",
+            "taxi",
+            "--stage",
+            "applicant",
+            env={"DRIVERPARTY_LOCK_TIMEOUT": "0.3"},
+        )
         assert r.exit_code == 3 and "lock" in r.stderr
         assert commit_count(repo) == before and git(repo, "status", "--porcelain") == ""
     finally:
@@ -154,12 +203,20 @@ def test_a_held_lock_times_out_with_exit_3_and_changes_nothing(dp: Run, repo: Pa
 
 
 def test_a_killed_writer_does_not_block_later_writes(dp: Run, repo: Path) -> None:
-    holder = subprocess.Popen([sys.executable, "-c", (
-        "import fcntl,os,time;"
-        f"os.makedirs('{repo}/.git/driverparty', exist_ok=True);"
-        f"fd=os.open('{repo}/.git/driverparty/write.lock', os.O_RDWR|os.O_CREAT);"
-        "fcntl.flock(fd, fcntl.LOCK_EX); print('held', flush=True); time.sleep(60)")],
-        stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            (
+                "import fcntl,os,time;"
+                f"os.makedirs('{repo}/.git/driverparty', exist_ok=True);"
+                f"fd=os.open('{repo}/.git/driverparty/write.lock', os.O_RDWR|os.O_CREAT);"
+                "fcntl.flock(fd, fcntl.LOCK_EX); print('held', flush=True); time.sleep(60)"
+            ),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
     holder.kill()
     holder.wait()

@@ -28,6 +28,7 @@ def unchanged(repo: Path, run: Run, *args: str) -> str:
 
 # --- members -----------------------------------------------------------------------------------
 
+
 def test_promote_forward_one_or_more_steps_sets_the_stage_date(dp: Run, repo: Path) -> None:
     r = dp("member", "promote", "M-0010", "--to", "activist", "--on", "2026-03-01")
     assert r.exit_code == 0, r.stderr
@@ -42,8 +43,9 @@ def test_promote_forward_one_or_more_steps_sets_the_stage_date(dp: Run, repo: Pa
     assert "candidate_on" not in m
 
 
-def test_promote_backwards_or_sideways_is_refused_saying_what_is_allowed(dp: Run, repo: Path
-                                                                         ) -> None:
+def test_promote_backwards_or_sideways_is_refused_saying_what_is_allowed(
+    dp: Run, repo: Path
+) -> None:
     err = unchanged(repo, dp, "member", "promote", "M-0009", "--to", "applicant")
     assert "M-0009 is already activist" in err
     assert "allowed now: promote --to candidate, promote --to probationary" in err
@@ -62,13 +64,15 @@ def test_full_only_after_the_probation_year(dp: Run, repo: Path) -> None:
 
 
 def test_move_dates_may_not_lie_in_the_future_or_be_malformed(dp: Run, repo: Path) -> None:
-    err = unchanged(repo, dp, "member", "promote", "M-0010", "--to", "activist", "--on",
-                    "2026-07-01")
+    err = unchanged(
+        repo, dp, "member", "promote", "M-0010", "--to", "activist", "--on", "2026-07-01"
+    )
     assert "activist_on: 2026-07-01 is after today" in err
     r = dp("member", "promote", "M-0010", "--to", "activist", "--on", "tomorrow")
     assert r.exit_code == 2
-    err = unchanged(repo, dp, "member", "promote", "M-0009", "--to", "candidate", "--on",
-                    "2000-01-01")
+    err = unchanged(
+        repo, dp, "member", "promote", "M-0009", "--to", "candidate", "--on", "2000-01-01"
+    )
     assert "candidate_on: 2000-01-01 is before activist_on" in err
 
 
@@ -76,18 +80,22 @@ def test_verify_transfer_and_leave(dp: Run, repo: Path) -> None:
     assert dp("member", "verify", "M-0007").exit_code == 0
     m = record(repo, "members", "M-0007")
     assert m["verification"] == "confirmed" and str(m["verified_on"]) == "2026-06-30"
-    assert dp("member", "verify", "M-0007", "--status", "archived", "--on", "2026-06-01"
-              ).exit_code == 0
+    assert (
+        dp("member", "verify", "M-0007", "--status", "archived", "--on", "2026-06-01").exit_code
+        == 0
+    )
     assert record(repo, "members", "M-0007")["verification"] == "archived"
     assert head_subject(repo) == "member verify M-0007"
 
     assert dp("member", "transfer", "M-0007", "--to", "B-0003").exit_code == 0
     assert record(repo, "members", "M-0007")["branch"] == "B-0003"
     assert head_subject(repo) == "member transfer M-0007"
-    assert "in B-0003 already" in unchanged(repo, dp, "member", "transfer", "M-0007", "--to",
-                                            "B-0003")
-    assert "branch: no branch B-0999" in unchanged(repo, dp, "member", "transfer", "M-0007",
-                                                   "--to", "B-0999")
+    assert "in B-0003 already" in unchanged(
+        repo, dp, "member", "transfer", "M-0007", "--to", "B-0003"
+    )
+    assert "branch: no branch B-0999" in unchanged(
+        repo, dp, "member", "transfer", "M-0007", "--to", "B-0999"
+    )
 
     assert dp("member", "leave", "M-0007", "--reason", "迁往广州").exit_code == 0
     m = record(repo, "members", "M-0007")
@@ -106,9 +114,24 @@ def test_a_secretary_cannot_leave_while_secretary(dp: Run, repo: Path) -> None:
 
 # --- petitions ---------------------------------------------------------------------------------
 
+
 def test_a_petitions_whole_life(dp: Run, repo: Path) -> None:
-    r = dp("petition", "add", "--received", "2026-06-01", "--channel", "mailbox", "--kind",
-           "wish", "--category", "hardship", "--summary", "孩子入学需要帮助", "--member", "M-0012")
+    r = dp(
+        "petition",
+        "add",
+        "--received",
+        "2026-06-01",
+        "--channel",
+        "mailbox",
+        "--kind",
+        "wish",
+        "--category",
+        "hardship",
+        "--summary",
+        "孩子入学需要帮助",
+        "--member",
+        "M-0012",
+    )
     pid = r.stdout.strip()
     steps = [
         ("assign", "--to", "B-0002", "--on", "2026-06-02"),
@@ -155,8 +178,9 @@ def test_reopen_clears_the_resolution_and_dates(dp: Run, repo: Path) -> None:
 
 @pytest.mark.parametrize(("pid", "status"), [("P-0034", "received"), ("P-0015", "assigned")])
 @pytest.mark.parametrize("action", ["reject", "withdraw"])
-def test_reject_and_withdraw_end_an_open_petition(dp: Run, repo: Path, pid: str, status: str,
-                                                  action: str) -> None:
+def test_reject_and_withdraw_end_an_open_petition(
+    dp: Run, repo: Path, pid: str, status: str, action: str
+) -> None:
     r = dp("petition", action, pid, "--note", "司机已自行解决")
     assert r.exit_code == 0, r.stderr
     p = record(repo, "petitions", pid)
@@ -166,22 +190,25 @@ def test_reject_and_withdraw_end_an_open_petition(dp: Run, repo: Path, pid: str,
     assert f"is {p['status']}: cannot assign; allowed now: none" in err
 
 
-@pytest.mark.parametrize(("pid", "action", "args", "allowed"), [
-    ("P-0034", "resolve", ("--note", "x"), "assign, reject, withdraw"),
-    ("P-0034", "close", (), "assign, reject, withdraw"),
-    ("P-0034", "reopen", ("--note", "x"), "assign, reject, withdraw"),
-    ("P-0015", "close", (), "assign, resolve, reject, withdraw"),
-    ("P-0019", "assign", ("--to", "x"), "close, reopen"),
-    ("P-0019", "resolve", ("--note", "x"), "close, reopen"),
-    ("P-0019", "reject", ("--note", "x"), "close, reopen"),
-    ("P-0001", "close", (), "reopen"),
-    ("P-0001", "withdraw", ("--note", "x"), "reopen"),
-    ("P-0006", "reopen", ("--note", "x"), "none"),
-    ("P-0009", "resolve", ("--note", "x"), "none"),
-])
-def test_refused_moves_say_which_moves_are_allowed_now(dp: Run, repo: Path, pid: str,
-                                                       action: str, args: tuple[str, ...],
-                                                       allowed: str) -> None:
+@pytest.mark.parametrize(
+    ("pid", "action", "args", "allowed"),
+    [
+        ("P-0034", "resolve", ("--note", "x"), "assign, reject, withdraw"),
+        ("P-0034", "close", (), "assign, reject, withdraw"),
+        ("P-0034", "reopen", ("--note", "x"), "assign, reject, withdraw"),
+        ("P-0015", "close", (), "assign, resolve, reject, withdraw"),
+        ("P-0019", "assign", ("--to", "x"), "close, reopen"),
+        ("P-0019", "resolve", ("--note", "x"), "close, reopen"),
+        ("P-0019", "reject", ("--note", "x"), "close, reopen"),
+        ("P-0001", "close", (), "reopen"),
+        ("P-0001", "withdraw", ("--note", "x"), "reopen"),
+        ("P-0006", "reopen", ("--note", "x"), "none"),
+        ("P-0009", "resolve", ("--note", "x"), "none"),
+    ],
+)
+def test_refused_moves_say_which_moves_are_allowed_now(
+    dp: Run, repo: Path, pid: str, action: str, args: tuple[str, ...], allowed: str
+) -> None:
     err = unchanged(repo, dp, "petition", action, pid, *args)
     assert f"cannot {action}; allowed now: {allowed}" in err
 
@@ -190,16 +217,23 @@ def test_required_notes_and_satisfaction_range(dp: Run, repo: Path) -> None:
     for action in ("resolve", "reopen", "reject", "withdraw"):
         assert dp("petition", action, "P-0015").exit_code == 2
     assert dp("petition", "close", "P-0019", "--satisfaction", "6").exit_code == 2
-    err = unchanged(repo, dp, "petition", "resolve", "P-0015", "--note", "x", "--on",
-                    "2020-01-01")
+    err = unchanged(repo, dp, "petition", "resolve", "P-0015", "--note", "x", "--on", "2020-01-01")
     assert "before" in err
 
 
 def test_workflow_help_shows_an_example(dp: Run) -> None:
-    for kind, action in [("member", "promote"), ("member", "verify"), ("member", "transfer"),
-                         ("member", "leave"), ("petition", "assign"), ("petition", "resolve"),
-                         ("petition", "close"), ("petition", "reopen"), ("petition", "reject"),
-                         ("petition", "withdraw")]:
+    for kind, action in [
+        ("member", "promote"),
+        ("member", "verify"),
+        ("member", "transfer"),
+        ("member", "leave"),
+        ("petition", "assign"),
+        ("petition", "resolve"),
+        ("petition", "close"),
+        ("petition", "reopen"),
+        ("petition", "reject"),
+        ("petition", "withdraw"),
+    ]:
         out = dp(kind, action, "--help").stdout
         assert "Example:" in out and f"driverparty {kind} {action} " in out
 
@@ -207,18 +241,23 @@ def test_workflow_help_shows_an_example(dp: Run) -> None:
 def test_validate_checks_status_consistency_of_hand_edits(dp: Run, repo: Path) -> None:
     p19 = repo / "records/petitions/P-0019.toml"  # resolved
     text = p19.read_text()
-    p19.write_text("\n".join(line for line in text.splitlines()
-                             if not line.startswith(("resolution", "resolved_on"))) + "\n")
+    p19.write_text(
+        "\n".join(
+            line for line in text.splitlines() if not line.startswith(("resolution", "resolved_on"))
+        )
+        + "\n"
+    )
     p15 = repo / "records/petitions/P-0015.toml"  # assigned
-    p15.write_text("\n".join(line for line in p15.read_text().splitlines()
-                             if not line.startswith("assignee")) + "\n")
+    p15.write_text(
+        "\n".join(line for line in p15.read_text().splitlines() if not line.startswith("assignee"))
+        + "\n"
+    )
     m7 = repo / "records/members/M-0007.toml"
-    m7.write_text(m7.read_text().replace('stage = "full"', 'stage = "full"\nverification = '
-                                         '"confirmed"'))
+    m7.write_text(
+        m7.read_text().replace('stage = "full"', 'stage = "full"\nverification = "confirmed"')
+    )
     out = dp("validate").stdout
-    assert "records/petitions/P-0019.toml: resolution: required when the status is resolved" \
-        in out
-    assert "records/petitions/P-0019.toml: resolved_on: required when the status is resolved" \
-        in out
+    assert "records/petitions/P-0019.toml: resolution: required when the status is resolved" in out
+    assert "records/petitions/P-0019.toml: resolved_on: required when the status is resolved" in out
     assert "records/petitions/P-0015.toml: assignee: required when the status is assigned" in out
     assert "records/members/M-0007.toml: verified_on: required when verification is set" in out

@@ -99,12 +99,16 @@ class App:
 pass_app = click.make_pass_decorator(App)
 
 
-def format_options(formats: Sequence[str] = FORMATS, default: str = "table"
-                   ) -> list[click.Option]:
+def format_options(formats: Sequence[str] = FORMATS, default: str = "table") -> list[click.Option]:
     """``--format`` and ``--reveal``, the same on every listing."""
     return [
-        click.Option(["--format", "fmt"], type=click.Choice(list(formats)), default=default,
-                     show_default=True, help="Output format."),
+        click.Option(
+            ["--format", "fmt"],
+            type=click.Choice(list(formats)),
+            default=default,
+            show_default=True,
+            help="Output format.",
+        ),
         click.Option(["--reveal"], is_flag=True, help="Show phone and ID numbers in full."),
     ]
 
@@ -121,8 +125,14 @@ def output_options(formats: Sequence[str] = FORMATS, default: str = "table") -> 
     return decorator
 
 
-def render(app: App, rows: Any, columns: Sequence[str] | None, fmt: str, reveal: bool,
-           kind: str | None = None) -> None:
+def render(
+    app: App,
+    rows: Any,
+    columns: Sequence[str] | None,
+    fmt: str,
+    reveal: bool,
+    kind: str | None = None,
+) -> None:
     from driverparty import output
 
     app.emit(output.render(rows, columns, fmt, app.lang, reveal, kind))

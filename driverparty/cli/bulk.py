@@ -14,8 +14,12 @@ from driverparty.errors import DataError, UsageError
 @click.command("import")
 @click.argument("kind", type=click.Choice(["branch", "member", "station", "petition"]))
 @click.argument("source", metavar="FILE|-")
-@click.option("--format", "fmt", type=click.Choice(["csv", "json", "jsonl"]),
-              help="The input format (default: from the file's extension; csv for -).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "json", "jsonl"]),
+    help="The input format (default: from the file's extension; csv for -).",
+)
 @pass_app
 def import_(app: App, kind: str, source: str, fmt: str | None) -> None:
     """Import records from what `list` writes: a row without an id is added under the next

@@ -22,8 +22,16 @@ KIND_CHOICE = click.Choice(["branch", "member", "station", "petition"])
 @click.option("--limit", type=click.IntRange(min=0), help="At most N rows.")
 @output_options()
 @pass_app
-def log(app: App, since: date | None, until: date | None, author: str | None,
-        kind: str | None, limit: int | None, fmt: str, reveal: bool) -> None:
+def log(
+    app: App,
+    since: date | None,
+    until: date | None,
+    author: str | None,
+    kind: str | None,
+    limit: int | None,
+    fmt: str,
+    reveal: bool,
+) -> None:
     """Changes to records, newest first: one row per record per commit. Hand commits count
     too: their action is what git saw (add, update, remove).
 
@@ -34,8 +42,7 @@ def log(app: App, since: date | None, until: date | None, author: str | None,
     from driverparty import history
 
     rows = history.log(app.store.git, since, until, author, kind, limit)
-    render(app, rows, ["commit", "date", "author", "action", "kind", "id", "subject"], fmt,
-           reveal)
+    render(app, rows, ["commit", "date", "author", "action", "kind", "id", "subject"], fmt, reveal)
 
 
 def _flatten(rows: list[dict[str, Any]], nested: str, keep: list[str]) -> list[dict[str, Any]]:
@@ -56,16 +63,20 @@ def make_history(kind: str) -> click.Command:
         rows = history.history(app.store.git, kind, check_id_syntax(record_id))
         keep = ["commit", "date", "author", "action"]
         if fmt == "table":
-            render(app, _flatten(rows, "changes", keep), [*keep, "field", "old", "new"], fmt,
-                   reveal)
+            render(
+                app, _flatten(rows, "changes", keep), [*keep, "field", "old", "new"], fmt, reveal
+            )
         else:
             render(app, rows, [*keep, "changes"], fmt, reveal)
 
-    return click.Command("history", callback=callback, params=[
-        id_argument(kind), *format_options()],
+    return click.Command(
+        "history",
+        callback=callback,
+        params=[id_argument(kind), *format_options()],
         help=f"The {kind}'s life from git, oldest first: every commit that touched it, with "
-             f"the fields it changed. Works on removed {kind}s too.\n\n\b\nExample:\n"
-             f"  driverparty {kind} history {kind[0].upper()}-0001")
+        f"the fields it changed. Works on removed {kind}s too.\n\n\b\nExample:\n"
+        f"  driverparty {kind} history {kind[0].upper()}-0001",
+    )
 
 
 @click.command()

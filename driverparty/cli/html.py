@@ -10,16 +10,8 @@ from pathlib import Path
 import click
 
 from driverparty.cli.app import App, pass_app
-from driverparty.errors import DataError, UsageError
-
-
-def parse_date(option: str, text: str | None, default: date) -> date:
-    if text is None:
-        return default
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise UsageError(f"{option} {text}: must be a date YYYY-MM-DD") from None
+from driverparty.cli.reports import as_of_option
+from driverparty.errors import DataError
 
 
 def write_file(path: Path, text: str) -> None:
@@ -38,7 +30,7 @@ def write_file(path: Path, text: str) -> None:
 
 
 @click.command("html")
-@click.option("--as-of", "as_of", metavar="DATE", help="Figures as of this date (default today).")
+@as_of_option
 @click.option(
     "--output",
     "-o",
@@ -49,7 +41,7 @@ def write_file(path: Path, text: str) -> None:
 )
 @click.option("--reveal", is_flag=True, help="Show phone and ID numbers in full.")
 @pass_app
-def html(app: App, as_of: str | None, output: str, reveal: bool) -> None:
+def html(app: App, as_of: date | None, output: str, reveal: bool) -> None:
     """One self-contained, printable HTML page: the summary, branch coverage, the member
     pipeline, petitions by month and category, stations against the standard and screening
     due, with charts. It loads nothing from anywhere: open it offline or print it on A4.
@@ -61,7 +53,7 @@ def html(app: App, as_of: str | None, output: str, reveal: bool) -> None:
     """
     from driverparty import html as page
 
-    when = parse_date("--as-of", as_of, app.today)
+    when = as_of or app.today
     store = app.store
     records, problems = store.load()
     app.warn(problems)

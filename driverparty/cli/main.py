@@ -19,8 +19,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "init": ("driverparty.cli.setup", "init", "Create a records repository."),
     "status": ("driverparty.cli.setup", "status", "Uncommitted changes under records/."),
     "commit": ("driverparty.cli.setup", "commit", "Validate and commit hand edits."),
-    "install-hook": ("driverparty.cli.setup", "install_hook",
-                     "Install the pre-commit hook and the merge driver."),
+    "install-hook": (
+        "driverparty.cli.setup",
+        "install_hook",
+        "Install the pre-commit hook and the merge driver.",
+    ),
     "validate": ("driverparty.cli.setup", "validate", "Check every record."),
     "branch": ("driverparty.cli.records", "branch", "Party branches (党组织)."),
     "member": ("driverparty.cli.records", "member", "Members and the pipeline (党员)."),
@@ -53,8 +56,11 @@ class LazyGroup(click.Group):
     hidden_commands: set[str] = set()
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        names = [n for n, (mod, _, _) in self.lazy.items()
-                 if n not in self.hidden_commands and available(mod)]
+        names = [
+            n
+            for n, (mod, _, _) in self.lazy.items()
+            if n not in self.hidden_commands and available(mod)
+        ]
         return sorted(set(names) | set(self.commands))
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
@@ -107,10 +113,18 @@ class DriverpartyGroup(LazyGroup):
 
 
 @click.group(cls=DriverpartyGroup, context_settings={"help_option_names": ["--help", "-h"]})
-@click.option("--repo", metavar="PATH", help="The records repository (else $DRIVERPARTY_REPO, "
-              "else the first folder above holding driverparty.toml).")
-@click.option("--lang", type=click.Choice(["en", "zh"]), default=None,
-              help="Language of tables (else $DRIVERPARTY_LANG, else from $LANG).")
+@click.option(
+    "--repo",
+    metavar="PATH",
+    help="The records repository (else $DRIVERPARTY_REPO, "
+    "else the first folder above holding driverparty.toml).",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["en", "zh"]),
+    default=None,
+    help="Language of tables (else $DRIVERPARTY_LANG, else from $LANG).",
+)
 @click.option("--author", metavar='"NAME <EMAIL>"', help="Who makes the commits.")
 @click.version_option(__version__, "--version", prog_name="driverparty")
 @click.pass_context

@@ -29,26 +29,61 @@ SUBCOMMANDS: dict[str, tuple[str, str, str, frozenset[str] | None]] = {
     "update": (_R, "make_update", "Change fields of a record.", None),
     "remove": (_R, "make_remove", "Remove a record.", None),
     "history": ("driverparty.cli.history", "make_history", "The record's life, from git.", None),
-    "promote": ("driverparty.cli.workflows", "promote", "Move forward in the pipeline.",
-                frozenset({"member"})),
-    "verify": ("driverparty.cli.workflows", "verify", "Record a verification.",
-               frozenset({"member"})),
-    "transfer": ("driverparty.cli.workflows", "transfer", "Move to another branch.",
-                 frozenset({"member"})),
-    "leave": ("driverparty.cli.workflows", "leave", "Record that a member left.",
-              frozenset({"member"})),
-    "assign": ("driverparty.cli.workflows", "assign", "Transfer to a handler (转办).",
-               frozenset({"petition"})),
-    "resolve": ("driverparty.cli.workflows", "resolve", "Record the resolution (办结).",
-                frozenset({"petition"})),
-    "close": ("driverparty.cli.workflows", "close", "Record the follow-up visit (回访).",
-              frozenset({"petition"})),
-    "reopen": ("driverparty.cli.workflows", "reopen", "Take back to assigned.",
-               frozenset({"petition"})),
-    "reject": ("driverparty.cli.workflows", "reject", "End as rejected.",
-               frozenset({"petition"})),
-    "withdraw": ("driverparty.cli.workflows", "withdraw", "End as withdrawn.",
-                 frozenset({"petition"})),
+    "promote": (
+        "driverparty.cli.workflows",
+        "promote",
+        "Move forward in the pipeline.",
+        frozenset({"member"}),
+    ),
+    "verify": (
+        "driverparty.cli.workflows",
+        "verify",
+        "Record a verification.",
+        frozenset({"member"}),
+    ),
+    "transfer": (
+        "driverparty.cli.workflows",
+        "transfer",
+        "Move to another branch.",
+        frozenset({"member"}),
+    ),
+    "leave": (
+        "driverparty.cli.workflows",
+        "leave",
+        "Record that a member left.",
+        frozenset({"member"}),
+    ),
+    "assign": (
+        "driverparty.cli.workflows",
+        "assign",
+        "Transfer to a handler (转办).",
+        frozenset({"petition"}),
+    ),
+    "resolve": (
+        "driverparty.cli.workflows",
+        "resolve",
+        "Record the resolution (办结).",
+        frozenset({"petition"}),
+    ),
+    "close": (
+        "driverparty.cli.workflows",
+        "close",
+        "Record the follow-up visit (回访).",
+        frozenset({"petition"}),
+    ),
+    "reopen": (
+        "driverparty.cli.workflows",
+        "reopen",
+        "Take back to assigned.",
+        frozenset({"petition"}),
+    ),
+    "reject": ("driverparty.cli.workflows", "reject", "End as rejected.", frozenset({"petition"})),
+    "withdraw": (
+        "driverparty.cli.workflows",
+        "withdraw",
+        "End as withdrawn.",
+        frozenset({"petition"}),
+    ),
 }
 
 
@@ -56,8 +91,11 @@ class KindGroup(LazyGroup):
     def __init__(self, kind: str, **kw: Any) -> None:
         super().__init__(**kw)
         self.kind = kind
-        self.lazy = {n: (m, a, h) for n, (m, a, h, kinds) in SUBCOMMANDS.items()
-                     if kinds is None or kind in kinds}
+        self.lazy = {
+            n: (m, a, h)
+            for n, (m, a, h, kinds) in SUBCOMMANDS.items()
+            if kinds is None or kind in kinds
+        }
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name in self.commands:
@@ -79,16 +117,18 @@ def _group(kind: str, help_text: str) -> click.Group:
     return KindGroup(kind, name=kind, help=help_text)
 
 
-branch = _group("branch", "Party branches (党组织): committees, branches, joint and mobile "
-                          "branches.")
-member = _group("member", "Members (党员) and the recruitment pipeline, verification, "
-                          "check-in.")
+branch = _group(
+    "branch", "Party branches (党组织): committees, branches, joint and mobile branches."
+)
+member = _group("member", "Members (党员) and the recruitment pipeline, verification, check-in.")
 station = _group("station", "Driver service stations (驿站、司机之家、党群服务中心、暖新商家).")
-petition = _group("petition", "Drivers' petitions (诉求、微心愿): collect → transfer → resolve → "
-                              "follow-up.")
+petition = _group(
+    "petition", "Drivers' petitions (诉求、微心愿): collect → transfer → resolve → follow-up."
+)
 
 
 # --- options from the model ------------------------------------------------------------------
+
 
 class CodeType(click.ParamType):
     """An enumerated field: completes its codes; the model checks the value (exit 1)."""
@@ -101,8 +141,9 @@ class CodeType(click.ParamType):
     def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
         return "[" + "|".join(self.choices) + "]"
 
-    def shell_complete(self, ctx: click.Context, param: click.Parameter, incomplete: str
-                       ) -> list[Any]:
+    def shell_complete(
+        self, ctx: click.Context, param: click.Parameter, incomplete: str
+    ) -> list[Any]:
         from click.shell_completion import CompletionItem
 
         return [CompletionItem(c) for c in self.choices if c.startswith(incomplete)]
@@ -119,11 +160,16 @@ def field_options(kind: str) -> list[click.Option]:
         ptype: click.ParamType = CodeType(f.choices) if f.choices else click.STRING
         help_text = f.zh + ("; required" if f.required else "")
         if f.type == "bool":
-            opt = click.Option([f"{f.option}/--no-{f.option[2:]}", f.name], default=None,
-                               help=help_text)
+            opt = click.Option(
+                [f"{f.option}/--no-{f.option[2:]}", f.name], default=None, help=help_text
+            )
         elif f.type == "list":
-            opt = click.Option([f.option, f.name], type=ptype, multiple=True,
-                               help=help_text + "; repeat or comma-separate")
+            opt = click.Option(
+                [f.option, f.name],
+                type=ptype,
+                multiple=True,
+                help=help_text + "; repeat or comma-separate",
+            )
         else:
             metavar = {"date": "YYYY-MM-DD", "int": "N", "float": "NUMBER"}.get(f.type)
             opt = click.Option([f.option, f.name], type=ptype, metavar=metavar, help=help_text)
@@ -178,8 +224,10 @@ def _check_masked(data: dict[str, Any]) -> None:
 
     for name in PERSONAL_FIELDS:
         if is_masked(data.get(name)):
-            raise DataError(f"{name}: a masked value ({data[name]}) is not a real one; "
-                            "give it in full (see --reveal)")
+            raise DataError(
+                f"{name}: a masked value ({data[name]}) is not a real one; "
+                "give it in full (see --reveal)"
+            )
 
 
 def complete_ids(kind: str) -> Any:
@@ -219,33 +267,46 @@ def make_add(kind: str) -> click.Command:
         data.pop("id", None)
         _check_masked(data)
         store = app.store
-        new_id = store.add(kind, data, record_id, prepare=lambda r: new_record_defaults(
-            kind, r, store.config, store.author_name))
+        new_id = store.add(
+            kind,
+            data,
+            record_id,
+            prepare=lambda r: new_record_defaults(kind, r, store.config, store.author_name),
+        )
         click.echo(new_id)
 
-    example = {"member": "driverparty member add --name 王建国 --occupation truck --stage "
-                         "applicant --phone 13812345678",
-               "branch": "driverparty branch add --name 滴滴出行贺州办事处党支部 --kind branch "
-                         "--founded 2023-07-01 --parent B-0001",
-               "station": "driverparty station add --name 爱莲驿站 --kind rest_stop "
-                          "--opened 2024-05-01 --amenities water,charging",
-               "petition": "driverparty petition add --received 2025-03-02 --channel hotline "
-                           "--category repair --summary '货车维修点太远'"}[kind]
+    example = {
+        "member": "driverparty member add --name 王建国 --occupation truck --stage "
+        "applicant --phone 13812345678",
+        "branch": "driverparty branch add --name 滴滴出行贺州办事处党支部 --kind branch "
+        "--founded 2023-07-01 --parent B-0001",
+        "station": "driverparty station add --name 爱莲驿站 --kind rest_stop "
+        "--opened 2024-05-01 --amenities water,charging",
+        "petition": "driverparty petition add --received 2025-03-02 --channel hotline "
+        "--category repair --summary '货车维修点太远'",
+    }[kind]
     params: list[click.Parameter] = [
         click.Option(["--id", "record_id"], metavar="ID", help="Use this id (else the next)."),
-        click.Option(["--from", "source"], metavar="FILE|-",
-                     help="Read the record from a .toml or .json file, or json on stdin."),
+        click.Option(
+            ["--from", "source"],
+            metavar="FILE|-",
+            help="Read the record from a .toml or .json file, or json on stdin.",
+        ),
         *field_options(kind),
     ]
-    return click.Command("add", callback=callback, params=params,
-                         help=f"Add a {kind}; prints the new id alone on stdout.\n\n"
-                              f"\b\nExample:\n  {example}")
+    return click.Command(
+        "add",
+        callback=callback,
+        params=params,
+        help=f"Add a {kind}; prints the new id alone on stdout.\n\n\b\nExample:\n  {example}",
+    )
 
 
 def make_update(kind: str) -> click.Command:
     @pass_app
-    def callback(app: App, record_id: str, source: str | None, unset: tuple[str, ...],
-                 **params: Any) -> None:
+    def callback(
+        app: App, record_id: str, source: str | None, unset: tuple[str, ...], **params: Any
+    ) -> None:
         data = read_from(source) if source else {}
         data.update(collect_fields(kind, params))
         _check_masked(data)
@@ -255,14 +316,21 @@ def make_update(kind: str) -> click.Command:
     params: list[click.Parameter] = [
         id_argument(kind),
         click.Option(["--unset"], multiple=True, metavar="FIELD", help="Remove a field."),
-        click.Option(["--from", "source"], metavar="FILE|-",
-                     help="Read fields from a .toml or .json file, or json on stdin."),
+        click.Option(
+            ["--from", "source"],
+            metavar="FILE|-",
+            help="Read fields from a .toml or .json file, or json on stdin.",
+        ),
         *field_options(kind),
     ]
-    return click.Command("update", callback=callback, params=params,
-                         help=f"Change fields of a {kind}; one commit, or none when nothing "
-                              f"changes.\n\n\b\nExample:\n  driverparty {kind} update "
-                              f"{'BMSP'[KIND_NAMES.index(kind)]}-0001 --notes 已核实")
+    return click.Command(
+        "update",
+        callback=callback,
+        params=params,
+        help=f"Change fields of a {kind}; one commit, or none when nothing "
+        f"changes.\n\n\b\nExample:\n  driverparty {kind} update "
+        f"{'BMSP'[KIND_NAMES.index(kind)]}-0001 --notes 已核实",
+    )
 
 
 def make_get(kind: str) -> click.Command:
@@ -294,12 +362,22 @@ def make_get(kind: str) -> click.Command:
 
         app.emit(render_rows(record, None, "json", app.lang, reveal))
 
-    return click.Command("get", callback=callback, params=[
-        id_argument(kind),
-        click.Option(["--format", "fmt"], type=click.Choice(["toml", "json"]), default="toml",
-                     show_default=True, help="toml: the file as stored; json: one object."),
-        click.Option(["--reveal"], is_flag=True, help="Show phone and ID numbers in full."),
-    ], help=f"Show one {kind} (personal data masked).")
+    return click.Command(
+        "get",
+        callback=callback,
+        params=[
+            id_argument(kind),
+            click.Option(
+                ["--format", "fmt"],
+                type=click.Choice(["toml", "json"]),
+                default="toml",
+                show_default=True,
+                help="toml: the file as stored; json: one object.",
+            ),
+            click.Option(["--reveal"], is_flag=True, help="Show phone and ID numbers in full."),
+        ],
+        help=f"Show one {kind} (personal data masked).",
+    )
 
 
 def _ID_OK(record_id: str) -> bool:  # noqa: N802 - a predicate constant in spirit
@@ -310,8 +388,16 @@ def _ID_OK(record_id: str) -> bool:  # noqa: N802 - a predicate constant in spir
 
 def make_list(kind: str) -> click.Command:
     @pass_app
-    def callback(app: App, where: tuple[str, ...], sort: str | None, fields: str | None,
-                 limit: int | None, show_all: bool, fmt: str, reveal: bool) -> None:
+    def callback(
+        app: App,
+        where: tuple[str, ...],
+        sort: str | None,
+        fields: str | None,
+        limit: int | None,
+        show_all: bool,
+        fmt: str,
+        reveal: bool,
+    ) -> None:
         from driverparty.models import KINDS, is_active
         from driverparty.query import parse_fields, parse_where, select, sort_records
         from driverparty.store import id_sort_key
@@ -332,24 +418,44 @@ def make_list(kind: str) -> click.Command:
         render(app, rows, columns, fmt, reveal, kind)
         app.finish()
 
-    hidden = {"member": "Members who left", "station": "Closed stations",
-              "branch": "Dissolved branches", "petition": ""}[kind]
-    return click.Command("list", callback=callback, params=[
-        click.Option(["--where"], multiple=True, metavar="EXPR",
-                     help="FIELD=VALUE, !=, <, <=, >, >= or ~ (contains); repeat for AND."),
-        click.Option(["--sort"], metavar="FIELD[,FIELD]", help="Sort keys; -FIELD reverses."),
-        click.Option(["--fields"], metavar="F,F,...", help="Columns to show."),
-        click.Option(["--limit"], type=click.IntRange(min=0), help="At most N records."),
-        click.Option(["--all", "show_all"], is_flag=True,
-                     help=f"{hidden} too." if hidden else "(every petition is listed anyway)"),
-        *format_options(),
-    ], help=f"List {kind}s.\n\n\b\nExample:\n  driverparty {kind} list --where "
-            f"{_example_where(kind)} --format csv")
+    hidden = {
+        "member": "Members who left",
+        "station": "Closed stations",
+        "branch": "Dissolved branches",
+        "petition": "",
+    }[kind]
+    return click.Command(
+        "list",
+        callback=callback,
+        params=[
+            click.Option(
+                ["--where"],
+                multiple=True,
+                metavar="EXPR",
+                help="FIELD=VALUE, !=, <, <=, >, >= or ~ (contains); repeat for AND.",
+            ),
+            click.Option(["--sort"], metavar="FIELD[,FIELD]", help="Sort keys; -FIELD reverses."),
+            click.Option(["--fields"], metavar="F,F,...", help="Columns to show."),
+            click.Option(["--limit"], type=click.IntRange(min=0), help="At most N records."),
+            click.Option(
+                ["--all", "show_all"],
+                is_flag=True,
+                help=f"{hidden} too." if hidden else "(every petition is listed anyway)",
+            ),
+            *format_options(),
+        ],
+        help=f"List {kind}s.\n\n\b\nExample:\n  driverparty {kind} list --where "
+        f"{_example_where(kind)} --format csv",
+    )
 
 
 def _example_where(kind: str) -> str:
-    return {"member": "stage=full --where branch=", "branch": "kind=branch",
-            "station": "amenities=charging", "petition": "status=assigned"}[kind]
+    return {
+        "member": "stage=full --where branch=",
+        "branch": "kind=branch",
+        "station": "amenities=charging",
+        "petition": "status=assigned",
+    }[kind]
 
 
 def make_remove(kind: str) -> click.Command:
@@ -357,9 +463,15 @@ def make_remove(kind: str) -> click.Command:
     def callback(app: App, record_id: str, force: bool) -> None:
         app.store.remove(kind, record_id, force)
 
-    return click.Command("remove", callback=callback, params=[
-        id_argument(kind),
-        click.Option(["--force"], is_flag=True,
-                     help="Remove even while other records refer to it."),
-    ], help=f"Remove a {kind} in one commit; refused while other records refer to it. "
-            "Its id is never given out again.")
+    return click.Command(
+        "remove",
+        callback=callback,
+        params=[
+            id_argument(kind),
+            click.Option(
+                ["--force"], is_flag=True, help="Remove even while other records refer to it."
+            ),
+        ],
+        help=f"Remove a {kind} in one commit; refused while other records refer to it. "
+        "Its id is never given out again.",
+    )

@@ -18,8 +18,9 @@ from driverparty.cli.main import LazyGroup
 from driverparty.cli.workflows import DATE
 from driverparty.errors import RepoError
 
-as_of_option = click.option("--as-of", "as_of", type=DATE,
-                            help="Count as of this date (default today).")
+as_of_option = click.option(
+    "--as-of", "as_of", type=DATE, help="Count as of this date (default today)."
+)
 
 
 def _load(app: App, kinds: list[str] | None = None) -> Any:
@@ -28,8 +29,9 @@ def _load(app: App, kinds: list[str] | None = None) -> Any:
     return records
 
 
-def _report(app: App, rows: list[dict[str, Any]], columns: list[str], fmt: str,
-            reveal: bool) -> None:
+def _report(
+    app: App, rows: list[dict[str, Any]], columns: list[str], fmt: str, reveal: bool
+) -> None:
     render(app, rows, columns, fmt, reveal)
     app.finish()
 
@@ -65,9 +67,14 @@ def report() -> None:
 
 
 @report.command("members")
-@click.option("--by", required=True, type=click.Choice(
-    ["stage", "occupation", "branch", "employer", "county", "verification", "tags"]),
-    help="The field to count by.")
+@click.option(
+    "--by",
+    required=True,
+    type=click.Choice(
+        ["stage", "occupation", "branch", "employer", "county", "verification", "tags"]
+    ),
+    help="The field to count by.",
+)
 @as_of_option
 @output_options()
 @pass_app
@@ -80,22 +87,33 @@ def report_members(app: App, by: str, as_of: date | None, fmt: str, reveal: bool
     """
     from driverparty import reports
 
-    rows = reports.report_members(_load(app, ["member", "branch"]), app.store.config,
-                                  as_of or app.today, by)
+    rows = reports.report_members(
+        _load(app, ["member", "branch"]), app.store.config, as_of or app.today, by
+    )
     _report(app, rows, [by, "count"], fmt, reveal)
 
 
 @report.command("petitions")
-@click.option("--by", required=True, type=click.Choice(
-    ["category", "status", "channel", "kind", "station", "assignee", "month"]),
-    help="The field to group by (month: YYYY-MM of received).")
+@click.option(
+    "--by",
+    required=True,
+    type=click.Choice(["category", "status", "channel", "kind", "station", "assignee", "month"]),
+    help="The field to group by (month: YYYY-MM of received).",
+)
 @click.option("--since", type=DATE, help="Received on or after this date.")
 @click.option("--until", type=DATE, help="Received on or before this date.")
 @as_of_option
 @output_options()
 @pass_app
-def report_petitions(app: App, by: str, since: date | None, until: date | None,
-                     as_of: date | None, fmt: str, reveal: bool) -> None:
+def report_petitions(
+    app: App,
+    by: str,
+    since: date | None,
+    until: date | None,
+    as_of: date | None,
+    fmt: str,
+    reveal: bool,
+) -> None:
     """Petitions grouped by one field: total, resolved, overdue, on-time rate, median days.
 
     \b
@@ -104,10 +122,16 @@ def report_petitions(app: App, by: str, since: date | None, until: date | None,
     """
     from driverparty import reports
 
-    rows = reports.report_petitions(_load(app, ["petition"]), app.store.config,
-                                    as_of or app.today, by, since, until)
-    _report(app, rows, [by, "total", "resolved", "overdue", "resolved_on_time_rate",
-                        "median_days_to_resolve"], fmt, reveal)
+    rows = reports.report_petitions(
+        _load(app, ["petition"]), app.store.config, as_of or app.today, by, since, until
+    )
+    _report(
+        app,
+        rows,
+        [by, "total", "resolved", "overdue", "resolved_on_time_rate", "median_days_to_resolve"],
+        fmt,
+        reveal,
+    )
 
 
 @report.command("coverage")
@@ -146,8 +170,11 @@ def report_screening(app: App, as_of: date | None, fmt: str, reveal: bool) -> No
 
 
 @report.command("pipeline")
-@click.option("--due", is_flag=True,
-              help="Instead: probationary members whose probation year ends within 30 days.")
+@click.option(
+    "--due",
+    is_flag=True,
+    help="Instead: probationary members whose probation year ends within 30 days.",
+)
 @as_of_option
 @output_options()
 @pass_app
@@ -165,8 +192,7 @@ def report_pipeline(app: App, due: bool, as_of: date | None, fmt: str, reveal: b
         rows = reports.pipeline_due(records, as_of or app.today)
         _report(app, rows, ["id", "name", "branch", "probationary_on", "full_due"], fmt, reveal)
     else:
-        _report(app, reports.pipeline(records, as_of or app.today), ["stage", "count"], fmt,
-                reveal)
+        _report(app, reports.pipeline(records, as_of or app.today), ["stage", "count"], fmt, reveal)
 
 
 @report.command("stations")
@@ -174,8 +200,9 @@ def report_pipeline(app: App, due: bool, as_of: date | None, fmt: str, reveal: b
 @as_of_option
 @output_options()
 @pass_app
-def report_stations(app: App, standard: str | None, as_of: date | None, fmt: str,
-                    reveal: bool) -> None:
+def report_stations(
+    app: App, standard: str | None, as_of: date | None, fmt: str, reveal: bool
+) -> None:
     """Each open station against an amenity standard: meets, and what it lacks.
 
     \b
@@ -186,12 +213,12 @@ def report_stations(app: App, standard: str | None, as_of: date | None, fmt: str
 
     config = app.store.config
     config.standard(standard)  # an unknown standard is exit 1 before anything is read
-    rows = reports.stations_standard(_load(app, ["station"]), config, as_of or app.today,
-                                     standard)
+    rows = reports.stations_standard(_load(app, ["station"]), config, as_of or app.today, standard)
     _report(app, rows, ["id", "name", "kind", "meets", "missing"], fmt, reveal)
 
 
 # --- rollup ------------------------------------------------------------------------------------
+
 
 def _open_county(source: str, workdir: Path, note: Callable[[str], None]) -> Path:
     """A county repository: a local path, or a git URL cloned shallowly into ``workdir``."""
@@ -202,9 +229,12 @@ def _open_county(source: str, workdir: Path, note: Callable[[str], None]) -> Pat
         raise RepoError(f"{source}: not a records repository (no driverparty.toml)")
     dest = workdir / f"county{len(list(workdir.iterdir()))}"
     note(f"cloning {source}")
-    proc = subprocess.run(["git", "clone", "-q", "--depth", "1", "--", source, str(dest)],
-                          capture_output=True, text=True,
-                          env={**os.environ, "GIT_TERMINAL_PROMPT": "0"})
+    proc = subprocess.run(
+        ["git", "clone", "-q", "--depth", "1", "--", source, str(dest)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "GIT_TERMINAL_PROMPT": "0"},
+    )
     if proc.returncode != 0:
         reason = (proc.stderr.strip().splitlines() or ["git clone failed"])[-1]
         raise RepoError(f"{source}: cannot clone: {reason}")
@@ -218,8 +248,7 @@ def _open_county(source: str, workdir: Path, note: Callable[[str], None]) -> Pat
 @as_of_option
 @output_options()
 @pass_app
-def rollup(app: App, repos: tuple[str, ...], as_of: date | None, fmt: str,
-           reveal: bool) -> None:
+def rollup(app: App, repos: tuple[str, ...], as_of: date | None, fmt: str, reveal: bool) -> None:
     """The summary of several county repositories side by side, with a total.
 
     A REPO is a folder or any git URL git can clone.
@@ -273,8 +302,9 @@ def rollup(app: App, repos: tuple[str, ...], as_of: date | None, fmt: str,
         if key in parts:
             row["total"] = reports.percent(*parts[key])
         else:
-            row["total"] = sum(v for v in row.values() if isinstance(v, int)
-                               and not isinstance(v, bool))
+            row["total"] = sum(
+                v for v in row.values() if isinstance(v, int) and not isinstance(v, bool)
+            )
         rows.append(row)
     render(app, rows, ["section", "metric", *columns, "total"], fmt, reveal)
     app.finish()

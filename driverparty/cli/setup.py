@@ -81,9 +81,16 @@ def status(app: App, fmt: str, reveal: bool) -> None:
         change = names.get(code.strip()[:1] or "M", "modified")
         problems = _file_problems(app, path) if change != "deleted" else []
         bad = bad or bool(problems)
-        rows.append({"file": path, "change": change,
-                     "result": "; ".join(f"{p.field}: {p.message}" if p.field else p.message
-                                         for p in problems) or "ok"})
+        rows.append(
+            {
+                "file": path,
+                "change": change,
+                "result": "; ".join(
+                    f"{p.field}: {p.message}" if p.field else p.message for p in problems
+                )
+                or "ok",
+            }
+        )
     if fmt == "table" and not rows:
         click.echo("nothing to commit under records/", err=True)
     render(app, rows, ["file", "change", "result"], fmt, reveal)
@@ -127,8 +134,9 @@ def commit(app: App, message: str | None) -> None:
         if not paths:
             click.echo("nothing to commit under records/", err=True)
             return
-        subject = message or f"records edit by hand ({len(paths)} file"\
-                             f"{'s' if len(paths) != 1 else ''})"
+        subject = (
+            message or f"records edit by hand ({len(paths)} file{'s' if len(paths) != 1 else ''})"
+        )
         sha = store.git.commit(paths, subject + "\n")
     click.echo(sha[:12])
 
@@ -148,8 +156,10 @@ def install_hook(app: App, force: bool) -> None:
     hook = hooks / "pre-commit"
     if hook.exists() and HOOK_MARK not in hook.read_text(errors="replace") and not force:
         raise DataError(f"{hook}: a pre-commit hook is there already; --force replaces it")
-    hook.write_text(f'#!/bin/sh\n{HOOK_MARK}\nexec "{sys.executable}" -m driverparty '
-                    f'--repo "$(git rev-parse --show-toplevel)" validate\n')
+    hook.write_text(
+        f'#!/bin/sh\n{HOOK_MARK}\nexec "{sys.executable}" -m driverparty '
+        f'--repo "$(git rev-parse --show-toplevel)" validate\n'
+    )
     hook.chmod(hook.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
     register_merge_driver(store.git)
     click.echo(f"installed {hook}", err=True)
@@ -170,8 +180,9 @@ def register_merge_driver(git: object) -> None:
     line = "records/**/*.toml merge=driverparty"
     existing = attributes.read_text() if attributes.exists() else ""
     if line not in existing.splitlines():
-        attributes.write_text(existing + ("" if existing.endswith("\n") or not existing
-                                          else "\n") + line + "\n")
+        attributes.write_text(
+            existing + ("" if existing.endswith("\n") or not existing else "\n") + line + "\n"
+        )
 
 
 @click.command()
@@ -192,9 +203,6 @@ def validate(app: App, fmt: str, reveal: bool) -> None:
         if not problems:
             click.echo("ok: every record is valid", err=True)
     else:
-        render(app, [p.as_row() for p in problems], ["file", "id", "field", "message"], fmt,
-               reveal)
+        render(app, [p.as_row() for p in problems], ["file", "id", "field", "message"], fmt, reveal)
     if problems:
         raise click.exceptions.Exit(1)
-
-

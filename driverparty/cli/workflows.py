@@ -26,8 +26,7 @@ class DateType(click.ParamType):
     def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
         return "YYYY-MM-DD"
 
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None
-                ) -> date:
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
         if isinstance(value, date):
             return value
         try:
@@ -37,6 +36,8 @@ class DateType(click.ParamType):
 
 
 DATE = DateType()
+
+
 def _complete(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
     from driverparty.cli.records import complete_ids
 
@@ -61,6 +62,7 @@ def _note_required(note: str | None, action: str) -> str:
 
 # --- members -----------------------------------------------------------------------------------
 
+
 @click.command()
 @record_id
 @click.option("--to", "stage", type=click.Choice(STAGES), required=True, help="The new stage.")
@@ -78,15 +80,20 @@ def promote(app: App, record_id: str, stage: str, on: date | None) -> None:
     from driverparty import workflows
 
     when = _on(app, on)
-    app.store.change("member", record_id, "promote",
-                     partial(workflows.promote, to=stage, on=when), on=when)
+    app.store.change(
+        "member", record_id, "promote", partial(workflows.promote, to=stage, on=when), on=when
+    )
 
 
 @click.command()
 @record_id
-@click.option("--status", type=click.Choice(["screened", "confirmed", "archived"]),
-              default="confirmed", show_default=True,
-              help="screened 初筛, confirmed 核实, archived 建档.")
+@click.option(
+    "--status",
+    type=click.Choice(["screened", "confirmed", "archived"]),
+    default="confirmed",
+    show_default=True,
+    help="screened 初筛, confirmed 核实, archived 建档.",
+)
 @on_option
 @pass_app
 def verify(app: App, record_id: str, status: str, on: date | None) -> None:
@@ -99,8 +106,9 @@ def verify(app: App, record_id: str, status: str, on: date | None) -> None:
     from driverparty import workflows
 
     when = _on(app, on)
-    app.store.change("member", record_id, "verify",
-                     partial(workflows.verify, status=status, on=when), on=when)
+    app.store.change(
+        "member", record_id, "verify", partial(workflows.verify, status=status, on=when), on=when
+    )
 
 
 @click.command()
@@ -117,8 +125,9 @@ def transfer(app: App, record_id: str, branch: str, on: date | None) -> None:
     """
     from driverparty import workflows
 
-    app.store.change("member", record_id, "transfer", partial(workflows.transfer, to=branch),
-                     on=_on(app, on))
+    app.store.change(
+        "member", record_id, "transfer", partial(workflows.transfer, to=branch), on=_on(app, on)
+    )
 
 
 @click.command()
@@ -136,26 +145,37 @@ def leave(app: App, record_id: str, reason: str, on: date | None) -> None:
     from driverparty import workflows
 
     when = _on(app, on)
-    app.store.change("member", record_id, "leave",
-                     partial(workflows.leave, reason=reason, on=when), on=when)
+    app.store.change(
+        "member", record_id, "leave", partial(workflows.leave, reason=reason, on=when), on=when
+    )
 
 
 # --- petitions ---------------------------------------------------------------------------------
+
 
 def _move(app: App, record_id: str, action: str, on: date | None, **kw: Any) -> None:
     from driverparty import workflows
 
     when = _on(app, on)
     store = app.store
-    store.change("petition", record_id, action,
-                 partial(workflows.move_petition, action=action, on=when, by=store.author_name,
-                         **kw), on=when)
+    store.change(
+        "petition",
+        record_id,
+        action,
+        partial(workflows.move_petition, action=action, on=when, by=store.author_name, **kw),
+        on=when,
+    )
 
 
 @click.command()
 @record_id
-@click.option("--to", "assignee", required=True, metavar="ASSIGNEE",
-              help="A branch id, department or handler.")
+@click.option(
+    "--to",
+    "assignee",
+    required=True,
+    metavar="ASSIGNEE",
+    help="A branch id, department or handler.",
+)
 @on_option
 @click.option("--note", help="A note for the events log.")
 @pass_app
@@ -191,8 +211,9 @@ def resolve(app: App, record_id: str, note: str, on: date | None) -> None:
 @click.option("--note", help="A note from the follow-up visit.")
 @on_option
 @pass_app
-def close(app: App, record_id: str, satisfaction: int | None, note: str | None,
-          on: date | None) -> None:
+def close(
+    app: App, record_id: str, satisfaction: int | None, note: str | None, on: date | None
+) -> None:
     """Record the follow-up visit of a resolved petition (回访) and close it.
 
     \b

@@ -20,8 +20,17 @@ from driverparty.models.station import Station
 from driverparty.models.types import Codes, Label, Personal, Ref
 
 __all__ = [
-    "KINDS", "Branch", "FieldInfo", "Kind", "Member", "Petition", "RecordModel", "Station",
-    "is_active", "kind_of", "validate_record",
+    "KINDS",
+    "Branch",
+    "FieldInfo",
+    "Kind",
+    "Member",
+    "Petition",
+    "RecordModel",
+    "Station",
+    "is_active",
+    "kind_of",
+    "validate_record",
 ]
 
 
@@ -81,8 +90,16 @@ def _describe(name: str, info: Any) -> FieldInfo:
     label = next((m.zh for m in meta if isinstance(m, Label)), name)
     codes = next((m.zh for m in meta if isinstance(m, Codes)), {})
     ref = next((m.kind for m in meta if isinstance(m, Ref)), None)
-    return FieldInfo(name=name, zh=label, type=kind, required=info.is_required(), choices=choices,
-                     codes_zh=codes, personal=any(isinstance(m, Personal) for m in meta), ref=ref)
+    return FieldInfo(
+        name=name,
+        zh=label,
+        type=kind,
+        required=info.is_required(),
+        choices=choices,
+        codes_zh=codes,
+        personal=any(isinstance(m, Personal) for m in meta),
+        ref=ref,
+    )
 
 
 @dataclass(frozen=True)
@@ -117,8 +134,9 @@ class Kind:
         return f"{self.folder}/{record_id}.toml"
 
 
-KINDS: dict[str, Kind] = {m.record_kind: Kind(m.record_kind, m)
-                          for m in (Branch, Member, Station, Petition)}
+KINDS: dict[str, Kind] = {
+    m.record_kind: Kind(m.record_kind, m) for m in (Branch, Member, Station, Petition)
+}
 
 
 def kind_of(name: str) -> Kind:
@@ -134,7 +152,7 @@ def _message(err: Any) -> str:
     msg = str(err["msg"])
     for prefix in ("Value error, ", "Assertion failed, "):
         if msg.startswith(prefix):
-            msg = msg[len(prefix):]
+            msg = msg[len(prefix) :]
     msg = msg.replace("Input should be", "must be").replace("String should", "must")
     msg = msg.replace("List should", "must")
     return msg
@@ -152,8 +170,9 @@ def _field_name(loc: tuple[Any, ...]) -> str:
     return out
 
 
-def validate_record(kind: str, data: dict[str, Any], today: date
-                    ) -> tuple[RecordModel | None, list[tuple[str, str]]]:
+def validate_record(
+    kind: str, data: dict[str, Any], today: date
+) -> tuple[RecordModel | None, list[tuple[str, str]]]:
     """Validate one record's data: the model (or None) and ``[(field, message), ...]``."""
     model = KINDS[kind].model
     try:

@@ -9,13 +9,28 @@ from driverparty.models.types import Codes, Label, Line, Name, PastDate, RecordI
 
 BranchKind = Annotated[
     Literal["committee", "general_branch", "branch", "joint_branch", "mobile_branch"],
-    Codes({"committee": "行业党委", "general_branch": "党总支", "branch": "党支部",
-           "joint_branch": "联合党支部", "mobile_branch": "流动党员党支部"}),
+    Codes(
+        {
+            "committee": "行业党委",
+            "general_branch": "党总支",
+            "branch": "党支部",
+            "joint_branch": "联合党支部",
+            "mobile_branch": "流动党员党支部",
+        }
+    ),
 ]
 Sector = Annotated[
     Literal["truck", "ride_hailing", "taxi", "delivery", "hazmat", "other"],
-    Codes({"truck": "货车", "ride_hailing": "网约车", "taxi": "出租车", "delivery": "快递外卖",
-           "hazmat": "危货运输", "other": "其他"}),
+    Codes(
+        {
+            "truck": "货车",
+            "ride_hailing": "网约车",
+            "taxi": "出租车",
+            "delivery": "快递外卖",
+            "hazmat": "危货运输",
+            "other": "其他",
+        }
+    ),
 ]
 
 
@@ -23,8 +38,15 @@ class Branch(RecordModel):
     record_kind: ClassVar[str] = "branch"
     prefix: ClassVar[str] = "B"
     zh: ClassVar[str] = "党组织"
-    table_columns: ClassVar[tuple[str, ...]] = ("id", "name", "kind", "parent", "host", "secretary",
-                                               "founded")
+    table_columns: ClassVar[tuple[str, ...]] = (
+        "id",
+        "name",
+        "kind",
+        "parent",
+        "host",
+        "secretary",
+        "founded",
+    )
 
     id: Annotated[RecordId, Label("编号")]
     name: Annotated[Name, Label("名称")]

@@ -25,18 +25,37 @@ from driverparty.models.types import (
 
 Stage = Annotated[
     Literal["applicant", "activist", "candidate", "probationary", "full"],
-    Codes({"applicant": "入党申请人", "activist": "积极分子", "candidate": "发展对象",
-           "probationary": "预备党员", "full": "正式党员"}),
+    Codes(
+        {
+            "applicant": "入党申请人",
+            "activist": "积极分子",
+            "candidate": "发展对象",
+            "probationary": "预备党员",
+            "full": "正式党员",
+        }
+    ),
 ]
 STAGES: tuple[str, ...] = ("applicant", "activist", "candidate", "probationary", "full")
-STAGE_DATES: tuple[str, ...] = ("applied_on", "activist_on", "candidate_on", "probationary_on",
-                                "full_on")
+STAGE_DATES: tuple[str, ...] = (
+    "applied_on",
+    "activist_on",
+    "candidate_on",
+    "probationary_on",
+    "full_on",
+)
 PARTY_STAGES = frozenset({"probationary", "full"})
 
 Occupation = Annotated[
     Literal["truck", "ride_hailing", "taxi", "delivery", "other"],
-    Codes({"truck": "货车司机", "ride_hailing": "网约车司机", "taxi": "出租车司机",
-           "delivery": "快递外卖员", "other": "其他"}),
+    Codes(
+        {
+            "truck": "货车司机",
+            "ride_hailing": "网约车司机",
+            "taxi": "出租车司机",
+            "delivery": "快递外卖员",
+            "other": "其他",
+        }
+    ),
 ]
 Gender = Annotated[Literal["male", "female"], Codes({"male": "男", "female": "女"})]
 Verification = Annotated[
@@ -57,8 +76,16 @@ class Member(RecordModel):
     record_kind: ClassVar[str] = "member"
     prefix: ClassVar[str] = "M"
     zh: ClassVar[str] = "成员"
-    table_columns: ClassVar[tuple[str, ...]] = ("id", "name", "occupation", "employer", "stage",
-                                               "branch", "phone", "verification")
+    table_columns: ClassVar[tuple[str, ...]] = (
+        "id",
+        "name",
+        "occupation",
+        "employer",
+        "stage",
+        "branch",
+        "phone",
+        "verification",
+    )
 
     id: Annotated[RecordId, Label("编号")]
     name: Annotated[Name, Label("姓名")]
@@ -100,8 +127,13 @@ class Member(RecordModel):
         if self.id_number and self.birth_date:
             born = id_number_birth_date(self.id_number)
             if born and born != self.birth_date:
-                problems.append(("id_number", f"its birth date {born.isoformat()} does not agree "
-                                              f"with birth_date {self.birth_date.isoformat()}"))
+                problems.append(
+                    (
+                        "id_number",
+                        f"its birth date {born.isoformat()} does not agree "
+                        f"with birth_date {self.birth_date.isoformat()}",
+                    )
+                )
         if self.verification and not self.verified_on:
             problems.append(("verified_on", "required when verification is set"))
         if self.left_on and not self.left_reason:

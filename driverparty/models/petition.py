@@ -22,25 +22,70 @@ from driverparty.models.types import (
 
 Channel = Annotated[
     Literal["mailbox", "hotline", "mini_program", "forum", "visit", "walk_in", "other"],
-    Codes({"mailbox": "解忧信箱", "hotline": "热线电话", "mini_program": "小程序",
-           "forum": "座谈会", "visit": "走访", "walk_in": "来访", "other": "其他"}),
+    Codes(
+        {
+            "mailbox": "解忧信箱",
+            "hotline": "热线电话",
+            "mini_program": "小程序",
+            "forum": "座谈会",
+            "visit": "走访",
+            "walk_in": "来访",
+            "other": "其他",
+        }
+    ),
 ]
 PetitionKind = Annotated[
     Literal["request", "wish", "complaint", "dispute"],
     Codes({"request": "诉求", "wish": "微心愿", "complaint": "投诉", "dispute": "纠纷"}),
 ]
 Category = Annotated[
-    Literal["repair", "legal", "insurance", "social_security", "schooling", "medical",
-            "hardship", "pricing", "parking", "charging", "rest", "labor", "accident", "other"],
-    Codes({"repair": "维修", "legal": "法律", "insurance": "保险", "social_security": "社保",
-           "schooling": "子女入学", "medical": "就医", "hardship": "生活困难", "pricing": "运价",
-           "parking": "停车", "charging": "充电", "rest": "休息", "labor": "劳动权益",
-           "accident": "事故", "other": "其他"}),
+    Literal[
+        "repair",
+        "legal",
+        "insurance",
+        "social_security",
+        "schooling",
+        "medical",
+        "hardship",
+        "pricing",
+        "parking",
+        "charging",
+        "rest",
+        "labor",
+        "accident",
+        "other",
+    ],
+    Codes(
+        {
+            "repair": "维修",
+            "legal": "法律",
+            "insurance": "保险",
+            "social_security": "社保",
+            "schooling": "子女入学",
+            "medical": "就医",
+            "hardship": "生活困难",
+            "pricing": "运价",
+            "parking": "停车",
+            "charging": "充电",
+            "rest": "休息",
+            "labor": "劳动权益",
+            "accident": "事故",
+            "other": "其他",
+        }
+    ),
 ]
 Status = Annotated[
     Literal["received", "assigned", "resolved", "closed", "rejected", "withdrawn"],
-    Codes({"received": "已收集", "assigned": "已转办", "resolved": "已办结", "closed": "已回访",
-           "rejected": "不予受理", "withdrawn": "已撤回"}),
+    Codes(
+        {
+            "received": "已收集",
+            "assigned": "已转办",
+            "resolved": "已办结",
+            "closed": "已回访",
+            "rejected": "不予受理",
+            "withdrawn": "已撤回",
+        }
+    ),
 ]
 OPEN_STATUSES = frozenset({"received", "assigned"})
 DONE_STATUSES = frozenset({"resolved", "closed"})
@@ -61,8 +106,16 @@ class Petition(RecordModel):
     record_kind: ClassVar[str] = "petition"
     prefix: ClassVar[str] = "P"
     zh: ClassVar[str] = "诉求"
-    table_columns: ClassVar[tuple[str, ...]] = ("id", "received", "kind", "category", "status",
-                                               "assignee", "due", "summary")
+    table_columns: ClassVar[tuple[str, ...]] = (
+        "id",
+        "received",
+        "kind",
+        "category",
+        "status",
+        "assignee",
+        "due",
+        "summary",
+    )
     always_written: ClassVar[tuple[str, ...]] = ("kind", "status")
 
     id: Annotated[RecordId, Label("编号")]
@@ -85,8 +138,14 @@ class Petition(RecordModel):
     events: Annotated[list[Event], Label("办理记录")] = []
 
     def rules(self) -> list[tuple[str, str]]:
-        problems = ordered([("received", self.received), ("assigned_on", self.assigned_on),
-                            ("resolved_on", self.resolved_on), ("closed_on", self.closed_on)])
+        problems = ordered(
+            [
+                ("received", self.received),
+                ("assigned_on", self.assigned_on),
+                ("resolved_on", self.resolved_on),
+                ("closed_on", self.closed_on),
+            ]
+        )
         if self.due and self.due < self.received:
             problems.append(("due", "before received"))
         status = self.status

@@ -22,18 +22,60 @@ from driverparty.models.types import (
 
 StationKind = Annotated[
     Literal["rest_stop", "drivers_home", "service_center", "partner_store"],
-    Codes({"rest_stop": "驿站", "drivers_home": "司机之家", "service_center": "党群服务中心",
-           "partner_store": "暖新商家"}),
+    Codes(
+        {
+            "rest_stop": "驿站",
+            "drivers_home": "司机之家",
+            "service_center": "党群服务中心",
+            "partner_store": "暖新商家",
+        }
+    ),
 ]
 Amenity = Annotated[
-    Literal["water", "microwave", "charging", "first_aid", "books", "restroom", "shower",
-            "laundry", "wifi", "parking", "lodging", "meals", "kitchen", "fitness", "legal_aid",
-            "mailbox", "repair", "medical", "tv"],
-    Codes({"water": "饮水", "microwave": "微波炉", "charging": "充电", "first_aid": "急救药箱",
-           "books": "书籍", "restroom": "卫生间", "shower": "淋浴", "laundry": "洗衣",
-           "wifi": "无线网络", "parking": "停车", "lodging": "住宿", "meals": "餐食",
-           "kitchen": "厨房", "fitness": "健身", "legal_aid": "法律援助", "mailbox": "解忧信箱",
-           "repair": "维修", "medical": "医疗", "tv": "电视"}),
+    Literal[
+        "water",
+        "microwave",
+        "charging",
+        "first_aid",
+        "books",
+        "restroom",
+        "shower",
+        "laundry",
+        "wifi",
+        "parking",
+        "lodging",
+        "meals",
+        "kitchen",
+        "fitness",
+        "legal_aid",
+        "mailbox",
+        "repair",
+        "medical",
+        "tv",
+    ],
+    Codes(
+        {
+            "water": "饮水",
+            "microwave": "微波炉",
+            "charging": "充电",
+            "first_aid": "急救药箱",
+            "books": "书籍",
+            "restroom": "卫生间",
+            "shower": "淋浴",
+            "laundry": "洗衣",
+            "wifi": "无线网络",
+            "parking": "停车",
+            "lodging": "住宿",
+            "meals": "餐食",
+            "kitchen": "厨房",
+            "fitness": "健身",
+            "legal_aid": "法律援助",
+            "mailbox": "解忧信箱",
+            "repair": "维修",
+            "medical": "医疗",
+            "tv": "电视",
+        }
+    ),
 ]
 AMENITIES: tuple[str, ...] = Amenity.__origin__.__args__  # type: ignore[attr-defined]
 
@@ -42,8 +84,15 @@ class Station(RecordModel):
     record_kind: ClassVar[str] = "station"
     prefix: ClassVar[str] = "S"
     zh: ClassVar[str] = "服务站点"
-    table_columns: ClassVar[tuple[str, ...]] = ("id", "name", "kind", "county", "branch", "opened",
-                                               "hours")
+    table_columns: ClassVar[tuple[str, ...]] = (
+        "id",
+        "name",
+        "kind",
+        "county",
+        "branch",
+        "opened",
+        "hours",
+    )
 
     id: Annotated[RecordId, Label("编号")]
     name: Annotated[Name, Label("名称")]
