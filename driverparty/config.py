@@ -38,9 +38,9 @@ class _Section(BaseModel):
 
 
 class PetitionSettings(_Section):
-    respond_days: Annotated[int, Field(ge=0, le=3650)] = 1
-    due_days: Annotated[int, Field(ge=0, le=3650)] = 7
-    due_days_by_category: dict[str, Annotated[int, Field(ge=0, le=3650)]] = {}
+    respond_days: Annotated[int, Field(ge=0, le=3650, strict=True)] = 1
+    due_days: Annotated[int, Field(ge=0, le=3650, strict=True)] = 7
+    due_days_by_category: dict[str, Annotated[int, Field(ge=0, le=3650, strict=True)]] = {}
 
     @field_validator("due_days_by_category")
     @classmethod
@@ -55,7 +55,7 @@ class PetitionSettings(_Section):
 
 
 class ScreeningSettings(_Section):
-    interval_days: Annotated[int, Field(ge=1, le=3650)] = 90
+    interval_days: Annotated[int, Field(ge=1, le=3650, strict=True)] = 90
 
 
 class Config(_Section):
@@ -80,9 +80,9 @@ class Config(_Section):
     @field_validator("county")
     @classmethod
     def _county(cls, value: str) -> str:
-        if any(ord(c) < 32 or ord(c) == 127 for c in value):
-            raise ValueError("must not contain control characters")
-        return value.strip()
+        from driverparty.models.types import check_line  # control, bidi and zero-width chars
+
+        return check_line(value).strip()
 
     @model_validator(mode="after")
     def _standards(self) -> Config:
