@@ -28,13 +28,16 @@ def parse_rows(text: str, fmt: str) -> list[dict[str, Any]]:
     """Rows as dicts of raw values; csv cells stay strings ("" means unset)."""
     if fmt == "csv":
         reader = csv.DictReader(io.StringIO(text))
-        if reader.fieldnames is None:
-            return []
         rows = []
-        for n, row in enumerate(reader, 1):
-            if None in row:
-                raise DataError(f"row {n}: more cells than columns")
-            rows.append(dict(row))
+        try:
+            if reader.fieldnames is None:
+                return []
+            for n, row in enumerate(reader, 1):
+                if None in row:
+                    raise DataError(f"row {n}: more cells than columns")
+                rows.append(dict(row))
+        except csv.Error as err:  # issue 9: e.g. a cell over csv's 128 KiB field limit
+            raise DataError(f"row {len(rows) + 1}: not valid CSV: {err}") from None
         return rows
     try:
         if fmt == "json":
@@ -45,6 +48,8 @@ def parse_rows(text: str, fmt: str) -> list[dict[str, Any]]:
             data = [json.loads(line) for line in text.splitlines() if line.strip()]
     except json.JSONDecodeError as err:
         raise DataError(f"not valid {fmt.upper()}: {err}") from None
+    except RecursionError:  # issue 9: `[[[[…` thousands deep
+        raise DataError(f"not valid {fmt.upper()}: nested too deeply") from None
     if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
         raise DataError(f"{fmt} input must hold objects, one per record")
     return data

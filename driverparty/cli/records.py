@@ -197,15 +197,21 @@ def read_from(source: str) -> dict[str, Any]:
     """``--from FILE|-``: one record as TOML or JSON (by extension; ``-`` is JSON on stdin)."""
     import tomllib
 
+    from driverparty.tomlio import MAX_FILE_BYTES
+
     try:
         if source == "-":
-            text, fmt = sys.stdin.read(), "json"
+            text, fmt = sys.stdin.read(MAX_FILE_BYTES + 1), "json"
         else:
             path = Path(source)
             fmt = {".toml": "toml", ".json": "json"}.get(path.suffix.lower(), "")
             if not fmt:
                 raise UsageError(f"--from {source}: give a .toml or .json file, or - for json")
-            text = path.read_text(encoding="utf-8")
+            with path.open("rb") as fh:  # issue 9: one record is small; do not slurp a huge file
+                raw = fh.read(MAX_FILE_BYTES + 1)
+            if len(raw) > MAX_FILE_BYTES:
+                raise DataError(f"--from {source}: too large (a record is at most 1 MiB)")
+            text = raw.decode("utf-8")
     except OSError as err:
         raise DataError(f"--from {source}: cannot read: {err.strerror}") from None
     except UnicodeDecodeError:
@@ -214,6 +220,8 @@ def read_from(source: str) -> dict[str, Any]:
         data = tomllib.loads(text) if fmt == "toml" else json.loads(text)
     except (tomllib.TOMLDecodeError, json.JSONDecodeError) as err:
         raise DataError(f"--from {source}: not valid {fmt.upper()}: {err}") from None
+    except RecursionError:
+        raise DataError(f"--from {source}: not valid {fmt.upper()}: nested too deeply") from None
     if not isinstance(data, dict):
         raise DataError(f"--from {source}: must hold one record (a table / an object)")
     return data
@@ -345,7 +353,8 @@ def make_get(kind: str) -> click.Command:
             raise UsageError(f"bad id {record_id!r}")
         rel = f"records/{PLURAL[kind]}/{record_id}.toml"
         try:
-            data = read_bytes(find_root(app.repo_option) / rel)
+            root = find_root(app.repo_option)
+            data = read_bytes(root / rel, root=root)
         except FileNotFoundError:
             raise RecordNotFound(kind, record_id) from None
         except Unreadable as err:
