@@ -342,7 +342,7 @@ def diff(
                 continue
             if path in dirty:
                 try:
-                    data = read_bytes(root / path)
+                    data = read_bytes(root / path, root=root)
                 except FileNotFoundError:
                     continue
                 except Unreadable as err:

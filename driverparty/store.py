@@ -23,11 +23,12 @@ from driverparty.config import Config, load_config
 from driverparty.errors import DataError, GitFailed, Invalid, Problem, RecordNotFound, UsageError
 from driverparty.gitrepo import Author, Git, write_lock
 from driverparty.models import KINDS, validate_record
-from driverparty.tomlio import Unreadable, dumps, loads, read_bytes
+from driverparty.tomlio import Unreadable, dumps, linked_part, loads, read_bytes
 from driverparty.tomlio import atomic_write as _atomic_write
 
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")
 Change = tuple[str, str, Record | None]  # (kind, id, new record or None to remove)
+LINK_REFUSED = "is a symbolic link; driverparty neither reads nor writes through links"
 
 
 def id_sort_key(record_id: str) -> tuple[Any, ...]:
@@ -86,13 +87,20 @@ class Store:
 
     def ids(self, kind: str, ordered: bool = True) -> list[str]:
         """Ids of the record files of a kind present in the work tree, in id order (or in the
-        folder's order, which is cheaper at 50,000 files)."""
+        folder's order, which is cheaper at 50,000 files). A symlinked folder holds none: it is
+        never followed (issue 9; :meth:`load` reports it)."""
+        if self.linked_folder(kind):
+            return []
         try:
             names = os.listdir(self.folder(kind))
         except FileNotFoundError:
             return []
         ids = [n[:-5] for n in names if n.endswith(".toml") and not n.startswith(".")]
         return sorted(ids, key=id_sort_key) if ordered else ids
+
+    def linked_folder(self, kind: str) -> str | None:
+        """``records`` or ``records/<kind>s`` when it is a symbolic link (issue 9)."""
+        return linked_part(self.root, KINDS[kind].folder)
 
     def path(self, kind: str, record_id: str) -> Path:
         return self.root / KINDS[kind].path(check_id_syntax(record_id))
@@ -105,7 +113,7 @@ class Store:
         p = self.path(kind, record_id)
         rel = KINDS[kind].path(record_id)
         try:
-            return read_bytes(p)
+            return read_bytes(p, root=self.root)
         except FileNotFoundError:
             raise RecordNotFound(kind, record_id) from None
         except Unreadable as err:
@@ -138,6 +146,10 @@ class Store:
         try:
             for kind in kinds:
                 spec = KINDS[kind]
+                linked = self.linked_folder(kind)
+                if linked:  # issue 9: never read through a link out of the repository
+                    problems.append(Problem(linked, None, None, LINK_REFUSED))
+                    continue
                 dates = frozenset(f.name for f in spec.fields.values() if f.type == "date")
                 ids = self.ids(kind, ordered=False)
                 cached = cache.entries(spec.folder + "/")
@@ -304,6 +316,9 @@ class Store:
         prepare: Callable[[Record], Record] | None = None,
     ) -> str:
         with self.locked():
+            linked = self.linked_folder(kind)
+            if linked:  # issue 9: before next_id, which sees no ids in a folder not followed
+                raise DataError(f"{linked}: {LINK_REFUSED}; nothing written")
             rid = check_id_syntax(record_id) if record_id else self.next_id(kind)
             if self.exists(kind, rid):
                 raise DataError(f"{kind} {rid} exists already")
@@ -419,6 +434,10 @@ class Store:
             if new:
                 raise Invalid(sorted(new, key=lambda p: (p.file, p.field or "", p.message)))
         paths = [KINDS[kind].path(rid) for kind, rid, _ in changes]
+        for rel in paths:  # issue 9: never write (or delete) through a symbolic link
+            linked = linked_part(self.root, rel)
+            if linked:
+                raise DataError(f"{linked}: {LINK_REFUSED}; nothing written")
         old_bytes: dict[str, bytes | None] = {}
         for rel in paths:
             try:

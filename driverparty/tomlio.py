@@ -36,6 +36,8 @@ def loads(data: bytes) -> dict[str, Any]:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         raise Unreadable(f"TOML syntax: {err}") from None
+    except RecursionError:  # issue 9: `a = [[[[…` a thousand deep overflows tomllib's parser
+        raise Unreadable("TOML nested too deeply") from None
 
 
 def dumps(data: dict[str, Any]) -> bytes:
@@ -55,10 +57,32 @@ def _is_array_of_tables(value: Any) -> bool:
     return isinstance(value, list) and bool(value) and all(isinstance(v, dict) for v in value)
 
 
-def read_bytes(path: Path) -> bytes:
-    """Read a record file, refusing symlinks, non-regular files and files over 1 MiB."""
+def linked_part(root: Path, rel: str | Path) -> str | None:
+    """The first part of ``rel`` (a path under ``root``, the last part included) that is a
+    symbolic link, as a path relative to ``root``; None when there is none (issue 9)."""
+    here = root
+    parts = Path(rel).parts
+    for n, part in enumerate(parts, 1):
+        here = here / part
+        try:
+            if stat.S_ISLNK(os.lstat(here).st_mode):
+                return "/".join(parts[:n])
+        except OSError:  # missing (or unreadable): nothing further down can be a link
+            return None
+    return None
+
+
+def read_bytes(path: Path, root: Path | None = None) -> bytes:
+    """Read a record file, refusing symlinks, non-regular files and files over 1 MiB. With
+    ``root``, a symlinked folder between ``root`` and the file is refused too (issue 9)."""
+    if root is not None:
+        linked = linked_part(root, path.relative_to(root).parent)
+        if linked:
+            raise Unreadable(f"{linked} is a symbolic link; driverparty does not follow links")
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        # O_NONBLOCK: a named pipe planted as a record file must not hang the reader.
+        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+        fd = os.open(path, flags)
     except FileNotFoundError:
         raise
     except OSError as err:
@@ -78,8 +102,8 @@ def atomic_write(path: Path, data: bytes, sync: bool = True) -> None:
     """Write whole or not at all: a temporary file beside ``path``, fsync, then rename. A bulk
     writer passes ``sync=False`` and calls ``os.sync()`` once before it commits."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    if path.is_symlink():
-        path.unlink()  # never write through a link (issue 9); the link itself is replaced
+    if path.is_symlink() or path.parent.is_symlink():  # never write through a link (issue 9)
+        raise DataError(f"{path.name}: is or sits in a symbolic link; not written")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:

@@ -108,7 +108,7 @@ def _file_problems(app: App, path: str) -> list[Problem]:
     if kind is None or not path.endswith(".toml"):
         return [Problem(path, None, None, "not a record file")]
     try:
-        data = read_bytes(app.store.root / path)
+        data = read_bytes(app.store.root / path, root=app.store.root)
     except Unreadable as err:
         return [Problem(path, None, None, str(err))]
     except OSError as err:
