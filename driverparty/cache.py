@@ -61,11 +61,15 @@ class RecordCache:
             os.chmod(self.path, 0o600)
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=OFF")  # a lost cache write only costs a re-parse
+        db.execute("PRAGMA secure_delete=ON")  # a pruned record's bytes do not linger (issue 9)
         db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+        # issue 9: the cache is trusted only where it was built. A copied .git (USB drive, cp -r)
+        # gives the file a new inode, so a planted cache cannot vouch for records it never saw.
+        here = f"{SCHEMA}@{os.stat(self.path).st_ino}"
         row = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
-        if row is None or row[0] != SCHEMA:
+        if row is None or row[0] != here:
             db.execute("DROP TABLE IF EXISTS records")
-            db.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (SCHEMA,))
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (here,))
         db.execute(
             "CREATE TABLE IF NOT EXISTS records (path TEXT PRIMARY KEY, blob TEXT, "
             "record TEXT, latest TEXT)"
@@ -92,9 +96,12 @@ class RecordCache:
                 "SELECT path, blob, record, latest FROM records WHERE path >= ? AND path < ?",
                 (prefix, prefix + "\uffff"),
             ).fetchall()
-            loads = json.loads
-            return {p: Cached(b, loads(r) if r else None, lt) for p, b, r, lt in rows}
-        except (sqlite3.Error, ValueError, TypeError):
+            out = {}
+            for p, b, r, lt in rows:
+                record = json.loads(r) if r else None
+                out[p] = Cached(b, record if isinstance(record, dict) else None, lt)
+            return out
+        except (sqlite3.Error, ValueError, TypeError, RecursionError):
             self._reset()
             return {}
 

@@ -355,3 +355,30 @@ def test_a_merged_invalid_record_is_caught_by_validate_commit_and_the_hook(
     proc = subprocess.run(["git", "commit", "-qm", "fix?"], cwd=repo, capture_output=True)
     assert proc.returncode != 0
     assert b"phone: not a mainland mobile number" in proc.stdout + proc.stderr
+
+
+# --- a cache planted in a copied .git ------------------------------------------------------
+
+
+def test_a_cache_copied_in_from_elsewhere_cannot_hide_an_invalid_record(
+    dp: Run, repo: Path, tmp_path: Path
+) -> None:
+    import sqlite3
+
+    assert dp("validate").exit_code == 0  # the cache now vouches for every record
+    path = repo / "records/members/M-0001.toml"
+    path.write_text(path.read_text().replace('phone = "18313693569"', 'phone = "12345"'))
+    git(repo, "commit", "-qam", "hand edit, invalid")
+    blob = git(repo, "rev-parse", "HEAD:records/members/M-0001.toml").strip()
+    cache = repo / ".git/driverparty/cache.sqlite"
+    db = sqlite3.connect(cache)
+    db.execute("UPDATE records SET blob = ? WHERE path = 'records/members/M-0001.toml'", (blob,))
+    db.commit()
+    db.close()
+    # the doctored cache arrives with a copied repository: a new file, not the one built here
+    shutil.copy(cache, tmp_path / "planted")
+    cache.unlink()
+    shutil.copy(tmp_path / "planted", cache)
+    r = dp("validate")
+    assert r.exit_code == 1
+    assert "records/members/M-0001.toml: phone: not a mainland mobile number" in r.stdout
