@@ -363,6 +363,8 @@ class Store:
         with self.locked():
             old = self.read(kind, record_id)
             record = self.validated(kind, fn(old))
+            if record == old:  # e.g. the same verification twice a day: nothing to commit
+                return record
             trailers = [f"Driverparty-On: {on.isoformat()}"] if on else []
             self.save([(kind, record_id, record)], action, trailers=trailers)
             return record

@@ -261,3 +261,12 @@ def test_validate_checks_status_consistency_of_hand_edits(dp: Run, repo: Path) -
     assert "records/petitions/P-0019.toml: resolved_on: required when the status is resolved" in out
     assert "records/petitions/P-0015.toml: assignee: required when the status is assigned" in out
     assert "records/members/M-0007.toml: verified_on: required when verification is set" in out
+
+
+def test_a_move_that_changes_nothing_commits_nothing_and_succeeds(dp: Run, repo: Path) -> None:
+    # found by bench/soak.py: the same verification twice a day was "git commit failed" (exit 3)
+    assert dp("member", "verify", "M-0001", "--status", "confirmed").exit_code == 0
+    before = commit_count(repo)
+    r = dp("member", "verify", "M-0001", "--status", "confirmed")
+    assert r.exit_code == 0, r.stderr
+    assert commit_count(repo) == before
