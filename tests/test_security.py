@@ -166,6 +166,27 @@ def test_a_from_file_over_1_mib_is_refused(dp: Run, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
+    ("args", "stdin"),
+    [
+        (("import", "member", "-", "--format", "json"), "[" * 5000 + "]" * 5000),
+        (("import", "member", "-", "--format", "jsonl"), "[" * 5000 + "\n"),
+        (("import", "member", "-", "--format", "csv"), "name,notes\n王," + "x" * 200_000 + "\n"),
+        (("member", "add", "--from", "-"), '{"a":' * 5000 + "1" + "}" * 5000),
+    ],
+    ids=["deep-json", "deep-jsonl", "huge-csv-cell", "deep-from"],
+)
+def test_pathological_import_and_from_input_is_one_error_line(
+    dp: Run, repo: Path, args: tuple[str, ...], stdin: str
+) -> None:
+    before = commit_count(repo)
+    r = dp(*args, input=stdin, env={"DRIVERPARTY_DEBUG": None})
+    assert r.exit_code == 1
+    (line,) = one_line_errors(r.stderr)
+    assert "unexpected" not in line
+    assert commit_count(repo) == before
+
+
+@pytest.mark.parametrize(
     "content",
     [
         b"\x00\x01\x02binary\xff\xfe",
@@ -325,11 +346,16 @@ def test_the_repositorys_own_hooks_never_run_for_the_tools_commits(
         hook.write_text(f"#!/bin/sh\necho {name} >> '{marker}'\nexit 1\n")
         hook.chmod(0o755)
     git(repo, "config", "core.hooksPath", str(hooks))  # even when the config points at them
+    fsmonitor = tmp_path / "fsmonitor"  # git runs core.fsmonitor as a program on status
+    fsmonitor.write_text(f"#!/bin/sh\necho fsmonitor >> '{marker}'\nexit 1\n")
+    fsmonitor.chmod(0o755)
+    git(repo, "config", "core.fsmonitor", str(fsmonitor))
     r = dp(*ADD, "--name", "王")
     assert r.exit_code == 0, r.stderr
     r = dp("member", "promote", r.stdout.strip(), "--to", "activist")
     assert r.exit_code == 0, r.stderr
-    assert not marker.exists()
+    assert dp("status").exit_code == 0 and dp("validate").exit_code == 0
+    assert not marker.exists(), marker.read_text()
 
 
 # --- a merge that smuggles an invalid record ----------------------------------------------
