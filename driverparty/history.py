@@ -20,7 +20,7 @@ from typing import Any
 from driverparty.errors import DataError, GitFailed, Problem, UsageError
 from driverparty.gitrepo import Git
 from driverparty.models import KINDS
-from driverparty.tomlio import Unreadable, loads
+from driverparty.tomlio import MAX_FILE_BYTES, Unreadable, loads
 
 Row = dict[str, Any]
 NULL_SHA = "0" * 40
@@ -125,6 +125,17 @@ class Blobs:
 
     def load(self, shas: Iterable[str]) -> None:
         wanted = sorted({s for s in shas if s != NULL_SHA and s not in self.parsed})
+        if not wanted:
+            return
+        # issue 9: a huge blob in history is refused by its size, never read into memory whole
+        sizes = self.git.run("cat-file", "--batch-check", input=("\n".join(wanted) + "\n").encode())
+        for line in sizes.decode("ascii", "replace").splitlines():
+            parts = line.split()
+            if len(parts) == 3 and parts[2].isdigit() and int(parts[2]) > MAX_FILE_BYTES:
+                self.parsed[parts[0]] = (
+                    f"too large ({parts[2]} bytes; a record file is at most 1 MiB)"
+                )
+        wanted = [s for s in wanted if s not in self.parsed]
         if not wanted:
             return
         out = self.git.run("cat-file", "--batch", input=("\n".join(wanted) + "\n").encode())

@@ -156,6 +156,18 @@ def test_a_file_over_1_mib_is_refused_by_size_without_being_read(dp: Run, repo: 
     assert time.monotonic() - started < 5
 
 
+def test_a_huge_file_in_history_is_refused_by_size(dp: Run, repo: Path) -> None:
+    path = repo / "records/members/M-0002.toml"
+    path.write_text(path.read_text() + 'notes = "' + "x" * (2 * 1024 * 1024) + '"\n')
+    git(repo, "commit", "-qam", "a huge hand edit")
+    for args in (("member", "history", "M-0002"), ("diff", "HEAD~1"), ("log", "--limit", "3")):
+        r = dp(*args)
+        assert r.exit_code in (0, 1), r.output[:300]
+        assert "x" * 1000 not in r.output, args  # the value was never read, so never shown
+        if args[0] != "log":
+            assert "too large" in r.stdout
+
+
 def test_a_from_file_over_1_mib_is_refused(dp: Run, tmp_path: Path) -> None:
     source = tmp_path / "big.toml"
     source.write_text('name = "' + "x" * (2 * 1024 * 1024) + '"\n')
