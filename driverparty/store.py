@@ -23,6 +23,7 @@ from driverparty.config import Config, load_config
 from driverparty.errors import DataError, GitFailed, Invalid, Problem, RecordNotFound, UsageError
 from driverparty.gitrepo import Author, Git, write_lock
 from driverparty.models import KINDS, validate_record
+from driverparty.progress import Progress
 from driverparty.tomlio import Unreadable, dumps, loads, read_bytes
 from driverparty.tomlio import atomic_write as _atomic_write
 
@@ -142,7 +143,9 @@ class Store:
                 ids = self.ids(kind, ordered=False)
                 cached = cache.entries(spec.folder + "/")
                 fresh: list[tuple[str, str, Record]] = []
+                progress = Progress(f"reading {spec.plural}", len(ids) if len(ids) > 500 else 0)
                 for rid in ids:
+                    progress.step()
                     rel = spec.path(rid)
                     blob = None if rel in dirty else index.get(rel)
                     hit = cached.get(rel) if blob else None
@@ -170,6 +173,7 @@ class Store:
                         records.by_kind[kind][rid] = record
                         if blob is not None:
                             fresh.append((rel, blob, record))
+                progress.close()
                 cache.put(fresh)
                 if len(cached) > len(ids) or fresh:
                     cache.prune(spec.folder + "/", {spec.path(i): True for i in ids})
