@@ -13,6 +13,7 @@ import fcntl
 import os
 import re
 import subprocess
+import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -162,18 +163,25 @@ class Git:
             self.run(
                 "add", "-f", "--pathspec-from-file=-", "--pathspec-file-nul", input=_nul(present)
             )
-        # Paths on stdin, not argv: an import commits 20,000 files at once (issue 6).
-        self.run(
-            "commit",
-            "-q",
-            "--no-verify",
-            "--only",
-            "-m",
-            message,
-            "--pathspec-from-file=-",
-            "--pathspec-file-nul",
-            input=_nul(paths),
-        )
+        # Paths on stdin and the message in a file, not argv: an import commits 20,000 files
+        # at once, with a trailer for each (issue 6), past what one argument may hold.
+        fd, message_file = tempfile.mkstemp(prefix="driverparty-msg-", dir=self.git_dir)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                f.write(message)
+            self.run(
+                "commit",
+                "-q",
+                "--no-verify",
+                "--only",
+                "-F",
+                message_file,
+                "--pathspec-from-file=-",
+                "--pathspec-file-nul",
+                input=_nul(paths),
+            )
+        finally:
+            os.unlink(message_file)
         sha = self.text("rev-parse", "HEAD").strip()
         # Keep path-limited logs fast (record history, issue 5): add the new commit to the
         # commit-graph with its changed-path Bloom filter, a small incremental layer.

@@ -449,7 +449,15 @@ class Store:
                 else:
                     _atomic_write(self.root / rel, old)
             if self.git.head():  # unstage what `git add` staged for the failed commit
-                self.git.run("reset", "-q", "HEAD", "--", *paths, check=False)
+                self.git.run(
+                    "reset",
+                    "-q",
+                    "HEAD",
+                    "--pathspec-from-file=-",
+                    "--pathspec-file-nul",
+                    input="".join(f"{p}\0" for p in paths).encode(),
+                    check=False,
+                )
             raise
         cache = self._cache()  # the next read need not parse what was just written
         cache.put(written)

@@ -288,3 +288,17 @@ def test_the_sample_exports_are_what_the_checkout_holds(dp: Run) -> None:
     for kind in ORDER:
         rows = list(csv.DictReader(io.StringIO(export(dp, kind))))
         assert len(rows) == len(list((ROOT / "records" / FOLDER[kind]).glob("*.toml")))
+
+
+def test_thousands_of_rows_are_one_commit_with_a_trailer_each(dpe: Run, empty_repo: Path) -> None:
+    """4,000 trailers make a message longer than one command-line argument may be."""
+    rows = [f"司机{i:04d},male,truck,applicant,2026-05-01,139{i:08d}" for i in range(4000)]
+    text = "name,gender,occupation,stage,applied_on,phone\n" + "\n".join(rows) + "\n"
+    r = dpe("import", "member", "-", input=text)
+    assert (r.exit_code, r.stdout) == (0, "added 4000, updated 0\n"), r.output
+    assert commit_count(empty_repo) == 2
+    body = git(empty_repo, "log", "-1", "--format=%B")
+    assert body.startswith("member import 4000 records\n")
+    assert body.count("Driverparty-Record: members/M-") == 4000
+    assert "13900000001" not in body
+    assert git(empty_repo, "status", "--porcelain") == ""
