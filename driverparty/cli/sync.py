@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import click
 
+from driverparty.cli.app import App, pass_app
+
 
 @click.command("merge-driver", hidden=True)
 @click.argument("base", metavar="%O")
@@ -30,3 +32,34 @@ def merge_driver(base: str, ours: str, theirs: str, path: str) -> None:
     for line in lines:
         click.echo(f"error: {line}", err=True)
     raise click.exceptions.Exit(code)
+
+
+@click.command()
+@click.option(
+    "--remote",
+    metavar="NAME",
+    help="The git remote to sync with (default: origin, or the only remote).",
+)
+@pass_app
+def sync(app: App, remote: str | None) -> None:
+    """Fetch the other counties' changes, merge them field by field, validate, and push.
+
+    Records both sides added under one id are renumbered here first (references follow, one
+    commit, each printed on stdout). A conflict (one field changed to two values) or a merged
+    result that would not validate stops sync with the records and fields named on stderr
+    (exit 1), leaving the repository exactly as it was. No remote, an unreachable remote or
+    unrelated histories are exit 3.
+
+    \b
+    Example:
+      git remote add origin /media/usb/babu.git   # once; see docs/SYNC.md
+      driverparty sync
+    """
+    from driverparty.sync import sync as run
+
+    result = run(app.store, remote)
+    for kind, old, new in result.renumbered:
+        click.echo(f"renumbered {kind} {old} → {new}")
+    for path in result.merged_records:
+        click.echo(f"merged {path} field by field", err=True)
+    click.echo(result.message, err=True)
