@@ -503,3 +503,40 @@ def test_unrelated_histories_are_exit_3(tmp_path: Path, sample_template: Path) -
     assert "shares no history" in r.stderr
     assert len(r.stderr.strip().splitlines()) == 1
     assert _snapshot(other) == before
+
+
+def test_a_record_added_identically_on_both_sides_is_not_renumbered(
+    tmp_path: Path, sample_template: Path
+) -> None:
+    _, a, b = _counties(tmp_path, sample_template)
+    da, db = runner_for(a), runner_for(b)
+    assert _member(da, "蒙师傅") == "M-0061"
+    assert da("sync").exit_code == 0
+    assert _member(db, "蒙师傅") == "M-0061"  # the same bytes: one record, not two
+    assert db("member", "update", "M-0007", "--plate", "桂JD88888").exit_code == 0
+    r = db("sync")
+    assert r.exit_code == 0, r.stderr
+    assert r.stdout == ""
+    assert not (b / "records/members/M-0062.toml").exists()
+
+
+def test_events_appended_on_both_sides_are_merged_by_sync(
+    tmp_path: Path, sample_template: Path
+) -> None:
+    """Hand commits each append a follow-up note to one petition's log (status unchanged):
+    sync keeps the base's events, then ours', then theirs'."""
+    _, a, b = _counties(tmp_path, sample_template)
+    p1 = "records/petitions/P-0001.toml"
+    note = '\n[[events]]\non = 2026-06-{day}\nstatus = "closed"\nnote = "{text}"\nby = "{by}"\n'
+    with open(a / p1, "a") as fh:
+        fh.write(note.format(day="20", text="再次回访", by="莫干事"))
+    _commit(a)
+    assert runner_for(a)("sync").exit_code == 0
+    with open(b / p1, "a") as fh:
+        fh.write(note.format(day="21", text="电话回访", by="钟干事"))
+    _commit(b)
+    r = runner_for(b)("sync")
+    assert r.exit_code == 0, r.stderr
+    events = tomllib.loads((b / p1).read_text())["events"]
+    assert [e.get("note") for e in events[-2:]] == ["电话回访", "再次回访"]  # ours, then theirs
+    assert len(events) == 6
