@@ -36,6 +36,11 @@ def id_sort_key(record_id: str) -> tuple[Any, ...]:
     return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", record_id))
 
 
+def id_pattern(kind: str) -> re.Pattern[str]:
+    """Ids the tool assigns to a kind, ``M-0001`` … ``M-10000``; the number is group 1."""
+    return re.compile(rf"^{KINDS[kind].prefix}-(\d+)$")
+
+
 def check_id_syntax(record_id: str) -> str:
     if not ID_RE.match(record_id):
         raise UsageError(
@@ -223,15 +228,18 @@ class Store:
     def next_id(self, kind: str) -> str:
         """The next free id: past the highest in the work tree and the highest ever removed, so
         no id is reused (SPEC section 3)."""
-        prefix = KINDS[kind].prefix
-        pattern = re.compile(rf"^{prefix}-(\d+)$")
+        return f"{KINDS[kind].prefix}-{self.high_water(kind) + 1:04d}"
+
+    def high_water(self, kind: str) -> int:
+        """The highest number any id of the kind has had here: in the work tree or ever
+        removed (``sync`` renumbers past it and past the remote's, issue 7)."""
+        pattern = id_pattern(kind)
         highest = 0
         for rid in self.ids(kind, ordered=False):
             m = pattern.match(rid)
             if m:
                 highest = max(highest, int(m.group(1)))
-        highest = max(highest, self._removed_high_water(kind, pattern))
-        return f"{prefix}-{highest + 1:04d}"
+        return max(highest, self._removed_high_water(kind, pattern))
 
     def _removed_high_water(self, kind: str, pattern: re.Pattern[str]) -> int:
         """The highest number among ids ever removed, from git history, cached by HEAD."""
