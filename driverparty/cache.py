@@ -32,6 +32,10 @@ def blob_id(data: bytes) -> str:
     return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
 
 
+#: a cached record that an ``entries(only=...)`` test says cannot match
+FILTERED: dict[str, Any] = {}
+
+
 class Cached:
     __slots__ = ("blob", "record", "latest")
 
@@ -84,16 +88,21 @@ class RecordCache:
         except (sqlite3.Error, OSError):
             self.db = None  # no cache at all: everything is parsed, nothing breaks
 
-    def entries(self, prefix: str) -> dict[str, Cached]:
+    def entries(self, prefix: str, only: tuple[str, list[Any]] | None = None) -> dict[str, Cached]:
+        """Cached rows under ``prefix``. With ``only`` (an SQL test over ``record``, see
+        ``query.Condition.sql``) a row that fails it is returned as ``FILTERED``, undecoded:
+        a filtered listing of 50,000 members decodes only the ones it shows (issue 8)."""
         if self.db is None:
             return {}
+        test, params = only or ("1", [])
         try:
             rows = self.db.execute(
-                "SELECT path, blob, record, latest FROM records WHERE path >= ? AND path < ?",
-                (prefix, prefix + "\uffff"),
+                f"SELECT path, blob, CASE WHEN {test} THEN record END, latest FROM records "
+                "WHERE path >= ? AND path < ?",
+                (*params, prefix, prefix + "\uffff"),
             ).fetchall()
             loads = json.loads
-            return {p: Cached(b, loads(r) if r else None, lt) for p, b, r, lt in rows}
+            return {p: Cached(b, loads(r) if r else FILTERED, lt) for p, b, r, lt in rows}
         except (sqlite3.Error, ValueError, TypeError):
             self._reset()
             return {}

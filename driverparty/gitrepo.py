@@ -143,6 +143,12 @@ class Git:
                 result[path.decode("utf-8", "surrogateescape")] = meta.split()[1].decode()
         return result
 
+    def changed_files(self, *paths: str) -> list[str]:
+        """Tracked files whose work-tree stat data differs from the index: a quick first look
+        (``git status`` also scans for untracked files; the callers find those themselves)."""
+        out = self.run("diff-files", "-z", "--name-only", "--", *paths)
+        return [p.decode("utf-8", "surrogateescape") for p in out.split(b"\0") if p]
+
     def status(self, *paths: str) -> list[tuple[str, str]]:
         """Uncommitted changes under ``paths``: [(two-letter code, path)], renames split."""
         out = self.run(

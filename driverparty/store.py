@@ -17,7 +17,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from driverparty.cache import RecordCache, blob_id, revive
+from driverparty.cache import FILTERED, RecordCache, blob_id, revive
 from driverparty.checks import Record, Records, check_all, referrers
 from driverparty.config import Config, load_config
 from driverparty.errors import DataError, GitFailed, Invalid, Problem, RecordNotFound, UsageError
@@ -125,12 +125,16 @@ class Store:
             raise Invalid(problems)
         return record
 
-    def load(self, kinds: Iterable[str] | None = None) -> tuple[Records, list[Problem]]:
+    def load(
+        self, kinds: Iterable[str] | None = None, only: tuple[str, list[Any]] | None = None
+    ) -> tuple[Records, list[Problem]]:
         """Every record of the given kinds (all by default): the readable ones and the problems
         of the broken ones, which are skipped but still count as existing for references.
 
         Files git sees unchanged are taken from the blob-keyed cache (``cache.py``); only new,
-        changed and uncached files are read and parsed (issue 8)."""
+        changed and uncached files are read and parsed (issue 8). ``only`` (an SQL test, see
+        ``query.Condition.sql``) leaves out cached records that cannot match it — for a
+        listing, which reads nothing across records."""
         records = Records()
         problems: list[Problem] = []
         kinds = list(kinds or KINDS)
@@ -138,7 +142,9 @@ class Store:
             if other not in kinds:
                 records.present[other] = set(self.ids(other, ordered=False))
         index = self.git.ls_files("records")
-        dirty = {path for code, path in self.git.status("records") if code[1] != " "}
+        dirty = set(self.git.changed_files("records"))
+        if dirty:  # stat data may just be stale: let git status look closer (and refresh it)
+            dirty = {path for code, path in self.git.status("records") if code[1] != " "}
         cache = self._cache()
         today = self.today.isoformat()
         try:
@@ -146,7 +152,7 @@ class Store:
                 spec = KINDS[kind]
                 dates = frozenset(f.name for f in spec.fields.values() if f.type == "date")
                 ids = self.ids(kind, ordered=False)
-                cached = cache.entries(spec.folder + "/")
+                cached = cache.entries(spec.folder + "/", only)
                 fresh: list[tuple[str, str, Record]] = []
                 progress = Progress(f"reading {spec.plural}", len(ids) if len(ids) > 500 else 0)
                 for rid in ids:
@@ -160,7 +166,8 @@ class Store:
                         and hit.record is not None
                         and (hit.latest is None or hit.latest <= today)
                     ):
-                        records.by_kind[kind][rid] = revive(hit.record, dates)
+                        if hit.record is not FILTERED:
+                            records.by_kind[kind][rid] = revive(hit.record, dates)
                         continue
                     try:
                         data = read_bytes(self.root / rel)
