@@ -24,7 +24,7 @@ from typing import Any
 
 from driverparty import __version__
 
-SCHEMA = f"driverparty-cache-3/{__version__}"
+SCHEMA = f"driverparty-cache-4/{__version__}"
 
 
 def blob_id(data: bytes) -> str:
@@ -69,11 +69,13 @@ class RecordCache:
         row = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
         if row is None or row[0] != SCHEMA:
             db.execute("DROP TABLE IF EXISTS records")
+            db.execute("DROP TABLE IF EXISTS results")
             db.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (SCHEMA,))
         db.execute(
             "CREATE TABLE IF NOT EXISTS records (path TEXT PRIMARY KEY, blob TEXT, "
             "record TEXT, latest TEXT)"
         )
+        db.execute("CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, value TEXT)")
         return db
 
     def _reset(self) -> None:
@@ -139,6 +141,35 @@ class RecordCache:
             if gone:
                 self.db.executemany("DELETE FROM records WHERE path = ?", gone)
         except sqlite3.Error:
+            self._reset()
+
+    def result(self, key: str) -> Any:
+        """A remembered report (see ``Store.remembered``), or None."""
+        if self.db is None:
+            return None
+        try:
+            row = self.db.execute("SELECT value FROM results WHERE key = ?", (key,)).fetchone()
+            return json.loads(row[0]) if row else None
+        except (sqlite3.Error, ValueError, TypeError):
+            self._reset()
+            return None
+
+    def remember(self, key: str, value: Any) -> None:
+        """Keep a report's figures; only the last few are kept."""
+        if self.db is None:
+            return
+        try:
+            self.db.execute("BEGIN")
+            self.db.execute(
+                "INSERT OR REPLACE INTO results VALUES (?, ?)",
+                (key, json.dumps(value, default=_iso, ensure_ascii=False)),
+            )
+            self.db.execute(
+                "DELETE FROM results WHERE rowid NOT IN "
+                "(SELECT rowid FROM results ORDER BY rowid DESC LIMIT 16)"
+            )
+            self.db.execute("COMMIT")
+        except (sqlite3.Error, TypeError, ValueError):
             self._reset()
 
     def close(self) -> None:

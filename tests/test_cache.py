@@ -97,3 +97,46 @@ def test_a_filtered_listing_from_the_cache_is_the_listing_from_the_files(
     assert from_cache.stdout == from_files.stdout
     every = dp(kind, "list", "--all", "--format", "csv", "--reveal").stdout.splitlines()
     assert 1 <= len(from_cache.stdout.splitlines()) <= len(every)
+
+
+def party(dp: Run) -> int:
+    import json
+
+    r = dp("summary", "--format", "json")
+    assert r.exit_code == 0, r.output
+    rows = json.loads(r.stdout)
+    return next(x["value"] for x in rows if (x["section"], x["metric"]) == ("members", "party"))
+
+
+def test_a_remembered_summary_follows_every_change_to_what_it_counts(dp: Run, repo: Path) -> None:
+    """Summaries are remembered per fingerprint of the records; a remembered figure must
+    never outlive a change: a hand edit, an untracked file, a commit, the settings."""
+    assert party(dp) == party(dp) == 42
+    m = repo / "records/members/M-0024.toml"  # a full member leaves, by hand
+    m.write_text(m.read_text() + 'left_on = 2026-06-01\nleft_reason = "迁出"\n')
+    assert dp("validate").exit_code == 0, dp("validate").output
+    assert party(dp) == 41  # modified, uncommitted
+    git(repo, "commit", "-qam", "hand edit")
+    assert party(dp) == party(dp) == 41  # committed
+    extra = repo / "records/members/M-0099.toml"
+    lines = (repo / "records/members/M-0007.toml").read_text().splitlines()
+    extra.write_text(
+        "\n".join(
+            'id = "M-0099"' if line.startswith("id =") else line
+            for line in lines
+            if not line.startswith(("phone", "id_number"))
+        )
+        + "\n"
+    )
+    assert party(dp) == 42  # untracked
+    extra.unlink()
+    assert party(dp) == 41
+    git(repo, "rm", "-q", "records/members/M-0007.toml")
+    assert party(dp) == 40  # staged removal
+    git(repo, "reset", "-q", "--hard")
+    assert party(dp) == 41
+    (repo / "driverparty.toml").write_text(
+        (repo / "driverparty.toml").read_text().replace("county =", "county =", 1) + "\n"
+    )
+    assert party(dp) == 41
+    assert "members,party,42" in dp("summary", "--as-of", "2026-05-31", "--format", "csv").stdout

@@ -50,8 +50,14 @@ def summary(app: App, as_of: date | None, fmt: str, reveal: bool) -> None:
     """
     from driverparty import reports
 
-    records = _load(app)
-    rows = reports.summary(records, app.store.config, as_of or app.today)
+    day = as_of or app.today
+
+    def count() -> tuple[list[dict[str, Any]], bool]:
+        records, problems = app.store.load()
+        app.warn(problems)
+        return reports.summary(records, app.store.config, day), not problems
+
+    rows = app.store.remembered(f"summary|{day.isoformat()}", count)
     _report(app, rows, ["section", "metric", "value"], fmt, reveal)
 
 
