@@ -17,12 +17,15 @@ import hashlib
 import json
 import os
 import sqlite3
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from driverparty import __version__
+
+if TYPE_CHECKING:
+    from driverparty.gitrepo import Git
 
 SCHEMA = f"driverparty-cache-4/{__version__}"
 
@@ -205,3 +208,54 @@ def revive(record: dict[str, Any], date_fields: frozenset[str]) -> dict[str, Any
             if isinstance(event.get("on"), str):
                 event["on"] = date.fromisoformat(event["on"])
     return record
+
+
+def fingerprint(git: Git, today: date) -> str | None:
+    """An id of everything a report reads — every record file as git has it, the settings,
+    today and this version — or None when the work tree differs from the index (then only
+    the files themselves can say). Equal fingerprints, equal figures. Needs no model: a
+    remembered summary is answered without importing pydantic."""
+    index = git.run("ls-files", "-s", "-z", "--", "records")
+    if git.changed_files("records"):
+        return None
+    tracked = {entry.split(b"\t", 1)[1] for entry in index.split(b"\0") if entry.endswith(b".toml")}
+    records = git.root / "records"
+    try:
+        present = {
+            f"records/{folder}/{name}".encode("utf-8", "surrogateescape")
+            for folder in os.listdir(records)
+            if (records / folder).is_dir()
+            for name in os.listdir(records / folder)
+            if name.endswith(".toml")
+        }
+        settings = (git.root / "driverparty.toml").read_bytes()
+    except OSError:
+        return None
+    if present != tracked:  # a record git does not track, or one deleted but still tracked
+        return None
+    h = hashlib.sha1(index)
+    for part in (settings, today.isoformat().encode(), __version__.encode()):
+        h.update(b"\0" + part)
+    return h.hexdigest()
+
+
+def remembered(git: Git, today: date, key: str, compute: Callable[[], tuple[Any, bool]]) -> Any:
+    """``compute()`` once per fingerprint of the repository: it returns (value, keep), and a
+    value is kept (as JSON, in the cache) only when ``keep`` — figures from records that all
+    read cleanly. A summary of 50,000 members is then not recounted until something changes
+    (issue 8)."""
+    fp = fingerprint(git, today)
+    if fp is None:
+        return compute()[0]
+    cache = RecordCache(git.git_dir / "driverparty" / "cache.sqlite")
+    try:
+        full = f"{key}|{fp}"
+        hit = cache.result(full)
+        if hit is not None:
+            return hit
+        value, keep = compute()
+        if keep:
+            cache.remember(full, value)
+        return value
+    finally:
+        cache.close()

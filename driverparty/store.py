@@ -8,7 +8,6 @@ Imports driverparty.errors, personal, models, tomlio, config, gitrepo, checks.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -18,7 +17,6 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from driverparty import __version__
 from driverparty.cache import FILTERED, RecordCache, blob_id, revive
 from driverparty.checks import Record, Records, check_all, referrers
 from driverparty.config import Config, load_config
@@ -194,48 +192,6 @@ class Store:
         finally:
             cache.close()
         return records, problems
-
-    def fingerprint(self) -> str | None:
-        """An id of everything a report reads — every record file as git has it, the
-        settings, today and this version — or None when the work tree differs from the index
-        (then only the files themselves can say). Equal fingerprints, equal figures."""
-        index = self.git.run("ls-files", "-s", "-z", "--", "records")
-        if self.git.changed_files("records"):
-            return None
-        tracked = index.count(b"\0")
-        present = sum(len(self.ids(kind, ordered=False)) for kind in KINDS)
-        gitkeeps = index.count(b"/.gitkeep\0")
-        if present != tracked - gitkeeps:  # an untracked (or untracked-and-deleted) record
-            return None
-        try:
-            settings = (self.root / "driverparty.toml").read_bytes()
-        except OSError:
-            return None
-        h = hashlib.sha1(index)
-        for part in (settings, self.today.isoformat().encode(), __version__.encode()):
-            h.update(b"\0" + part)
-        return h.hexdigest()
-
-    def remembered(self, key: str, compute: Callable[[], tuple[Any, bool]]) -> Any:
-        """``compute()`` once per fingerprint of the repository: it returns (value, keep) and
-        a value is kept (as JSON, in the cache) only when ``keep`` — a report whose records
-        all read cleanly. Summaries of 50,000 members are then not recounted until something
-        changes (issue 8)."""
-        fp = self.fingerprint()
-        if fp is None:
-            return compute()[0]
-        cache = self._cache()
-        try:
-            full = f"{key}|{fp}"
-            hit = cache.result(full)
-            if hit is not None:
-                return hit
-            value, keep = compute()
-            if keep:
-                cache.remember(full, value)
-            return value
-        finally:
-            cache.close()
 
     def _cache(self) -> RecordCache:
         return RecordCache(self.git.git_dir / "driverparty" / "cache.sqlite")
