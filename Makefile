@@ -29,6 +29,8 @@ demo: $(STAMP)
 	PATH="$(CURDIR)/$(BIN):$$PATH" bash scripts/demo.sh
 
 bench: $(STAMP)
+	@command -v recsel >/dev/null || (apt-get update -qq && apt-get install -y -qq recutils) \
+	  || { echo "make bench needs GNU recutils: apt-get install recutils"; exit 3; }
 	$(BIN)/python bench/run.py
 
 clean:

@@ -62,8 +62,9 @@ def typed(kind: str, row: dict[str, Any]) -> tuple[dict[str, Any], set[str], lis
     unset: set[str] = set()
     problems: list[tuple[str, str]] = []
     for name, raw in row.items():
-        if name not in fields:
-            problems.append((str(name), "unknown field (column)"))
+        if name not in fields:  # an empty cell of an unknown column says nothing
+            if raw not in (None, "", []):
+                problems.append((str(name), "unknown field (column)"))
             continue
         if raw is None or raw == "" or raw == []:
             unset.add(name)
@@ -124,8 +125,9 @@ def plan(
         if rid in records.broken[kind]:
             found.append(("id", f"{rid} exists but its file is broken; fix it first"))
         problems += [Problem(label, rid, f, m) for f, m in found]
-        if any(f == "id" for f, _ in found):
-            continue
+        if not ID_RE.match(rid) or rid in records.broken[kind]:
+            # still check the other fields, under an id the rules accept
+            old, rid = None, f"{prefix}-0000"
         if old is None:
             data = new_record_defaults(kind, {"id": rid, **values}, store.config, store.author_name)
         else:
@@ -153,6 +155,14 @@ def plan(
         for p in sorted(new, key=lambda p: (p.file, p.field or "", p.message)):
             at = row_of.get(p.id or "") if p.file.startswith(KINDS[kind].folder) else None
             problems.append(Problem(f"row {at}" if at else p.file, p.id, p.field, p.message))
+        # a duplicate is reported on both records; a row's own report is enough
+        named = {(q.field, q.id) for q in problems if q.file.startswith("row ")}
+        problems = [
+            q
+            for q in problems
+            if q.file.startswith("row ")
+            or not any((q.field, rid) in named for rid in row_of if rid in q.message)
+        ]
     if problems:
 
         def order(p: Problem) -> tuple[int, str]:

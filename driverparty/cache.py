@@ -17,19 +17,26 @@ import hashlib
 import json
 import os
 import sqlite3
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from driverparty import __version__
 
-SCHEMA = f"driverparty-cache-3/{__version__}"
+if TYPE_CHECKING:
+    from driverparty.gitrepo import Git
+
+SCHEMA = f"driverparty-cache-4/{__version__}"
 
 
 def blob_id(data: bytes) -> str:
     """The id git gives a file's bytes (``git hash-object``)."""
     return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+
+
+#: a cached record that an ``entries(only=...)`` test says cannot match
+FILTERED: dict[str, Any] = {}
 
 
 class Cached:
@@ -69,11 +76,13 @@ class RecordCache:
         row = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
         if row is None or row[0] != here:
             db.execute("DROP TABLE IF EXISTS records")
+            db.execute("DROP TABLE IF EXISTS results")
             db.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (here,))
         db.execute(
             "CREATE TABLE IF NOT EXISTS records (path TEXT PRIMARY KEY, blob TEXT, "
             "record TEXT, latest TEXT)"
         )
+        db.execute("CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, value TEXT)")
         return db
 
     def _reset(self) -> None:
@@ -88,17 +97,22 @@ class RecordCache:
         except (sqlite3.Error, OSError):
             self.db = None  # no cache at all: everything is parsed, nothing breaks
 
-    def entries(self, prefix: str) -> dict[str, Cached]:
+    def entries(self, prefix: str, only: tuple[str, list[Any]] | None = None) -> dict[str, Cached]:
+        """Cached rows under ``prefix``. With ``only`` (an SQL test over ``record``, see
+        ``query.Condition.sql``) a row that fails it is returned as ``FILTERED``, undecoded:
+        a filtered listing of 50,000 members decodes only the ones it shows (issue 8)."""
         if self.db is None:
             return {}
+        test, params = only or ("1", [])
         try:
             rows = self.db.execute(
-                "SELECT path, blob, record, latest FROM records WHERE path >= ? AND path < ?",
-                (prefix, prefix + "\uffff"),
+                f"SELECT path, blob, CASE WHEN {test} THEN record END, latest FROM records "
+                "WHERE path >= ? AND path < ?",
+                (*params, prefix, prefix + "\uffff"),
             ).fetchall()
-            out = {}
+            out: dict[str, Cached] = {}
             for p, b, r, lt in rows:
-                record = json.loads(r) if r else None
+                record = json.loads(r) if r else FILTERED
                 out[p] = Cached(b, record if isinstance(record, dict) else None, lt)
             return out
         except (sqlite3.Error, ValueError, TypeError, RecursionError):
@@ -139,6 +153,35 @@ class RecordCache:
         except sqlite3.Error:
             self._reset()
 
+    def result(self, key: str) -> Any:
+        """A remembered report (see ``Store.remembered``), or None."""
+        if self.db is None:
+            return None
+        try:
+            row = self.db.execute("SELECT value FROM results WHERE key = ?", (key,)).fetchone()
+            return json.loads(row[0]) if row else None
+        except (sqlite3.Error, ValueError, TypeError):
+            self._reset()
+            return None
+
+    def remember(self, key: str, value: Any) -> None:
+        """Keep a report's figures; only the last few are kept."""
+        if self.db is None:
+            return
+        try:
+            self.db.execute("BEGIN")
+            self.db.execute(
+                "INSERT OR REPLACE INTO results VALUES (?, ?)",
+                (key, json.dumps(value, default=_iso, ensure_ascii=False)),
+            )
+            self.db.execute(
+                "DELETE FROM results WHERE rowid NOT IN "
+                "(SELECT rowid FROM results ORDER BY rowid DESC LIMIT 16)"
+            )
+            self.db.execute("COMMIT")
+        except (sqlite3.Error, TypeError, ValueError):
+            self._reset()
+
     def close(self) -> None:
         if self.db is not None:
             self.db.close()
@@ -172,3 +215,54 @@ def revive(record: dict[str, Any], date_fields: frozenset[str]) -> dict[str, Any
             if isinstance(event.get("on"), str):
                 event["on"] = date.fromisoformat(event["on"])
     return record
+
+
+def fingerprint(git: Git, today: date) -> str | None:
+    """An id of everything a report reads — every record file as git has it, the settings,
+    today and this version — or None when the work tree differs from the index (then only
+    the files themselves can say). Equal fingerprints, equal figures. Needs no model: a
+    remembered summary is answered without importing pydantic."""
+    index = git.run("ls-files", "-s", "-z", "--", "records")
+    if git.changed_files("records"):
+        return None
+    tracked = {entry.split(b"\t", 1)[1] for entry in index.split(b"\0") if entry.endswith(b".toml")}
+    records = git.root / "records"
+    try:
+        present = {
+            f"records/{folder}/{name}".encode("utf-8", "surrogateescape")
+            for folder in os.listdir(records)
+            if (records / folder).is_dir()
+            for name in os.listdir(records / folder)
+            if name.endswith(".toml")
+        }
+        settings = (git.root / "driverparty.toml").read_bytes()
+    except OSError:
+        return None
+    if present != tracked:  # a record git does not track, or one deleted but still tracked
+        return None
+    h = hashlib.sha1(index)
+    for part in (settings, today.isoformat().encode(), __version__.encode()):
+        h.update(b"\0" + part)
+    return h.hexdigest()
+
+
+def remembered(git: Git, today: date, key: str, compute: Callable[[], tuple[Any, bool]]) -> Any:
+    """``compute()`` once per fingerprint of the repository: it returns (value, keep), and a
+    value is kept (as JSON, in the cache) only when ``keep`` — figures from records that all
+    read cleanly. A summary of 50,000 members is then not recounted until something changes
+    (issue 8)."""
+    fp = fingerprint(git, today)
+    if fp is None:
+        return compute()[0]
+    cache = RecordCache(git.git_dir / "driverparty" / "cache.sqlite")
+    try:
+        full = f"{key}|{fp}"
+        hit = cache.result(full)
+        if hit is not None:
+            return hit
+        value, keep = compute()
+        if keep:
+            cache.remember(full, value)
+        return value
+    finally:
+        cache.close()

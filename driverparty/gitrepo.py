@@ -13,6 +13,7 @@ import fcntl
 import os
 import re
 import subprocess
+import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -142,6 +143,12 @@ class Git:
                 result[path.decode("utf-8", "surrogateescape")] = meta.split()[1].decode()
         return result
 
+    def changed_files(self, *paths: str) -> list[str]:
+        """Tracked files whose work-tree stat data differs from the index: a quick first look
+        (``git status`` also scans for untracked files; the callers find those themselves)."""
+        out = self.run("diff-files", "-z", "--name-only", "--", *paths)
+        return [p.decode("utf-8", "surrogateescape") for p in out.split(b"\0") if p]
+
     def status(self, *paths: str) -> list[tuple[str, str]]:
         """Uncommitted changes under ``paths``: [(two-letter code, path)], renames split."""
         out = self.run(
@@ -162,18 +169,25 @@ class Git:
             self.run(
                 "add", "-f", "--pathspec-from-file=-", "--pathspec-file-nul", input=_nul(present)
             )
-        # Paths on stdin, not argv: an import commits 20,000 files at once (issue 6).
-        self.run(
-            "commit",
-            "-q",
-            "--no-verify",
-            "--only",
-            "-m",
-            message,
-            "--pathspec-from-file=-",
-            "--pathspec-file-nul",
-            input=_nul(paths),
-        )
+        # Paths on stdin and the message in a file, not argv: an import commits 20,000 files
+        # at once, with a trailer for each (issue 6), past what one argument may hold.
+        fd, message_file = tempfile.mkstemp(prefix="driverparty-msg-", dir=self.git_dir)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                f.write(message)
+            self.run(
+                "commit",
+                "-q",
+                "--no-verify",
+                "--only",
+                "-F",
+                message_file,
+                "--pathspec-from-file=-",
+                "--pathspec-file-nul",
+                input=_nul(paths),
+            )
+        finally:
+            os.unlink(message_file)
         sha = self.text("rev-parse", "HEAD").strip()
         # Keep path-limited logs fast (record history, issue 5): add the new commit to the
         # commit-graph with its changed-path Bloom filter, a small incremental layer.

@@ -36,6 +36,10 @@ class Progress:
             self.stream.flush()
 
     def __exit__(self, *exc: object) -> None:
-        if self.enabled:
+        self.close()
+
+    def close(self) -> None:
+        """Clear the line, so what follows on stderr starts clean."""
+        if self.enabled and self.done:
             self.stream.write("\r\033[K")
             self.stream.flush()

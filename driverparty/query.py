@@ -70,6 +70,23 @@ class Condition:
         except TypeError:
             return False
 
+    def sql(self) -> tuple[str, list[Any]] | None:
+        """The same test as an SQL expression over a cached record's JSON (``record``), for
+        the cache to skip what cannot match without decoding it; None where SQL's meaning
+        could differ from ``__call__`` (lists, ``~``, booleans, floats). Never narrower than
+        ``__call__``: the records it keeps are still tested in Python."""
+        if self.ftype not in ("str", "date", "int") or self.op == "~":
+            return None
+        x = f"json_extract(record, '$.{self.field}')"
+        if self.value is None:
+            return {"=": (f"{x} IS NULL", []), "!=": (f"{x} IS NOT NULL", [])}.get(self.op)
+        value = self.value.isoformat() if isinstance(self.value, date) else self.value
+        if self.ftype == "int" and not isinstance(value, int):
+            return None
+        if self.op == "!=":
+            return f"({x} IS NULL OR {x} != ?)", [value]
+        return f"{x} {self.op} ?", [value]
+
 
 def _text(value: Any) -> str:
     if isinstance(value, date):

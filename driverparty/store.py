@@ -17,12 +17,13 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from driverparty.cache import RecordCache, blob_id, revive
+from driverparty.cache import FILTERED, RecordCache, blob_id, revive
 from driverparty.checks import Record, Records, check_all, referrers
 from driverparty.config import Config, load_config
 from driverparty.errors import DataError, GitFailed, Invalid, Problem, RecordNotFound, UsageError
 from driverparty.gitrepo import Author, Git, write_lock
 from driverparty.models import KINDS, validate_record
+from driverparty.progress import Progress
 from driverparty.tomlio import Unreadable, dumps, linked_part, loads, read_bytes
 from driverparty.tomlio import atomic_write as _atomic_write
 
@@ -34,6 +35,11 @@ LINK_REFUSED = "is a symbolic link; driverparty neither reads nor writes through
 def id_sort_key(record_id: str) -> tuple[Any, ...]:
     """Natural order: M-9999 before M-10000."""
     return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", record_id))
+
+
+def id_pattern(kind: str) -> re.Pattern[str]:
+    """Ids the tool assigns to a kind, ``M-0001`` … ``M-10000``; the number is group 1."""
+    return re.compile(rf"^{KINDS[kind].prefix}-(\d+)$")
 
 
 def check_id_syntax(record_id: str) -> str:
@@ -127,12 +133,16 @@ class Store:
             raise Invalid(problems)
         return record
 
-    def load(self, kinds: Iterable[str] | None = None) -> tuple[Records, list[Problem]]:
+    def load(
+        self, kinds: Iterable[str] | None = None, only: tuple[str, list[Any]] | None = None
+    ) -> tuple[Records, list[Problem]]:
         """Every record of the given kinds (all by default): the readable ones and the problems
         of the broken ones, which are skipped but still count as existing for references.
 
         Files git sees unchanged are taken from the blob-keyed cache (``cache.py``); only new,
-        changed and uncached files are read and parsed (issue 8)."""
+        changed and uncached files are read and parsed (issue 8). ``only`` (an SQL test, see
+        ``query.Condition.sql``) leaves out cached records that cannot match it — for a
+        listing, which reads nothing across records."""
         records = Records()
         problems: list[Problem] = []
         kinds = list(kinds or KINDS)
@@ -140,7 +150,9 @@ class Store:
             if other not in kinds:
                 records.present[other] = set(self.ids(other, ordered=False))
         index = self.git.ls_files("records")
-        dirty = {path for code, path in self.git.status("records") if code[1] != " "}
+        dirty = set(self.git.changed_files("records"))
+        if dirty:  # stat data may just be stale: let git status look closer (and refresh it)
+            dirty = {path for code, path in self.git.status("records") if code[1] != " "}
         cache = self._cache()
         today = self.today.isoformat()
         try:
@@ -152,9 +164,11 @@ class Store:
                     continue
                 dates = frozenset(f.name for f in spec.fields.values() if f.type == "date")
                 ids = self.ids(kind, ordered=False)
-                cached = cache.entries(spec.folder + "/")
+                cached = cache.entries(spec.folder + "/", only)
                 fresh: list[tuple[str, str, Record]] = []
+                progress = Progress(f"reading {spec.plural}", len(ids) if len(ids) > 500 else 0)
                 for rid in ids:
+                    progress.step()
                     rel = spec.path(rid)
                     blob = None if rel in dirty else index.get(rel)
                     hit = cached.get(rel) if blob else None
@@ -164,7 +178,8 @@ class Store:
                         and hit.record is not None
                         and (hit.latest is None or hit.latest <= today)
                     ):
-                        records.by_kind[kind][rid] = revive(hit.record, dates)
+                        if hit.record is not FILTERED:
+                            records.by_kind[kind][rid] = revive(hit.record, dates)
                         continue
                     try:
                         data = read_bytes(self.root / rel)
@@ -182,6 +197,7 @@ class Store:
                         records.by_kind[kind][rid] = record
                         if blob is not None:
                             fresh.append((rel, blob, record))
+                progress.close()
                 cache.put(fresh)
                 if len(cached) > len(ids) or fresh:
                     cache.prune(spec.folder + "/", {spec.path(i): True for i in ids})
@@ -231,15 +247,18 @@ class Store:
     def next_id(self, kind: str) -> str:
         """The next free id: past the highest in the work tree and the highest ever removed, so
         no id is reused (SPEC section 3)."""
-        prefix = KINDS[kind].prefix
-        pattern = re.compile(rf"^{prefix}-(\d+)$")
+        return f"{KINDS[kind].prefix}-{self.high_water(kind) + 1:04d}"
+
+    def high_water(self, kind: str) -> int:
+        """The highest number any id of the kind has had here: in the work tree or ever
+        removed (``sync`` renumbers past it and past the remote's, issue 7)."""
+        pattern = id_pattern(kind)
         highest = 0
         for rid in self.ids(kind, ordered=False):
             m = pattern.match(rid)
             if m:
                 highest = max(highest, int(m.group(1)))
-        highest = max(highest, self._removed_high_water(kind, pattern))
-        return f"{prefix}-{highest + 1:04d}"
+        return max(highest, self._removed_high_water(kind, pattern))
 
     def _removed_high_water(self, kind: str, pattern: re.Pattern[str]) -> int:
         """The highest number among ids ever removed, from git history, cached by HEAD."""
@@ -466,7 +485,15 @@ class Store:
                 else:
                     _atomic_write(self.root / rel, old)
             if self.git.head():  # unstage what `git add` staged for the failed commit
-                self.git.run("reset", "-q", "HEAD", "--", *paths, check=False)
+                self.git.run(
+                    "reset",
+                    "-q",
+                    "HEAD",
+                    "--pathspec-from-file=-",
+                    "--pathspec-file-nul",
+                    input="".join(f"{p}\0" for p in paths).encode(),
+                    check=False,
+                )
             raise
         cache = self._cache()  # the next read need not parse what was just written
         cache.put(written)

@@ -39,13 +39,10 @@ driverparty validate || echo "(exit $?)"
 run driverparty status || echo "(exit $?)"
 git -C "$demo" checkout -q -- records
 
-if driverparty report --help >/dev/null 2>&1; then
-  say "The figures reported upward"
-  run driverparty summary
-fi
-if driverparty report html --help >/dev/null 2>&1; then
-  say "The printable quarterly report"
-  driverparty report html --output "$demo/report.html"
-  echo "wrote $demo/report.html — open it in a browser, or print it on A4"
-fi
+say "The figures reported upward"
+run driverparty summary
+
+say "The printable quarterly report"
+driverparty report html --output "$demo/report.html"
+echo "wrote $demo/report.html — open it in a browser, or print it on A4"
 say "Done. Explore further with: export DRIVERPARTY_REPO=$demo; driverparty --help"

@@ -414,9 +414,8 @@ def test_a_cache_copied_in_from_elsewhere_cannot_hide_an_invalid_record(
     db.commit()
     db.close()
     # the doctored cache arrives with a copied repository: a new file, not the one built here
-    shutil.copy(cache, tmp_path / "planted")
-    cache.unlink()
-    shutil.copy(tmp_path / "planted", cache)
+    shutil.copy(cache, tmp_path / "planted")  # (made before the old file is freed: a freed
+    os.replace(tmp_path / "planted", cache)  # inode number is often handed out again at once)
     r = dp("validate")
     assert r.exit_code == 1
     assert "records/members/M-0001.toml: phone: not a mainland mobile number" in r.stdout

@@ -36,7 +36,10 @@ def import_(app: App, kind: str, source: str, fmt: str | None) -> None:
     from driverparty.progress import Progress
 
     if source == "-":
-        text = sys.stdin.read()
+        try:
+            text = sys.stdin.buffer.read().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise DataError("-: not UTF-8 text") from None
         fmt = fmt or "csv"
     else:
         path = Path(source)

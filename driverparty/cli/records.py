@@ -414,7 +414,9 @@ def make_list(kind: str) -> click.Command:
         spec = KINDS[kind]
         conditions = [parse_where(w, spec.fields) for w in where]
         columns = parse_fields(fields, list(spec.fields))
-        records, problems = app.store.load([kind])
+        tests = [t for t in (c.sql() for c in conditions) if t is not None]
+        only = (" AND ".join(t for t, _ in tests), [v for _, p in tests for v in p])
+        records, problems = app.store.load([kind], only if tests else None)
         app.warn(problems)
         rows = list(records.by_kind[kind].values())
         if not show_all:

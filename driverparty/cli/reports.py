@@ -48,10 +48,19 @@ def summary(app: App, as_of: date | None, fmt: str, reveal: bool) -> None:
       driverparty --lang zh summary --as-of 2026-06-30
       driverparty summary --format json | jq '.[] | select(.section=="petitions")'
     """
-    from driverparty import reports
+    from driverparty.cache import remembered
+    from driverparty.gitrepo import Git
 
-    records = _load(app)
-    rows = reports.summary(records, app.store.config, as_of or app.today)
+    day = as_of or app.today
+
+    def count() -> tuple[list[dict[str, Any]], bool]:
+        from driverparty import reports
+
+        records, problems = app.store.load()
+        app.warn(problems)
+        return reports.summary(records, app.store.config, day), not problems
+
+    rows = remembered(Git(app.root), app.today, f"summary|{day.isoformat()}", count)
     _report(app, rows, ["section", "metric", "value"], fmt, reveal)
 
 

@@ -1,0 +1,65 @@
+"""``sync`` and git's merge driver ``merge-driver`` (issue 7): many counties, one remote.
+
+``merge-driver`` is started by git once per record file changed on both sides of a merge, so
+this module imports nothing heavy at the top: the driver needs only ``driverparty.merge``.
+"""
+
+from __future__ import annotations
+
+import click
+
+from driverparty.cli.app import App, pass_app
+
+
+@click.command("merge-driver", hidden=True)
+@click.argument("base", metavar="%O")
+@click.argument("ours", metavar="%A")
+@click.argument("theirs", metavar="%B")
+@click.argument("path", metavar="%P", default="")
+def merge_driver(base: str, ours: str, theirs: str, path: str) -> None:
+    """git's merge driver for one record file: merges field by field into %A.
+
+    Registered by `init` and `install-hook` as
+    `driverparty merge-driver %O %A %B %P` for records/**/*.toml. Exit 0 when merged, 1 on
+    a conflict (the fields in conflict are marked in the file) or an unreadable version.
+    """
+    try:
+        from driverparty.merge import merge_files
+
+        code, lines = merge_files(base, ours, theirs, path)
+    except Exception as err:  # git must see a conflict, never a traceback
+        code, lines = 1, [f"{path or ours}: cannot merge: {type(err).__name__}"]
+    for line in lines:
+        click.echo(f"error: {line}", err=True)
+    raise click.exceptions.Exit(code)
+
+
+@click.command()
+@click.option(
+    "--remote",
+    metavar="NAME",
+    help="The git remote to sync with (default: origin, or the only remote).",
+)
+@pass_app
+def sync(app: App, remote: str | None) -> None:
+    """Fetch the other counties' changes, merge them field by field, validate, and push.
+
+    Records both sides added under one id are renumbered here first (references follow, one
+    commit, each printed on stdout). A conflict (one field changed to two values) or a merged
+    result that would not validate stops sync with the records and fields named on stderr
+    (exit 1), leaving the repository exactly as it was. No remote, an unreachable remote or
+    unrelated histories are exit 3.
+
+    \b
+    Example:
+      git remote add origin /media/usb/babu.git   # once; see docs/SYNC.md
+      driverparty sync
+    """
+    from driverparty.sync import sync as run
+
+    result = run(app.store, remote)
+    for kind, old, new in result.renumbered:
+        click.echo(f"renumbered {kind} {old} → {new}")
+    for path in result.merged_records:
+        click.echo(f"merged {path} field by field", err=True)
+    click.echo(result.message, err=True)

@@ -1,0 +1,529 @@
+"""``sync``: fetch, renumber, merge, validate, push (issue 7).
+
+The work tree, the index and HEAD are not touched until the merged result is known good: the
+renumbering commit and the merge commit are built with git plumbing (a private index file,
+``hash-object``, ``write-tree``, ``commit-tree``), validated in memory, pushed, and only then
+is the local branch fast-forwarded to them. So a conflict, an invalid result or a failed push
+leaves the repository exactly as it was (only remote-tracking refs and unreachable objects
+are new).
+
+Imports driverparty.errors, models, tomlio, checks, gitrepo, store, merge.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from driverparty.checks import Record, Records, check_all
+from driverparty.errors import DataError, GitFailed, Problem, RepoError, UsageError
+from driverparty.gitrepo import Git
+from driverparty.merge import finish_record, merge_records
+from driverparty.models import KINDS
+from driverparty.store import (
+    ID_RE,
+    Change,
+    Store,
+    commit_message,
+    id_pattern,
+    id_sort_key,
+    parse_record,
+    record_bytes,
+)
+from driverparty.tomlio import Unreadable, loads
+
+Entry = tuple[str, str]  # (mode, blob id) of one file in a tree
+Tree = dict[str, Entry]
+ZERO = "0" * 40
+
+
+@dataclass
+class SyncResult:
+    """What ``sync`` did: ``action`` is one of ``up-to-date``, ``pushed``, ``first-push``,
+    ``fast-forward``, ``merged``."""
+
+    remote: str
+    branch: str
+    action: str
+    renumbered: list[tuple[str, str, str]] = field(default_factory=list)  # (kind, old, new)
+    merged_records: list[str] = field(default_factory=list)  # merged field by field
+
+    @property
+    def message(self) -> str:
+        where = f"{self.remote}/{self.branch}"
+        return {
+            "up-to-date": f"already up to date with {where}",
+            "pushed": f"pushed {self.branch} to {self.remote}",
+            "first-push": f"pushed {self.branch} to {self.remote} (first push)",
+            "fast-forward": f"fast-forwarded to {where}",
+            "merged": f"merged {where} and pushed",
+        }[self.action]
+
+
+class SyncRefused(DataError):
+    """Conflicts or an invalid merged result: every line is one record (and field)."""
+
+    def __init__(self, lines: list[str]) -> None:
+        super().__init__("; ".join(lines))
+        self._lines = lines
+
+    def lines(self) -> list[str]:
+        return self._lines
+
+
+def kind_and_id(path: str) -> tuple[str, str] | None:
+    """(kind, id) of a record file path ``records/<kind>s/<id>.toml``, else None."""
+    parts = path.split("/")
+    if len(parts) != 3 or parts[0] != "records" or not parts[2].endswith(".toml"):
+        return None
+    stem = parts[2][:-5]
+    if not ID_RE.match(stem):
+        return None
+    kind = next((k for k, spec in KINDS.items() if spec.plural == parts[1]), None)
+    return (kind, stem) if kind else None
+
+
+# --- git plumbing --------------------------------------------------------------------------------
+
+
+def pick_remote(git: Git, given: str | None) -> str:
+    remotes = git.text("remote").split()
+    if given:
+        if given not in remotes:
+            raise RepoError(f"no remote named {given} (add it: git remote add {given} PATH)")
+        return given
+    if not remotes:
+        raise RepoError(
+            "no remote to sync with; add one: git remote add origin PATH "
+            "(a bare repository on a USB drive or a server)"
+        )
+    if "origin" in remotes:
+        return "origin"
+    if len(remotes) == 1:
+        return remotes[0]
+    raise UsageError(f"several remotes ({', '.join(remotes)}) and no origin: say --remote NAME")
+
+
+def current_branch(git: Git) -> str:
+    out = git.run("symbolic-ref", "-q", "--short", "HEAD", check=False).decode().strip()
+    if not out:
+        raise RepoError("HEAD is detached: check out a branch before sync")
+    return out
+
+
+def _rev(git: Git, name: str) -> str | None:
+    out = git.run("rev-parse", "-q", "--verify", f"{name}^{{commit}}", check=False)
+    return out.decode().strip() or None
+
+
+def ls_tree(git: Git, rev: str) -> Tree:
+    out = git.run("ls-tree", "-r", "-z", "--full-tree", rev)
+    tree: Tree = {}
+    for entry in out.split(b"\0"):
+        if entry:
+            meta, path = entry.split(b"\t", 1)
+            mode, _, sha = meta.decode().split()
+            tree[path.decode("utf-8", "surrogateescape")] = (mode, sha)
+    return tree
+
+
+class Blobs:
+    """Blob contents by id, read from git in one ``cat-file --batch`` per request."""
+
+    def __init__(self, git: Git) -> None:
+        self.git = git
+        self.data: dict[str, bytes] = {}
+
+    def load(self, shas: set[str]) -> None:
+        wanted = sorted(s for s in shas if s not in self.data)
+        if not wanted:
+            return
+        out = self.git.run("cat-file", "--batch", input=("\n".join(wanted) + "\n").encode())
+        pos = 0
+        for sha in wanted:
+            end = out.index(b"\n", pos)
+            header = out[pos:end].split()
+            size = int(header[2])
+            self.data[sha] = out[end + 1 : end + 1 + size]
+            pos = end + 1 + size + 1
+
+    def get(self, sha: str) -> bytes:
+        self.load({sha})
+        return self.data[sha]
+
+    def write(self, data: bytes) -> str:
+        sha = self.git.text("hash-object", "-w", "--stdin", input=data).strip()
+        self.data[sha] = data
+        return sha
+
+
+def build_commit(
+    git: Git, start: str, changes: dict[str, Entry | None], parents: list[str], message: str
+) -> tuple[str, Tree]:
+    """A commit of ``start``'s tree with ``changes`` applied (None removes), made through a
+    private index so the repository's own index and work tree stay as they are."""
+    index = git.git_dir / "driverparty" / "sync-index"
+    index.parent.mkdir(exist_ok=True)
+    env = {"GIT_INDEX_FILE": str(index)}
+    try:
+        git.run("read-tree", start, env=env)
+        info = b"".join(
+            (f"0 {ZERO}\t{path}" if e is None else f"{e[0]} {e[1]}\t{path}").encode() + b"\0"
+            for path, e in changes.items()
+        )
+        if info:
+            git.run("update-index", "-z", "--index-info", input=info, env=env)
+        tree = git.text("write-tree", env=env).strip()
+    finally:
+        index.unlink(missing_ok=True)
+    args = ["commit-tree", tree]
+    for p in parents:
+        args += ["-p", p]
+    sha = git.text(*args, "-F", "-", input=message.encode()).strip()
+    return sha, ls_tree(git, sha)
+
+
+# --- the merge ---------------------------------------------------------------------------------
+
+
+class Merger:
+    """Renumber ours' records that clash with theirs, then merge theirs in, all as commit
+    objects not yet on any branch."""
+
+    def __init__(self, store: Store, head: str, theirs: str, base: str, label: str) -> None:
+        self.store = store
+        self.git = store.git
+        self.head = head
+        self.theirs = theirs
+        self.base = base
+        self.label = label
+        self.blobs = Blobs(self.git)
+        self.ours_records, self.ours_problems = store.load()
+        self.head_tree = ls_tree(self.git, head)
+        self.renumbered: list[tuple[str, str, str]] = []
+        self.merged_records: list[str] = []
+        self._used_by_theirs: set[str] = set()
+
+    # ids ------------------------------------------------------------------------------------
+
+    def clashes(self, base_t: Tree, ours_t: Tree, theirs_t: Tree) -> list[tuple[str, str]]:
+        """Records ours added whose id theirs used too since the common ancestor, for a
+        different record (both added ``M-0061``; or theirs added and removed it again)."""
+        used = set(
+            self.git.text(
+                "log",
+                "--diff-filter=A",
+                "--no-renames",
+                "--name-only",
+                "--format=",
+                f"{self.base}..{self.theirs}",
+                "--",
+                "records",
+            ).splitlines()
+        )
+        self._used_by_theirs = used
+        found = []
+        for path, entry in ours_t.items():
+            kk = kind_and_id(path)
+            if kk and path not in base_t and path in used and theirs_t.get(path) != entry:
+                found.append(kk)
+        return sorted(found, key=lambda k: (list(KINDS).index(k[0]), id_sort_key(k[1])))
+
+    def high_water(self, kind: str, trees: list[Tree]) -> int:
+        pattern = id_pattern(kind)
+        highest = self.store.high_water(kind)
+        folder = KINDS[kind].folder + "/"
+        for paths in [*trees, self._used_by_theirs]:
+            for path in paths:
+                if path.startswith(folder) and path.endswith(".toml"):
+                    m = pattern.match(Path(path).stem)
+                    if m:
+                        highest = max(highest, int(m.group(1)))
+        return highest
+
+    def renumber(self, base_t: Tree, theirs_t: Tree) -> tuple[str, Tree]:
+        """The renumbering commit (or HEAD when nothing clashes): each clashing record of ours
+        gets the next free id across both sides, and every reference to it follows."""
+        clashes = self.clashes(base_t, self.head_tree, theirs_t)
+        if not clashes:
+            return self.head, self.head_tree
+        records = self.ours_records
+        unreadable = [
+            f"{KINDS[k].path(r)}: added on both sides and unreadable here; fix it first"
+            for k, r in clashes
+            if r not in records.by_kind[k]
+        ]
+        if unreadable:
+            raise SyncRefused(unreadable)
+        renames: dict[tuple[str, str], str] = {}
+        next_no: dict[str, int] = {}
+        for kind, old in clashes:
+            if kind not in next_no:
+                next_no[kind] = self.high_water(kind, [self.head_tree, theirs_t]) + 1
+            renames[(kind, old)] = f"{KINDS[kind].prefix}-{next_no[kind]:04d}"
+            next_no[kind] += 1
+            self.renumbered.append((kind, old, renames[(kind, old)]))
+        new: dict[tuple[str, str], Record] = {}
+        for kind, old in clashes:
+            new[(kind, renames[(kind, old)])] = {
+                **records.by_kind[kind][old],
+                "id": renames[(kind, old)],
+            }
+        # every reference to a renumbered record follows it: the models say which fields name
+        # which kind (Ref metadata), so a new reference field needs no change here
+        for kind, spec in KINDS.items():
+            refs = [(f.name, f.ref) for f in spec.fields.values() if f.ref]
+            for rid, rec in records.by_kind[kind].items():
+                key = (kind, renames.get((kind, rid), rid))
+                current = new.get(key, rec)
+                changed = {
+                    name: renames[(target, current[name])]
+                    for name, target in refs
+                    if target and (target, current.get(name)) in renames
+                }
+                if changed:
+                    new[key] = {**current, **changed}
+        changes: dict[str, Entry | None] = {}
+        recorded: list[Change] = []
+        for kind, old in clashes:
+            changes[KINDS[kind].path(old)] = None
+            recorded.append((kind, old, None))
+        for (kind, rid), rec in new.items():
+            changes[KINDS[kind].path(rid)] = ("100644", self.blobs.write(record_bytes(kind, rec)))
+            recorded.append((kind, rid, rec))
+        if len(clashes) == 1:
+            kind, old = clashes[0]
+            subject = f"{kind} renumber {old} → {renames[clashes[0]]}"
+        else:
+            subject = f"sync renumber {len(clashes)} records"
+        extra = [
+            f"Driverparty-Renumbered: {KINDS[k].plural}/{o} {KINDS[k].plural}/{renames[(k, o)]}"
+            for k, o in clashes
+        ]
+        message = commit_message(recorded, "renumber", subject, extra)
+        return build_commit(self.git, self.head, changes, [self.head], message)
+
+    # fields -----------------------------------------------------------------------------------
+
+    def merge(self) -> str:
+        """The merge commit of theirs into ours (renumbered first); raises SyncRefused on a
+        conflict or when the result adds a validation problem."""
+        base_t, theirs_t = ls_tree(self.git, self.base), ls_tree(self.git, self.theirs)
+        ours_sha, ours_t = self.renumber(base_t, theirs_t)
+        changes: dict[str, Entry | None] = {}
+        conflicts: list[str] = []
+        both: list[tuple[str, Entry | None, Entry | None, Entry | None]] = []
+        for path in sorted(set(base_t) | set(ours_t) | set(theirs_t)):
+            b, o, t = base_t.get(path), ours_t.get(path), theirs_t.get(path)
+            if o == t or t == b:
+                continue
+            if o == b:
+                changes[path] = t
+                continue
+            both.append((path, b, o, t))
+        self.blobs.load({e[1] for _, *es in both for e in es if e is not None})
+        for path, b, o, t in both:
+            kk = kind_and_id(path)
+            if o is None or t is None:
+                conflicts.append(f"conflict: {path}: removed on one side, changed on the other")
+                continue
+            if kk is None:
+                conflicts.append(f"conflict: {path}: changed on both sides")
+                continue
+            if b is None:
+                conflicts.append(f"conflict: {path}: added on both sides")
+                continue
+            try:
+                base, ours, theirs = (loads(self.blobs.get(e[1])) for e in (b, o, t))
+            except Unreadable:
+                conflicts.append(f"conflict: {path}: unreadable on one side, changed on both")
+                continue
+            merged, fields = merge_records(base, ours, theirs, list(KINDS[kk[0]].fields))
+            if fields:
+                conflicts += [f"conflict: {path}: {name}" for name in fields]
+                continue
+            self.merged_records.append(path)
+            if merged == theirs:
+                changes[path] = t
+            elif merged != ours:
+                data, _ = finish_record(kk[0], merged)  # problems: found again below
+                changes[path] = ("100644", self.blobs.write(data))
+        if conflicts:
+            raise SyncRefused(
+                conflicts
+                + [f"sync stopped before merging {self.label}: nothing was changed or pushed"]
+            )
+        merged_t = {**ours_t, **{p: e for p, e in changes.items() if e is not None}}
+        for p, e in changes.items():
+            if e is None:
+                merged_t.pop(p, None)
+        new = self.problems(merged_t) - self.problems(ours_t) - self.problems(theirs_t)
+        if new:
+            raise SyncRefused(
+                [str(p) for p in sorted(new, key=lambda p: (p.file, p.field or "", p.message))]
+                + [
+                    f"sync stopped: merging {self.label} would leave these problems; "
+                    "nothing was changed or pushed"
+                ]
+            )
+        trailers = [
+            f"Driverparty-Record: {KINDS[kk[0]].plural}/{kk[1]}"
+            for kk in map(kind_and_id, self.merged_records)
+            if kk
+        ]
+        message = f"sync merge {self.label}\n\nDriverparty-Action: sync\n" + "".join(
+            t + "\n" for t in trailers
+        )
+        sha, _ = build_commit(self.git, ours_sha, changes, [ours_sha, self.theirs], message)
+        return sha
+
+    def problems(self, tree: Tree) -> set[Problem]:
+        """Every problem of the records in ``tree``: the work tree's (HEAD's) records with the
+        files that differ from HEAD read from git."""
+        changed = {
+            p
+            for p in set(tree) | set(self.head_tree)
+            if tree.get(p) != self.head_tree.get(p) and kind_and_id(p)
+        }
+        records: Records = self.ours_records.copy()
+        found = [p for p in self.ours_problems if p.file not in changed]
+        self.blobs.load({tree[p][1] for p in changed if p in tree})
+        for path in changed:
+            kk = kind_and_id(path)
+            assert kk is not None
+            kind, rid = kk
+            records.by_kind[kind].pop(rid, None)
+            records.broken[kind].discard(rid)
+            if path not in tree:
+                continue
+            record, errors = parse_record(
+                kind, path, self.blobs.get(tree[path][1]), self.store.today
+            )
+            if record is None:
+                found += errors
+                records.broken[kind].add(rid)
+            else:
+                records.by_kind[kind][rid] = record
+        return set(found + check_all(records))
+
+
+# --- sync ---------------------------------------------------------------------------------------
+
+
+def sync(store: Store, remote: str | None = None) -> SyncResult:
+    """Fetch ``remote`` (default ``origin`` or the only one), merge its copy of the current
+    branch, validate, push, and fast-forward the local branch. Raises SyncRefused (exit 1) on
+    a conflict or an invalid result, RepoError (exit 3) when the remote or the history cannot
+    be used; in every failure the work tree, index and HEAD are as they were."""
+    git = store.git
+    name = pick_remote(git, remote)
+    branch = current_branch(git)
+    with store.locked():
+        head = git.head()
+        if head is None:
+            raise RepoError("the repository has no commits yet")
+        if _rev(git, "MERGE_HEAD"):
+            raise RepoError("a git merge is in progress: finish or abort it before sync")
+        dirty = [
+            path
+            for code, path in git.status("records", "driverparty.toml")
+            if not Path(path).name.startswith(".") or code != "??"
+        ]
+        if dirty:
+            raise DataError(
+                f"uncommitted changes under records/ ({len(dirty)} file"
+                f"{'s' if len(dirty) != 1 else ''}, e.g. {dirty[0]}): "
+                "commit them (driverparty commit) or undo them before sync"
+            )
+        upstream = _upstream(git, branch, name)
+        try:
+            git.run(
+                "fetch",
+                "-q",
+                "--prune",
+                "--no-tags",
+                name,
+                f"+refs/heads/*:refs/remotes/{name}/*",
+            )
+        except GitFailed as err:
+            raise RepoError(f"cannot fetch from remote {name}: {_detail(err)}") from None
+        tracking = f"refs/remotes/{name}/{upstream}"
+        theirs = _rev(git, tracking)
+        result = SyncResult(name, upstream, "up-to-date")
+        if theirs is None:
+            _push(git, name, head, upstream, first=True, branch=branch)
+            result.action = "first-push"
+            return result
+        if theirs == head:
+            return result
+        base = git.text("merge-base", head, theirs, check=False).strip()
+        if not base:
+            raise RepoError(
+                f"{name}/{upstream} shares no history with {branch}: these are two different "
+                "repositories and cannot be merged"
+            )
+        if base == theirs:
+            _push(git, name, head, upstream)
+            result.action = "pushed"
+            return result
+        if base == head:
+            _update_local(git, head, theirs)
+            result.action = "fast-forward"
+            return result
+        merger = Merger(store, head, theirs, base, f"{name}/{upstream}")
+        new_head = merger.merge()
+        result.renumbered = merger.renumbered
+        result.merged_records = merger.merged_records
+        _check_local_update(git, head, new_head)
+        _push(git, name, new_head, upstream)
+        _update_local(git, head, new_head)
+        result.action = "merged"
+        return result
+
+
+def _upstream(git: Git, branch: str, remote: str) -> str:
+    """The remote branch this branch tracks on ``remote`` (its own name by default)."""
+    configured = git.text("config", "--get", f"branch.{branch}.remote", check=False).strip()
+    merge = git.text("config", "--get", f"branch.{branch}.merge", check=False).strip()
+    if configured == remote and merge.startswith("refs/heads/"):
+        return merge.removeprefix("refs/heads/")
+    return branch
+
+
+def _detail(err: GitFailed) -> str:
+    text = str(err)
+    for prefix in ("git fetch failed: ", "git push failed: ", "fatal: ", "error: "):
+        text = text.removeprefix(prefix)
+    return text
+
+
+def _push(
+    git: Git, remote: str, sha: str, upstream: str, first: bool = False, branch: str = ""
+) -> None:
+    args = ["push", "-q", remote, f"{sha}:refs/heads/{upstream}"]
+    try:
+        git.run(*args)
+    except GitFailed as err:
+        raise RepoError(
+            f"cannot push to remote {remote}: {_detail(err)} (nothing was changed here; "
+            "if the remote moved meanwhile, run sync again)"
+        ) from None
+    if first:  # so a plain `git pull` / `git push` knows where to go afterwards
+        git.run("config", f"branch.{branch}.remote", remote, check=False)
+        git.run("config", f"branch.{branch}.merge", f"refs/heads/{upstream}", check=False)
+
+
+def _check_local_update(git: Git, head: str, new: str) -> None:
+    """Would moving the work tree from ``head`` to ``new`` overwrite anything (an untracked
+    file in the way)? Checked before the push, so a refusal changes nothing anywhere."""
+    try:
+        git.run("read-tree", "-n", "-m", "-u", head, new)
+    except GitFailed as err:
+        raise RepoError(f"cannot update the work tree: {_detail(err)}") from None
+
+
+def _update_local(git: Git, head: str, new: str) -> None:
+    try:
+        git.run("merge", "-q", "--ff-only", "--no-stat", new)
+    except GitFailed as err:
+        raise RepoError(f"cannot update the work tree: {_detail(err)}") from None

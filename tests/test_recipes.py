@@ -1,0 +1,129 @@
+"""Every recipe in the README's "Recipes" section runs as shown, in order, on a copy of the
+sample county, and prints and changes what the README says."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, TODAY, git, runner_for
+
+BIN = Path(sys.executable).parent
+
+
+def recipes() -> list[tuple[str, str, str | None]]:
+    """(title, the sh block, the text block shown after it or None), in README order."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("\n## Recipes\n", 1)[1].split("\n## ", 1)[0]
+    found = []
+    for part in section.split("\n### ")[1:]:
+        title = part.splitlines()[0]
+        blocks = re.findall(r"```(sh|text)\n(.*?)```", part, re.S)
+        shells = [body for lang, body in blocks if lang == "sh"]
+        shown = [body for lang, body in blocks if lang == "text"]
+        assert len(shells) == 1, title
+        found.append((title, shells[0], shown[0] if shown else None))
+    return found
+
+
+RECIPES = recipes()
+
+
+@pytest.fixture(scope="module")
+def county(tmp_path_factory: pytest.TempPathFactory, sample_template: Path) -> Path:
+    """One copy of the sample county the recipes run on one after another, and a `date` that
+    says the sample's today, as DRIVERPARTY_TODAY does for driverparty."""
+    import shutil
+
+    base = tmp_path_factory.mktemp("recipes")
+    repo = base / "county"
+    shutil.copytree(sample_template, repo, symlinks=True)
+    shim = base / "bin"
+    shim.mkdir()
+    (shim / "date").write_text(f"#!/bin/sh\necho {TODAY}\n")
+    (shim / "date").chmod(0o755)
+    return repo
+
+
+def run(repo: Path, script: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PATH": f"{repo.parent / 'bin'}:{BIN}:{os.environ['PATH']}"}
+    env.pop("DRIVERPARTY_DEBUG", None)
+    return subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", script],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_the_readme_has_at_least_six_recipes() -> None:
+    assert len(RECIPES) >= 6
+
+
+def member(repo: Path, rid: str) -> dict[str, object]:
+    r = runner_for(repo)("member", "get", rid, "--format", "json", "--reveal")
+    assert r.exit_code == 0, r.output
+    return json.loads(r.stdout)
+
+
+def subjects(repo: Path, n: int) -> list[str]:
+    return git(repo, "log", f"-{n}", "--format=%s").splitlines()[::-1]
+
+
+CHECKS = {
+    "A call round": lambda repo, out: (
+        out == "" and (repo / "call-round.csv").read_text(encoding="utf-8")
+    ),
+    "Record everyone reached": lambda repo, out: (
+        out == ""
+        and subjects(repo, 4) == [f"member verify M-00{n}" for n in (22, 23, 24, 50)]
+        and {member(repo, f"M-00{n}")["verification"] for n in (22, 23, 24, 50)} == {"confirmed"}
+        and member(repo, "M-0024")["verified_on"] == TODAY
+    ),
+    "Promote every activist": lambda repo, out: (
+        (repo / "activists.txt").read_text() == "M-0057\n"
+        and member(repo, "M-0057")["stage"] == "candidate"
+        and member(repo, "M-0057")["candidate_on"] == TODAY
+        and subjects(repo, 1) == ["member promote M-0057"]
+    ),
+    "A new driver": lambda repo, out: (
+        runner_for(repo)("petition", "get", "P-0041", "--format", "json").stdout.count(
+            '"member": "M-0061"'
+        )
+        == 1
+        and member(repo, "M-0061")["phone"] == "13977412345"
+    ),
+    "Overdue petitions": lambda repo, out: out.count("\n") == 2,
+    "The three busiest": lambda repo, out: "parking" in out,
+    "The quarter's figures": lambda repo, out: (
+        "members,party,42\n" in (repo / "2026Q2.csv").read_text(encoding="utf-8")
+        and out.splitlines()[0] == "kind\tid"
+        and "petition\tP-0041" in out.splitlines()
+    ),
+}
+
+
+@pytest.mark.parametrize(("title", "script", "shown"), RECIPES, ids=[t for t, _, _ in RECIPES])
+def test_recipe_runs_as_shown(county: Path, title: str, script: str, shown: str | None) -> None:
+    result = run(county, script)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    if shown is not None:
+        target = re.search(r">\s*(\S+)\s*$", script.strip())
+        got = (
+            (county / target.group(1)).read_text(encoding="utf-8")
+            if target and not result.stdout
+            else result.stdout
+        )
+        assert got == shown, title
+    check = next((c for prefix, c in CHECKS.items() if title.startswith(prefix)), None)
+    assert check is not None, f"no check for recipe {title!r}"
+    assert check(county, result.stdout), (title, result.stdout)
+    assert git(county, "status", "--porcelain", "records") == ""
