@@ -27,7 +27,7 @@ from typing import Any
 
 import tomli_w
 
-from driverparty.tomlio import Unreadable, dumps, loads
+from driverparty.tomlio import Unreadable, dumps, loads, read_bytes
 
 Record = dict[str, Any]
 
@@ -205,8 +205,10 @@ def merge_files(
     cleanly, 1 on a conflict or an unreadable version (``ours_file`` then holds the fields in
     conflict between markers, or is left as it was)."""
     name = path or ours_file
-    try:
-        raw = [Path(f).read_bytes() for f in (base_file, ours_file, theirs_file)]
+    try:  # the same reader as every record: no links, nothing over 1 MiB (SECURITY.md)
+        raw = [read_bytes(Path(f)) for f in (base_file, ours_file, theirs_file)]
+    except Unreadable as err:
+        return 1, [f"{name}: cannot merge field by field: {err}"]
     except OSError as err:
         return 1, [f"{name}: cannot read a version to merge: {err.strerror}"]
     try:

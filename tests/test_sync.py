@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from driverparty.merge import MISSING, merge_field, merge_files, merge_records
-from tests.conftest import commit_count, git, head_subject, make_repo, runner_for
+from tests.conftest import ROOT, commit_count, git, head_subject, make_repo, runner_for
 
 # --- the pure merge ----------------------------------------------------------------------------
 
@@ -540,3 +540,19 @@ def test_events_appended_on_both_sides_are_merged_by_sync(
     events = tomllib.loads((b / p1).read_text())["events"]
     assert [e.get("note") for e in events[-2:]] == ["电话回访", "再次回访"]  # ours, then theirs
     assert len(events) == 6
+
+
+def test_merge_driver_refuses_a_version_over_1_mib_as_a_conflict(tmp_path: Path) -> None:
+    record = (ROOT / M7).read_bytes()
+    for name in ("o", "a"):
+        (tmp_path / name).write_bytes(record)
+    (tmp_path / "b").write_bytes(record + b'notes = "' + b"x" * (1 << 20) + b'"\n')
+    proc = subprocess.run(
+        [sys.executable, "-m", "driverparty", "merge-driver", "o", "a", "b", M7],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert proc.returncode == 1
+    assert "too large" in proc.stderr and "Traceback" not in proc.stderr
+    assert (tmp_path / "a").read_bytes() == record
