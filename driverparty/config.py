@@ -15,22 +15,6 @@ from driverparty.errors import DataError
 from driverparty.tomlio import Unreadable, loads, read_bytes
 
 CONFIG_FILE = "driverparty.toml"
-CATEGORIES = (
-    "repair",
-    "legal",
-    "insurance",
-    "social_security",
-    "schooling",
-    "medical",
-    "hardship",
-    "pricing",
-    "parking",
-    "charging",
-    "rest",
-    "labor",
-    "accident",
-    "other",
-)
 
 
 class _Section(BaseModel):
@@ -45,6 +29,8 @@ class PetitionSettings(_Section):
     @field_validator("due_days_by_category")
     @classmethod
     def _known_categories(cls, value: dict[str, int]) -> dict[str, int]:
+        from driverparty.models.petition import CATEGORIES
+
         for name in value:
             if name not in CATEGORIES:
                 raise ValueError(f"unknown category {name!r}")

@@ -102,6 +102,9 @@ class Event(BaseModel):
     by: Line | None = None
 
 
+CATEGORIES: tuple[str, ...] = Category.__origin__.__args__  # type: ignore[attr-defined]
+
+
 class Petition(RecordModel):
     record_kind: ClassVar[str] = "petition"
     prefix: ClassVar[str] = "P"
