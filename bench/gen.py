@@ -21,7 +21,7 @@ the work tree meanwhile; then ``git reset`` builds the index, ``git commit-graph
 Also writes ``OUTDIR.rec``: the same members as one GNU recutils file with a schema, so that
 recsel, recfix and recins have the same data to work on.
 
-Needs tomli-w and the git binary; imports nothing from driverparty.
+Needs the git binary and driverparty's models, which say what the fields and codes are.
 """
 
 from __future__ import annotations
@@ -44,8 +44,10 @@ from typing import Any
 
 try:
     import tomli_w
+
+    from driverparty.models import KINDS
 except ImportError:  # pragma: no cover - a message instead of a traceback
-    sys.exit("gen.py needs tomli-w: pip install tomli-w (or run it with .venv/bin/python)")
+    sys.exit("gen.py needs driverparty installed: run it with .venv/bin/python")
 
 COUNTY = "八步区"
 CODE = "451102"
@@ -67,96 +69,23 @@ CONFIG: dict[str, Any] = {
     },
 }
 
-# Key order of each kind: SPEC section 3, table order.
-ORDER = {
-    "branch": (
-        "id",
-        "name",
-        "kind",
-        "parent",
-        "county",
-        "host",
-        "sectors",
-        "secretary",
-        "founded",
-        "dissolved",
-        "brand",
-        "notes",
-    ),
-    "member": (
-        "id",
-        "name",
-        "gender",
-        "birth_date",
-        "phone",
-        "id_number",
-        "occupation",
-        "employer",
-        "plate",
-        "stage",
-        "applied_on",
-        "activist_on",
-        "candidate_on",
-        "probationary_on",
-        "full_on",
-        "branch",
-        "mobile",
-        "home_org",
-        "verification",
-        "verified_on",
-        "station",
-        "tags",
-        "left_on",
-        "left_reason",
-        "notes",
-    ),
-    "station": (
-        "id",
-        "name",
-        "kind",
-        "county",
-        "address",
-        "lat",
-        "lon",
-        "host",
-        "branch",
-        "opened",
-        "closed",
-        "hours",
-        "amenities",
-        "notes",
-    ),
-    "petition": (
-        "id",
-        "received",
-        "channel",
-        "kind",
-        "category",
-        "summary",
-        "member",
-        "submitter",
-        "station",
-        "status",
-        "assignee",
-        "due",
-        "assigned_on",
-        "resolved_on",
-        "closed_on",
-        "resolution",
-        "satisfaction",
-        "events",
-    ),
-}
-PREFIX = {"branch": "B", "member": "M", "station": "S", "petition": "P"}
-FOLDER = {"branch": "branches", "member": "members", "station": "stations", "petition": "petitions"}
+# The kinds as the models define them: key order, id prefix, folder, and the codes drawn from.
+ORDER = {kind: tuple(spec.fields) for kind, spec in KINDS.items()}
+PREFIX = {kind: spec.prefix for kind, spec in KINDS.items()}
+FOLDER = {kind: spec.plural for kind, spec in KINDS.items()}
 
-STAGES = ("applicant", "activist", "candidate", "probationary", "full")
+
+def codes(kind: str, field: str) -> tuple[str, ...]:
+    return KINDS[kind].fields[field].choices
+
+
+STAGES = codes("member", "stage")
 STAGE_DATES = ("applied_on", "activist_on", "candidate_on", "probationary_on", "full_on")
 STAGE_WEIGHTS = (25, 15, 10, 10, 40)
 # Days from one stage to the next (applicant -> activist, ...); the last is the probation
 # year: 366 days is never short of "probationary_on + 1 year", leap days included.
 STAGE_GAPS = ((30, 400), (180, 500), (30, 200), (366, 430))
-OCCUPATIONS = ("truck", "ride_hailing", "taxi", "delivery", "other")
+OCCUPATIONS = codes("member", "occupation")
 OCCUPATION_WEIGHTS = (45, 33, 9, 9, 4)
 EMPLOYERS = {
     "truck": (
@@ -220,7 +149,7 @@ NOTES = (
 )
 
 BRANCH_KINDS_LOW = ("branch", "joint_branch", "mobile_branch")
-SECTORS = ("truck", "ride_hailing", "taxi", "delivery", "hazmat", "other")
+SECTORS = codes("branch", "sectors")
 BRANDS = ("红色车轮", "先锋驿路", "货运红帆", "网约先锋", "暖心之家", "车轮上的党支部")
 HOSTS = (
     "滴滴出行贺州办事处",
@@ -233,7 +162,7 @@ HOSTS = (
     "八步区物流园",
 )
 
-STATION_KINDS = ("rest_stop", "drivers_home", "service_center", "partner_store")
+STATION_KINDS = codes("station", "kind")
 STATION_SUFFIX = {
     "rest_stop": "司机驿站",
     "drivers_home": "司机之家",
@@ -271,49 +200,14 @@ STATION_HOSTS = (
     "顺丰速运",
     "社区党群服务站",
 )
-AMENITIES = (
-    "water",
-    "microwave",
-    "charging",
-    "first_aid",
-    "books",
-    "restroom",
-    "shower",
-    "laundry",
-    "wifi",
-    "parking",
-    "lodging",
-    "meals",
-    "kitchen",
-    "fitness",
-    "legal_aid",
-    "mailbox",
-    "repair",
-    "medical",
-    "tv",
-)
-FIVE = ("water", "microwave", "charging", "first_aid", "books")
-EXTRA_AMENITIES = AMENITIES[5:]
+AMENITIES = codes("station", "amenities")
+FIVE = tuple(CONFIG["standards"]["five"])
+EXTRA_AMENITIES = tuple(a for a in AMENITIES if a not in FIVE)
 
-CHANNELS = ("mailbox", "hotline", "mini_program", "forum", "visit", "walk_in", "other")
-PETITION_KINDS = ("request", "wish", "complaint", "dispute")
+CHANNELS = codes("petition", "channel")
+PETITION_KINDS = codes("petition", "kind")
 PETITION_KIND_WEIGHTS = (55, 20, 15, 10)
-CATEGORIES = (
-    "repair",
-    "legal",
-    "insurance",
-    "social_security",
-    "schooling",
-    "medical",
-    "hardship",
-    "pricing",
-    "parking",
-    "charging",
-    "rest",
-    "labor",
-    "accident",
-    "other",
-)
+CATEGORIES = codes("petition", "category")
 SUMMARIES = {
     "repair": "车辆故障需就近维修",
     "legal": "运输合同纠纷咨询法律援助",

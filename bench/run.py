@@ -6,7 +6,7 @@
 For each size, generates a records repository and its recutils twin with gen.py (cached under
 bench/.work/, keyed by the parameters and gen.py's own hash), then times each operation: one
 warm-up run, then the median of --runs runs, driverparty and its recutils peer alternately.
-Prints one table per size. Standard library only; gen.py needs tomli-w.
+Prints one table per size. Standard library only; gen.py needs the installed driverparty.
 See bench/README.md for what is measured and why.
 """
 
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import importlib.util
 import json
 import os
 import platform
@@ -453,13 +454,8 @@ def main() -> int:
             file=sys.stderr,
         )
         return 3
-    try:
-        import tomli_w  # noqa: F401  (gen.py needs it)
-    except ImportError:
-        print(
-            "error: gen.py needs tomli-w: run with .venv/bin/python or pip install tomli-w",
-            file=sys.stderr,
-        )
+    if importlib.util.find_spec("driverparty") is None:  # gen.py takes the fields from it
+        print("error: gen.py needs driverparty: run with .venv/bin/python", file=sys.stderr)
         return 3
 
     WORK.mkdir(parents=True, exist_ok=True)
