@@ -192,21 +192,6 @@ def assign(app: App, record_id: str, assignee: str, on: date | None, note: str |
 
 @click.command()
 @record_id
-@click.option("--note", required=True, help="What was done: becomes the resolution.")
-@on_option
-@pass_app
-def resolve(app: App, record_id: str, note: str, on: date | None) -> None:
-    """Record that an assigned petition was resolved (办结).
-
-    \b
-    Example:
-      driverparty petition resolve P-0007 --note 已协调维修点延长营业时间
-    """
-    _move(app, record_id, "resolve", on, note=_note_required(note, "resolve"))
-
-
-@click.command()
-@record_id
 @click.option("--satisfaction", type=click.IntRange(1, 5), help="1–5, from the follow-up.")
 @click.option("--note", help="A note from the follow-up visit.")
 @on_option
@@ -223,47 +208,59 @@ def close(
     _move(app, record_id, "close", on, satisfaction=satisfaction, note=note)
 
 
-@click.command()
-@record_id
-@click.option("--note", required=True, help="Why it is reopened.")
-@on_option
-@pass_app
-def reopen(app: App, record_id: str, note: str, on: date | None) -> None:
+def _note_move(action: str, note_help: str, doc: str) -> click.Command:
+    """A petition move whose only input is a required note (resolve, reopen, reject,
+    withdraw)."""
+
+    @click.command(action, help=doc)
+    @record_id
+    @click.option("--note", required=True, help=note_help)
+    @on_option
+    @pass_app
+    def command(app: App, record_id: str, note: str, on: date | None) -> None:
+        _move(app, record_id, action, on, note=_note_required(note, action))
+
+    return command
+
+
+resolve = _note_move(
+    "resolve",
+    "What was done: becomes the resolution.",
+    """Record that an assigned petition was resolved (办结).
+
+    \b
+    Example:
+      driverparty petition resolve P-0007 --note 已协调维修点延长营业时间
+    """,
+)
+reopen = _note_move(
+    "reopen",
+    "Why it is reopened.",
     """Take a resolved or closed petition back to assigned; its resolution, dates and
     satisfaction are cleared (the events and the history keep them).
 
     \b
     Example:
       driverparty petition reopen P-0007 --note 回访发现问题未解决
-    """
-    _move(app, record_id, "reopen", on, note=_note_required(note, "reopen"))
-
-
-@click.command()
-@record_id
-@click.option("--note", required=True, help="Why it is rejected.")
-@on_option
-@pass_app
-def reject(app: App, record_id: str, note: str, on: date | None) -> None:
+    """,
+)
+reject = _note_move(
+    "reject",
+    "Why it is rejected.",
     """End an open petition as rejected (不予受理).
 
     \b
     Example:
       driverparty petition reject P-0007 --note 不属于受理范围
-    """
-    _move(app, record_id, "reject", on, note=_note_required(note, "reject"))
-
-
-@click.command()
-@record_id
-@click.option("--note", required=True, help="Why it is withdrawn.")
-@on_option
-@pass_app
-def withdraw(app: App, record_id: str, note: str, on: date | None) -> None:
+    """,
+)
+withdraw = _note_move(
+    "withdraw",
+    "Why it is withdrawn.",
     """End an open petition as withdrawn by the driver (撤回).
 
     \b
     Example:
       driverparty petition withdraw P-0007 --note 司机已自行解决
-    """
-    _move(app, record_id, "withdraw", on, note=_note_required(note, "withdraw"))
+    """,
+)
