@@ -15,7 +15,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from driverparty.checks import Record, check_all
+from driverparty.checks import Record, added_problems
 from driverparty.errors import DataError, Invalid, Problem, UsageError
 from driverparty.models import KINDS, validate_record
 from driverparty.personal import PERSONAL_FIELDS, is_masked
@@ -148,11 +148,7 @@ def plan(
         else:
             updated += 1
     if changes:  # rules across records, for the rows that are valid on their own
-        after = records.copy()
-        for _, rid, record in changes:
-            after.by_kind[kind][rid] = record
-        new = set(check_all(after)) - set(check_all(records))
-        for p in sorted(new, key=lambda p: (p.file, p.field or "", p.message)):
+        for p in added_problems(records, changes):
             at = row_of.get(p.id or "") if p.file.startswith(KINDS[kind].folder) else None
             problems.append(Problem(f"row {at}" if at else p.file, p.id, p.field, p.message))
         # a duplicate is reported on both records; a row's own report is enough

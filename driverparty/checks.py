@@ -7,7 +7,7 @@ Imports driverparty.errors and driverparty.models.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -133,6 +133,27 @@ CHECKS: list[Callable[[Records], list[Problem]]] = [
     check_branch_cycles,
     check_secretaries,
 ]
+
+
+def problem_order(p: Problem) -> tuple[str, str, str]:
+    """How problems are listed: by file, then field, then message."""
+    return (p.file, p.field or "", p.message)
+
+
+def added_problems(
+    before: Records, changes: Iterable[tuple[str, str, Record | None]]
+) -> list[Problem]:
+    """The problems across records that ``changes`` (kind, id, record or None to remove)
+    would add to ``before`` — what a write must refuse; problems already there are not its
+    doing."""
+    after = before.copy()
+    for kind, rid, record in changes:
+        after.broken[kind].discard(rid)
+        if record is None:
+            after.by_kind[kind].pop(rid, None)
+        else:
+            after.by_kind[kind][rid] = record
+    return sorted(set(check_all(after)) - set(check_all(before)), key=problem_order)
 
 
 def check_all(records: Records) -> list[Problem]:

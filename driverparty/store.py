@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from driverparty.cache import FILTERED, RecordCache, blob_id, revive
-from driverparty.checks import Record, Records, check_all, referrers
+from driverparty.checks import Record, Records, added_problems, check_all, problem_order, referrers
 from driverparty.config import Config, load_config
 from driverparty.errors import DataError, GitFailed, Invalid, Problem, RecordNotFound, UsageError
 from driverparty.gitrepo import Author, Git, write_lock
@@ -239,7 +239,7 @@ class Store:
         records, problems = self.load()
         return sorted(
             set(self.stray_files() + problems + check_all(records)),
-            key=lambda p: (p.file, p.field or "", p.message),
+            key=problem_order,
         )
 
     # --- ids ------------------------------------------------------------------------------------
@@ -444,16 +444,9 @@ class Store:
         phone, a cycle …) is refused with those problems."""
         if check:
             before, _ = self.load(self._kinds_to_check(changes))
-            after = before.copy()
-            for kind, rid, record in changes:
-                after.broken[kind].discard(rid)
-                if record is None:
-                    after.by_kind[kind].pop(rid, None)
-                else:
-                    after.by_kind[kind][rid] = record
-            new = set(check_all(after)) - set(check_all(before))
+            new = added_problems(before, changes)
             if new:
-                raise Invalid(sorted(new, key=lambda p: (p.file, p.field or "", p.message)))
+                raise Invalid(new)
         paths = [KINDS[kind].path(rid) for kind, rid, _ in changes]
         for rel in paths:  # issue 9: never write (or delete) through a symbolic link
             linked = linked_part(self.root, rel)

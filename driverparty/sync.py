@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from driverparty.checks import Record, Records, check_all
+from driverparty.checks import Record, Records, check_all, problem_order
 from driverparty.errors import DataError, GitFailed, Problem, RepoError, UsageError
 from driverparty.gitrepo import Git
 from driverparty.merge import finish_record, merge_records
@@ -360,7 +360,7 @@ class Merger:
         new = self.problems(merged_t) - self.problems(ours_t) - self.problems(theirs_t)
         if new:
             raise SyncRefused(
-                [str(p) for p in sorted(new, key=lambda p: (p.file, p.field or "", p.message))]
+                [str(p) for p in sorted(new, key=problem_order)]
                 + [
                     f"sync stopped: merging {self.label} would leave these problems; "
                     "nothing was changed or pushed"
