@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from datetime import date
 from pathlib import Path
 
@@ -15,17 +13,15 @@ from driverparty.errors import DataError
 
 
 def write_file(path: Path, text: str) -> None:
-    """Write the page whole or not at all: a temporary file beside it, then a rename."""
+    """Write the page whole or not at all, with the writer records use."""
+    from driverparty.tomlio import atomic_write
+
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise DataError(f"{path}: no folder {folder}")
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-        os.replace(tmp, path)
+        atomic_write(path, text.encode("utf-8"), sync=False)
     except OSError as err:
-        Path(tmp).unlink(missing_ok=True)
         raise DataError(f"{path}: {err.strerror or err}") from None
 
 
