@@ -15,7 +15,7 @@ import re
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -141,6 +141,38 @@ class Git:
             if entry:
                 meta, path = entry.split(b"\t", 1)
                 result[path.decode("utf-8", "surrogateescape")] = meta.split()[1].decode()
+        return result
+
+    def cat_blobs(self, shas: Iterable[str], limit: int) -> dict[str, bytes | str]:
+        """Blob contents by id through one ``git cat-file --batch``: the bytes, or why not
+        (missing, or over ``limit`` bytes — sizes are asked first, so a huge blob is never
+        read into memory, issue 9)."""
+        wanted = sorted(set(shas))
+        result: dict[str, bytes | str] = {}
+        if not wanted:
+            return result
+        sizes = self.run("cat-file", "--batch-check", input=("\n".join(wanted) + "\n").encode())
+        for line in sizes.decode("ascii", "replace").splitlines():
+            parts = line.split()
+            if len(parts) == 3 and parts[2].isdigit() and int(parts[2]) > limit:
+                result[parts[0]] = (
+                    f"too large ({parts[2]} bytes; a record file is at most {limit >> 20} MiB)"
+                )
+        wanted = [s for s in wanted if s not in result]
+        if not wanted:
+            return result
+        out = self.run("cat-file", "--batch", input=("\n".join(wanted) + "\n").encode())
+        pos = 0
+        for sha in wanted:
+            end = out.index(b"\n", pos)
+            header = out[pos:end].split()
+            pos = end + 1
+            if len(header) < 3 or header[1] == b"missing":
+                result[sha] = "missing from the repository"
+                continue
+            size = int(header[2])
+            result[sha] = out[pos : pos + size]
+            pos += size + 1
         return result
 
     def changed_files(self, *paths: str) -> list[str]:

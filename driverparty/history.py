@@ -124,32 +124,11 @@ class Blobs:
         self.parsed: dict[str, dict[str, Any] | str] = {}
 
     def load(self, shas: Iterable[str]) -> None:
-        wanted = sorted({s for s in shas if s != NULL_SHA and s not in self.parsed})
-        if not wanted:
-            return
-        # issue 9: a huge blob in history is refused by its size, never read into memory whole
-        sizes = self.git.run("cat-file", "--batch-check", input=("\n".join(wanted) + "\n").encode())
-        for line in sizes.decode("ascii", "replace").splitlines():
-            parts = line.split()
-            if len(parts) == 3 and parts[2].isdigit() and int(parts[2]) > MAX_FILE_BYTES:
-                self.parsed[parts[0]] = (
-                    f"too large ({parts[2]} bytes; a record file is at most 1 MiB)"
-                )
-        wanted = [s for s in wanted if s not in self.parsed]
-        if not wanted:
-            return
-        out = self.git.run("cat-file", "--batch", input=("\n".join(wanted) + "\n").encode())
-        pos = 0
-        for sha in wanted:
-            end = out.index(b"\n", pos)
-            header = out[pos:end].split()
-            pos = end + 1
-            if len(header) < 3 or header[1] == b"missing":
-                self.parsed[sha] = "missing from the repository"
+        wanted = {s for s in shas if s != NULL_SHA and s not in self.parsed}
+        for sha, data in self.git.cat_blobs(wanted, MAX_FILE_BYTES).items():
+            if isinstance(data, str):  # too large, or missing: said, not parsed
+                self.parsed[sha] = data
                 continue
-            size = int(header[2])
-            data = out[pos : pos + size]
-            pos += size + 1
             try:
                 self.parsed[sha] = loads(data)
             except Unreadable as err:

@@ -30,7 +30,7 @@ from driverparty.store import (
     parse_record,
     record_bytes,
 )
-from driverparty.tomlio import Unreadable, loads
+from driverparty.tomlio import MAX_FILE_BYTES, Unreadable, loads
 
 Entry = tuple[str, str]  # (mode, blob id) of one file in a tree
 Tree = dict[str, Entry]
@@ -132,24 +132,20 @@ class Blobs:
 
     def __init__(self, git: Git) -> None:
         self.git = git
-        self.data: dict[str, bytes] = {}
+        self.data: dict[str, bytes | str] = {}
 
     def load(self, shas: set[str]) -> None:
-        wanted = sorted(s for s in shas if s not in self.data)
-        if not wanted:
-            return
-        out = self.git.run("cat-file", "--batch", input=("\n".join(wanted) + "\n").encode())
-        pos = 0
-        for sha in wanted:
-            end = out.index(b"\n", pos)
-            header = out[pos:end].split()
-            size = int(header[2])
-            self.data[sha] = out[end + 1 : end + 1 + size]
-            pos = end + 1 + size + 1
+        self.data.update(
+            self.git.cat_blobs((s for s in shas if s not in self.data), MAX_FILE_BYTES)
+        )
 
     def get(self, sha: str) -> bytes:
+        """A blob's bytes; Unreadable when it is too large to be a record, or missing."""
         self.load({sha})
-        return self.data[sha]
+        data = self.data[sha]
+        if isinstance(data, str):
+            raise Unreadable(data)
+        return data
 
     def write(self, data: bytes) -> str:
         sha = self.git.text("hash-object", "-w", "--stdin", input=data).strip()
@@ -396,9 +392,13 @@ class Merger:
             records.broken[kind].discard(rid)
             if path not in tree:
                 continue
-            record, errors = parse_record(
-                kind, path, self.blobs.get(tree[path][1]), self.store.today
-            )
+            try:
+                data = self.blobs.get(tree[path][1])
+            except Unreadable as err:
+                found.append(Problem(path, rid, None, str(err)))
+                records.broken[kind].add(rid)
+                continue
+            record, errors = parse_record(kind, path, data, self.store.today)
             if record is None:
                 found += errors
                 records.broken[kind].add(rid)
