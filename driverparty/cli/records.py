@@ -97,19 +97,10 @@ class KindGroup(LazyGroup):
             if kinds is None or kind in kinds
         }
 
-    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        if cmd_name in self.commands:
-            return self.commands[cmd_name]
-        entry = self.lazy.get(cmd_name)
-        from driverparty.cli.main import available
-
-        if entry is None or not available(entry[0]):
-            return None
-        import importlib
-
-        target = getattr(importlib.import_module(entry[0]), entry[1])
+    def build(self, name: str, target: Any) -> click.Command:
+        """A shared command, or one a factory makes for this kind (``make_list`` …), kept."""
         command = target if isinstance(target, click.Command) else target(self.kind)
-        self.commands[cmd_name] = command
+        self.commands[name] = command
         return command
 
 
