@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: venv test lint format demo bench clean
+.PHONY: venv test lint format schema demo bench clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -24,6 +24,10 @@ lint: $(STAMP)
 format: $(STAMP)
 	$(BIN)/ruff format driverparty tests scripts bench
 	$(BIN)/ruff check --fix driverparty tests scripts bench
+
+# driverparty/schema.json: the models' description for paths that must not import pydantic
+schema: $(STAMP)
+	$(BIN)/python -m driverparty.models > driverparty/schema.json
 
 demo: $(STAMP)
 	PATH="$(CURDIR)/$(BIN):$$PATH" bash scripts/demo.sh

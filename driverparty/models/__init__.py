@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from functools import cached_property
 from typing import Any, get_args, get_origin
 
 from pydantic import ValidationError
@@ -18,6 +17,7 @@ from driverparty.models.member import Member
 from driverparty.models.petition import Petition
 from driverparty.models.station import Station
 from driverparty.models.types import Codes, Label, Personal, Ref
+from driverparty.schema import FieldInfo, KindInfo, is_active
 
 __all__ = [
     "KINDS",
@@ -32,24 +32,6 @@ __all__ = [
     "kind_of",
     "validate_record",
 ]
-
-
-@dataclass(frozen=True)
-class FieldInfo:
-    """What the CLI, queries and output need to know of one field, read from the model."""
-
-    name: str
-    zh: str
-    type: str  # "str", "date", "bool", "int", "float", "list", "events"
-    required: bool
-    choices: tuple[str, ...]
-    codes_zh: dict[str, str]
-    personal: bool
-    ref: str | None
-
-    @property
-    def option(self) -> str:
-        return "--" + self.name.replace("_", "-")
 
 
 def _unwrap(annotation: Any) -> tuple[Any, list[Any]]:
@@ -103,40 +85,18 @@ def _describe(name: str, info: Any) -> FieldInfo:
 
 
 @dataclass(frozen=True)
-class Kind:
-    """One record kind: its name, model, id prefix and folder."""
+class Kind(KindInfo):
+    """One record kind: what ``schema.json`` says of it, read from its model, and the model."""
 
-    name: str
     model: type[RecordModel]
 
-    @property
-    def prefix(self) -> str:
-        return self.model.prefix
-
-    @property
-    def plural(self) -> str:
-        """The kind's folder name under records/ (``branches``, ``members`` …)."""
-        return self.name + ("es" if self.name.endswith("ch") else "s")
-
-    @property
-    def folder(self) -> str:
-        return f"records/{self.plural}"
-
-    @property
-    def zh(self) -> str:
-        return self.model.zh
-
-    @cached_property
-    def fields(self) -> dict[str, FieldInfo]:
-        return {n: _describe(n, f) for n, f in self.model.model_fields.items()}
-
-    def path(self, record_id: str) -> str:
-        return f"{self.folder}/{record_id}.toml"
+    @classmethod
+    def of(cls, model: type[RecordModel]) -> Kind:
+        fields = {n: _describe(n, f) for n, f in model.model_fields.items()}
+        return cls(model.record_kind, model.prefix, model.zh, model.table_columns, fields, model)
 
 
-KINDS: dict[str, Kind] = {
-    m.record_kind: Kind(m.record_kind, m) for m in (Branch, Member, Station, Petition)
-}
+KINDS: dict[str, Kind] = {m.record_kind: Kind.of(m) for m in (Branch, Member, Station, Petition)}
 
 
 def kind_of(name: str) -> Kind:
@@ -192,14 +152,10 @@ def validate_record(
     return record, record.rules()
 
 
-def is_active(kind: str, record: dict[str, Any], as_of: date) -> bool:
-    """Counted in listings and reports as of a date: a member who has not left, a station
-    opened and not closed, a branch founded and not dissolved (petitions always count)."""
-    if kind == "member":
-        left = record.get("left_on")
-        return left is None or left > as_of
-    start_end = {"station": ("opened", "closed"), "branch": ("founded", "dissolved")}.get(kind)
-    if start_end is None:
-        return True
-    start, end = record.get(start_end[0]), record.get(start_end[1])
-    return (start is None or start <= as_of) and (end is None or end > as_of)
+def described() -> dict[str, KindInfo]:
+    """The kinds as ``driverparty.schema`` holds them, read from the models: what
+    ``schema.json`` must say (``make schema`` writes it, ``tests/test_schema.py`` compares)."""
+    return {
+        name: KindInfo(k.name, k.prefix, k.zh, k.table_columns, k.fields)
+        for name, k in KINDS.items()
+    }
