@@ -8,7 +8,9 @@ rebuilt when missing, stale or corrupt, and a cached record is re-validated when
 earlier than its latest date (``DRIVERPARTY_TODAY`` moved back). Stored as JSON, never pickle:
 a repository copied from a USB drive brings its ``.git`` along, so the cache is untrusted input.
 The file holds nothing the record files do not (issue 9), rows of removed files are pruned,
-and it is readable by its owner only. Imports driverparty.errors only (and stdlib sqlite3).
+and it is readable by its owner only. A record's plain fields are columns too, so a filtered
+listing is an SQL query over them, and :func:`query_listing` answers one without reading a
+file while git shows nothing changed (issue 8). Imports driverparty.schema, gitrepo, tomlio.
 """
 
 from __future__ import annotations
@@ -17,17 +19,25 @@ import hashlib
 import json
 import os
 import sqlite3
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from driverparty import __version__
+from driverparty.errors import DataError
+from driverparty.gitrepo import LISTING
+from driverparty.schema import KINDS, SCHEMA_FILE
+from driverparty.tomlio import linked_part, read_bytes
 
 if TYPE_CHECKING:
     from driverparty.gitrepo import Git
 
-SCHEMA = f"driverparty-cache-4/{__version__}"
+
+def _schema_key() -> str:
+    """The cache's layout: rebuilt when this version or the models' fields change."""
+    fields = hashlib.sha1(SCHEMA_FILE.read_bytes()).hexdigest()[:12]
+    return f"driverparty-cache-5/{__version__}/{fields}"
 
 
 def blob_id(data: bytes) -> str:
@@ -37,6 +47,7 @@ def blob_id(data: bytes) -> str:
 
 #: a cached record that an ``entries(only=...)`` test says cannot match
 FILTERED: dict[str, Any] = {}
+INT64 = 2**63
 
 
 class Cached:
@@ -48,13 +59,67 @@ class Cached:
         self.latest = latest
 
 
+def table(kind: str) -> str:
+    return f'"records_{kind}"'
+
+
+class Columns:
+    """A kind's fields as its table's columns, one each, in model order: plain values as
+    themselves (dates as ISO text, bools as 0/1), lists and events as JSON text."""
+
+    def __init__(self, kind: str) -> None:
+        fields = list(KINDS[kind].fields.values())
+        self.names = [f.name for f in fields]
+        self.sql = ", ".join(f'"{f.name}"' for f in fields)
+        self.bools = [f.name for f in fields if f.type == "bool"]
+        self.nested = [f.name for f in fields if not f.scalar]
+
+    def values(self, record: dict[str, Any]) -> list[Any]:
+        out = []
+        for name in self.names:
+            value = record.get(name)
+            if isinstance(value, date):
+                value = value.isoformat()
+            elif isinstance(value, bool):
+                value = int(value)
+            elif isinstance(value, int) and not -INT64 <= value < INT64:
+                raise OverflowError
+            elif isinstance(value, list):
+                value = json.dumps(value, default=_iso, ensure_ascii=False)
+            out.append(value)
+        return out
+
+    def record(self, row: Sequence[Any], keep_unset: bool = False) -> dict[str, Any]:
+        """A row back as the record's dict (dates still ISO text): unset fields left out,
+        as in a canonical record, or kept as None when ``keep_unset`` (quicker)."""
+        if keep_unset:
+            record = dict(zip(self.names, row, strict=True))
+        else:
+            record = {k: v for k, v in zip(self.names, row, strict=True) if v is not None}
+        for name in self.bools:
+            if record.get(name) is not None:
+                record[name] = bool(record[name])
+        for name in self.nested:
+            if record.get(name) is not None:
+                record[name] = json.loads(record[name])
+        return record
+
+
 class RecordCache:
-    """sqlite file of ``path → (blob, record json, latest date)`` for valid records only:
-    a broken file is parsed again each time, so its problems are always today's."""
+    """sqlite file with, per kind, a table of ``path → (blob, latest date, the fields)``, one
+    column per field, so a ``--where`` runs as SQL over columns (issue 8). Valid
+    records only: a broken file is parsed again each time, so its problems are always today's.
+
+    ``synced`` says, per kind, which listing of the kind's folder (``git ls-files -s``) the
+    table held exactly, every file in it, when a full read last checked: while that listing,
+    the work tree and the table are unchanged, :func:`query` answers without reading a file.
+    Every write to a table bumps the kind's generation, and a mark is only written when no
+    other process wrote the table during the read that checked it."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self.db: sqlite3.Connection | None = None
+        self.seen: dict[str, int] = {}  # generation of each kind when entries() read it
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             self.db = self._open()
@@ -69,24 +134,44 @@ class RecordCache:
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=OFF")  # a lost cache write only costs a re-parse
         db.execute("PRAGMA secure_delete=ON")  # a pruned record's bytes do not linger (issue 9)
-        db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
         # issue 9: the cache is trusted only where it was built. A copied .git (USB drive, cp -r)
         # gives the file a new inode, so a planted cache cannot vouch for records it never saw.
-        here = f"{SCHEMA}@{os.stat(self.path).st_ino}"
-        row = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+        here = f"{_schema_key()}@{os.stat(self.path).st_ino}"
+        try:
+            row = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+        except sqlite3.OperationalError:
+            row = None
         if row is None or row[0] != here:
-            db.execute("DROP TABLE IF EXISTS records")
-            db.execute("DROP TABLE IF EXISTS results")
-            db.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (here,))
-        db.execute(
-            "CREATE TABLE IF NOT EXISTS records (path TEXT PRIMARY KEY, blob TEXT, "
-            "record TEXT, latest TEXT)"
-        )
-        db.execute("CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, value TEXT)")
+            self._create(db, here)
         return db
+
+    @staticmethod
+    def _create(db: sqlite3.Connection, here: str) -> None:
+        db.execute("BEGIN IMMEDIATE")
+        for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall():
+            db.execute(f'DROP TABLE "{name}"')
+        db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
+        db.execute("CREATE TABLE results (key TEXT PRIMARY KEY, value TEXT)")
+        db.execute("CREATE TABLE synced (kind TEXT PRIMARY KEY, listing TEXT, gen INTEGER)")
+        db.execute("CREATE TABLE gens (kind TEXT PRIMARY KEY, gen INTEGER)")
+        for kind in KINDS:
+            db.execute(
+                f"CREATE TABLE {table(kind)} (_path TEXT PRIMARY KEY, _blob TEXT, _latest TEXT, "
+                f"{Columns(kind).sql})"
+            )
+            db.execute(f'CREATE INDEX "latest_{kind}" ON {table(kind)} (_latest)')
+            db.execute("INSERT INTO gens VALUES (?, 0)", (kind,))
+        db.execute("INSERT INTO meta VALUES ('schema', ?)", (here,))
+        db.execute("COMMIT")
 
     def _reset(self) -> None:
         """A corrupt or unreadable cache is thrown away and rebuilt."""
+        if self.db is not None:
+            try:
+                self.db.close()
+            except sqlite3.Error:
+                pass
+        self.seen.clear()
         for suffix in ("", "-wal", "-shm"):
             try:
                 Path(str(self.path) + suffix).unlink()
@@ -97,61 +182,145 @@ class RecordCache:
         except (sqlite3.Error, OSError):
             self.db = None  # no cache at all: everything is parsed, nothing breaks
 
-    def entries(self, prefix: str, only: tuple[str, list[Any]] | None = None) -> dict[str, Cached]:
-        """Cached rows under ``prefix``. With ``only`` (an SQL test over ``record``, see
+    def _gen(self, kind: str) -> int:
+        assert self.db is not None
+        row = self.db.execute("SELECT gen FROM gens WHERE kind = ?", (kind,)).fetchone()
+        return int(row[0]) if row else -1
+
+    def entries(self, kind: str, only: tuple[str, list[Any]] | None = None) -> dict[str, Cached]:
+        """Cached rows of a kind. With ``only`` (an SQL test over the columns, see
         ``query.Condition.sql``) a row that fails it is returned as ``FILTERED``, undecoded:
         a filtered listing of 50,000 members decodes only the ones it shows (issue 8)."""
         if self.db is None:
             return {}
         test, params = only or ("1", [])
         try:
+            self.db.execute("BEGIN")
+            self.seen[kind] = self._gen(kind)
+            columns = Columns(kind)
             rows = self.db.execute(
-                f"SELECT path, blob, CASE WHEN {test} THEN record END, latest FROM records "
-                "WHERE path >= ? AND path < ?",
-                (*params, prefix, prefix + "\uffff"),
+                f"SELECT _path, _blob, _latest, CASE WHEN {test} THEN 1 END, {columns.sql} "
+                f"FROM {table(kind)}",
+                params,
             ).fetchall()
-            out: dict[str, Cached] = {}
-            for p, b, r, lt in rows:
-                record = json.loads(r) if r else FILTERED
-                out[p] = Cached(b, record if isinstance(record, dict) else None, lt)
-            return out
+            self.db.execute("COMMIT")
+            return {
+                row[0]: Cached(row[1], columns.record(row[4:]) if row[3] else FILTERED, row[2])
+                for row in rows
+            }
         except (sqlite3.Error, ValueError, TypeError, RecursionError):
             self._reset()
             return {}
 
-    def put(self, rows: Iterable[tuple[str, str, dict[str, Any]]]) -> None:
-        if self.db is None:
+    def update(
+        self,
+        kind: str,
+        rows: Sequence[tuple[str, str, dict[str, Any]]],
+        keep: Collection[str] | None = None,
+        listing: str | None = None,
+        drop: Iterable[str] = (),
+    ) -> None:
+        """Store parsed records of a kind and forget the files in ``drop``; with ``keep``,
+        forget the kind's other files (a removed record's data does not linger, issue 9);
+        with ``listing`` (the sha1 of ``Git.listing``), mark the table as holding exactly that
+        listing's files — unless another process wrote it since ``entries`` read it."""
+        drop = list(drop)
+        if self.db is None or not (rows or keep is not None or drop or listing):
             return
-        data = [
-            (path, blob, json.dumps(record, default=_iso, ensure_ascii=False), _latest(record))
-            for path, blob, record in rows
-        ]
-        if not data:
-            return
+        columns = Columns(kind)
+        data = []
+        for path, blob, record in rows:
+            try:
+                values = columns.values(record)
+                for v in values:
+                    if isinstance(v, str):
+                        v.encode("utf-8")  # a lone surrogate cannot go into sqlite
+            except (OverflowError, TypeError, ValueError):
+                listing = None  # not cacheable: it is parsed each time, and never vouched for
+                continue
+            data.append((path, blob, _latest(record), *values))
+        marks = ", ?" * len(columns.names)
         try:
-            self.db.execute("BEGIN")
-            self.db.executemany("INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?)", data)
+            self.db.execute("BEGIN IMMEDIATE")
+            gen = self._gen(kind)
+            untouched = self.seen.get(kind) == gen
+            wrote = bool(data)
+            if data:
+                self.db.executemany(
+                    f"INSERT OR REPLACE INTO {table(kind)} VALUES (?, ?, ?{marks})", data
+                )
+            gone = [(p,) for p in drop]
+            if keep is not None:
+                gone += [
+                    (p,)
+                    for (p,) in self.db.execute(f"SELECT _path FROM {table(kind)}")
+                    if p not in keep
+                ]
+            if gone:
+                self.db.executemany(f"DELETE FROM {table(kind)} WHERE _path = ?", gone)
+                wrote = True
+            if wrote:
+                gen += 1
+                self.db.execute("UPDATE gens SET gen = ? WHERE kind = ?", (gen, kind))
+            mark = self.db.execute(
+                "SELECT listing, gen FROM synced WHERE kind = ?", (kind,)
+            ).fetchone()
+            if listing is not None and untouched and mark != (listing, gen):
+                self.db.execute(
+                    "INSERT OR REPLACE INTO synced VALUES (?, ?, ?)", (kind, listing, gen)
+                )
             self.db.execute("COMMIT")
+            self.seen[kind] = gen if untouched else -1
         except sqlite3.Error:
             self._reset()
 
-    def prune(self, prefix: str, keep: Mapping[str, object]) -> None:
-        """Forget files that are gone, so a removed record's data does not linger here."""
+    def vouch_settings(self, digest: str) -> None:
+        """Remember that the ``driverparty.toml`` with this sha1 is valid."""
         if self.db is None:
             return
         try:
-            present = [
-                p
-                for (p,) in self.db.execute(
-                    "SELECT path FROM records WHERE path >= ? AND path < ?",
-                    (prefix, prefix + "\uffff"),
-                )
-            ]
-            gone = [(p,) for p in present if p not in keep]
-            if gone:
-                self.db.executemany("DELETE FROM records WHERE path = ?", gone)
+            row = self.db.execute("SELECT value FROM meta WHERE key = 'settings'").fetchone()
+            if row is None or row[0] != digest:
+                self.db.execute("INSERT OR REPLACE INTO meta VALUES ('settings', ?)", (digest,))
         except sqlite3.Error:
             self._reset()
+
+    def query(
+        self, kind: str, settings: str, test: str, params: list[Any], today: str
+    ) -> tuple[str, list[dict[str, Any]]] | None:
+        """The records of a kind passing an SQL test, and the listing (sha1 of
+        ``Git.listing``) the table is marked as holding exactly: the caller compares it with
+        git's. None when the table is not marked, ``settings`` (a sha1 of driverparty.toml) is
+        not vouched valid, or a record needs re-validating as of ``today``. Records come with
+        dates as ISO text and unset fields as None."""
+        if self.db is None:
+            return None
+        try:
+            self.db.execute("BEGIN")
+            vouched = self.db.execute("SELECT value FROM meta WHERE key = 'settings'").fetchone()
+            mark = self.db.execute(
+                "SELECT listing, gen FROM synced WHERE kind = ?", (kind,)
+            ).fetchone()
+            columns = Columns(kind)
+            found = None
+            if (
+                vouched == (settings,)
+                and mark is not None
+                and mark[1] == self._gen(kind)
+                and not self.db.execute(
+                    f"SELECT 1 FROM {table(kind)} WHERE _latest > ? LIMIT 1", (today,)
+                ).fetchone()
+            ):
+                found = self.db.execute(
+                    f"SELECT {columns.sql} FROM {table(kind)} WHERE {test}", params
+                ).fetchall()
+            self.db.execute("COMMIT")
+            if found is None:
+                return None
+            return str(mark[0]), [columns.record(row, keep_unset=True) for row in found]
+        except (sqlite3.Error, ValueError, TypeError, RecursionError):
+            self._reset()
+            return None
 
     def result(self, key: str) -> Any:
         """A remembered report (see ``Store.remembered``), or None."""
@@ -215,6 +384,40 @@ def revive(record: dict[str, Any], date_fields: frozenset[str]) -> dict[str, Any
             if isinstance(event.get("on"), str):
                 event["on"] = date.fromisoformat(event["on"])
     return record
+
+
+def query_listing(
+    git: Git, kind: str, where: tuple[str, list[Any]] | None, today: date
+) -> list[dict[str, Any]] | None:
+    """Issue 8's fast path: a kind's records passing an SQL test (``query.Condition.sql``),
+    from the cache alone — when git shows the kind's folder as a full read last vouched for
+    it: the same files with the same blob ids (``git ls-files -s``), none changed in the work
+    tree (``git diff-files``, run alongside), no other record file beside them (a count of the
+    folder). Else None, and the caller reads the files (``Store.load``), marking it again.
+    Records come with dates as ISO text and unset fields as None: as output shows them."""
+    spec = KINDS[kind]
+    folder = spec.folder + "/"
+    if linked_part(git.root, spec.folder):
+        return None
+    running = git.start((*LISTING, folder), ("diff-files", "-z", "--name-only", "--", folder))
+    cache = None
+    try:  # while git looks: count the folder and ask the cache, which counts only if git agrees
+        names = os.listdir(git.root / spec.folder)
+        present = sum(1 for n in names if n.endswith(".toml") and not n.startswith("."))
+        settings = hashlib.sha1(read_bytes(git.root / "driverparty.toml")).hexdigest()
+        test, params = where or ("1", [])
+        cache = RecordCache(git.git_dir / "driverparty" / "cache.sqlite")
+        found = cache.query(kind, settings, test, params, today.isoformat())
+    except (OSError, DataError):
+        found = None
+    finally:
+        if cache is not None:
+            cache.close()
+        listing, changed = running.wait()
+    if found is None or changed or present != listing.count(b"\0"):
+        return None
+    marked, rows = found
+    return rows if marked == hashlib.sha1(listing).hexdigest() else None
 
 
 def fingerprint(git: Git, today: date) -> str | None:

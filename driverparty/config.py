@@ -105,15 +105,21 @@ class Config(_Section):
 
 def load_config(root: Path) -> Config:
     """Read and validate ``driverparty.toml``; errors name the file and the key."""
+    return read_config(root)[0]
+
+
+def read_config(root: Path) -> tuple[Config, bytes]:
+    """:func:`load_config`, with the bytes it validated (the cache vouches for them)."""
     path = root / CONFIG_FILE
     try:
-        data = loads(read_bytes(path))
+        raw = read_bytes(path)
+        data = loads(raw)
     except Unreadable as err:
         raise DataError(f"{CONFIG_FILE}: {err}") from None
     except OSError as err:
         raise DataError(f"{CONFIG_FILE}: cannot read: {err.strerror}") from None
     try:
-        return Config.model_validate(data)
+        return Config.model_validate(data), raw
     except ValidationError as err:
         first = err.errors(include_url=False)[0]
         loc = ".".join(str(p) for p in first["loc"]) or "(top)"

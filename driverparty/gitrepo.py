@@ -18,6 +18,7 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from driverparty.errors import GitFailed, LockTimeout, NotARepository, RepoError
@@ -74,12 +75,66 @@ class Author:
         }
 
 
+def _check(args: Sequence[str], returncode: int, stderr: bytes) -> None:
+    if returncode != 0:
+        msg = stderr.decode("utf-8", "replace").strip().splitlines()
+        first = next(
+            (line for line in msg if line.startswith(("fatal", "error"))),
+            msg[0] if msg else f"exit {returncode}",
+        )
+        raise GitFailed(f"git {args[0]} failed: {first}")
+
+
+#: the command behind :meth:`Git.listing` (``cache.query_listing`` runs it alongside another)
+LISTING = ("ls-files", "-s", "-z", "--")
+
+
+def parse_listing(out: bytes) -> dict[str, str]:
+    """``git ls-files -s -z`` output as {path: blob id}."""
+    result = {}
+    for entry in out.split(b"\0"):
+        if entry:
+            meta, path = entry.split(b"\t", 1)
+            result[path.decode("utf-8", "surrogateescape")] = meta.split()[1].decode()
+    return result
+
+
+class Running:
+    """Git commands started by :meth:`Git.start`."""
+
+    def __init__(
+        self, commands: Sequence[Sequence[str]], procs: list[subprocess.Popen[bytes]]
+    ) -> None:
+        self.commands = commands
+        self.procs = procs
+
+    def wait(self) -> list[bytes]:
+        """Their outputs, in order; GitFailed for the first that failed."""
+        outs = [proc.communicate() for proc in self.procs]
+        for args, proc, (_, stderr) in zip(self.commands, self.procs, outs, strict=True):
+            _check(args, proc.returncode, stderr)
+        return [out for out, _ in outs]
+
+    def stop(self) -> None:
+        for proc in self.procs:
+            proc.kill()
+            proc.communicate()
+
+
 class Git:
     """The git binary, run in one records repository."""
 
     def __init__(self, root: Path, author: Author | None = None) -> None:
         self.root = root
         self.author = author
+
+    def _env(self, env: dict[str, str] | None = None) -> dict[str, str]:
+        full_env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
+        if self.author:
+            full_env.update(self.author.env())
+        if env:
+            full_env.update(env)
+        return full_env
 
     def run(
         self,
@@ -88,36 +143,57 @@ class Git:
         check: bool = True,
         env: dict[str, str] | None = None,
     ) -> bytes:
-        full_env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
-        if self.author:
-            full_env.update(self.author.env())
-        if env:
-            full_env.update(env)
         try:
             proc = subprocess.run(
                 ["git", *_SAFE, *args],
                 cwd=self.root,
                 input=input,
                 capture_output=True,
-                env=full_env,
+                env=self._env(env),
                 check=False,
             )
         except FileNotFoundError as err:
             raise GitFailed("git is not installed (no `git` on PATH)") from err
-        if check and proc.returncode != 0:
-            msg = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-            first = next(
-                (line for line in msg if line.startswith(("fatal", "error"))),
-                msg[0] if msg else f"exit {proc.returncode}",
-            )
-            raise GitFailed(f"git {args[0]} failed: {first}")
+        if check:
+            _check(args, proc.returncode, proc.stderr)
         return proc.stdout
+
+    def run_all(self, *commands: Sequence[str]) -> list[bytes]:
+        """Several read-only git commands run side by side (two cores: a listing and a stat
+        pass of 50,000 files overlap); their outputs, in order. Any failure is GitFailed."""
+        return self.start(*commands).wait()
+
+    def start(self, *commands: Sequence[str]) -> Running:
+        """:meth:`run_all`, started: the caller works on while git runs, then ``wait()``s."""
+        env = self._env()
+        procs: list[subprocess.Popen[bytes]] = []
+        try:
+            for args in commands:
+                procs.append(
+                    subprocess.Popen(
+                        ["git", *_SAFE, *args],
+                        cwd=self.root,
+                        stdin=subprocess.DEVNULL,
+                        stdout=subprocess.PIPE,
+                        stderr=subprocess.PIPE,
+                        env=env,
+                    )
+                )
+        except FileNotFoundError as err:
+            Running(commands, procs).stop()
+            raise GitFailed("git is not installed (no `git` on PATH)") from err
+        return Running(commands, procs)
 
     def text(self, *args: str, **kw: object) -> str:
         return self.run(*args, **kw).decode("utf-8", "replace")  # type: ignore[arg-type]
 
-    @property
+    @cached_property
     def git_dir(self) -> Path:
+        """The repository's (common) git directory: ``.git`` beside the work tree, unless git
+        is told otherwise or this is a linked work tree (then git says)."""
+        dot = self.root / ".git"
+        if not {"GIT_DIR", "GIT_COMMON_DIR"} & os.environ.keys() and dot.is_dir():
+            return dot.resolve()
         out = self.text("rev-parse", "--git-common-dir").strip()
         path = Path(out)
         return path if path.is_absolute() else (self.root / path).resolve()
@@ -133,15 +209,13 @@ class Git:
         out = self.run("rev-parse", "--verify", "-q", "HEAD", check=False).strip()
         return out.decode() or None
 
+    def listing(self, folder: str) -> bytes:
+        """``git ls-files -s -z`` of one folder: what the cache's ``synced`` marks name."""
+        return self.run(*LISTING, folder + "/")
+
     def ls_files(self, *paths: str) -> dict[str, str]:
         """Tracked files (index) under ``paths``: {path: blob id}."""
-        out = self.run("ls-files", "-s", "-z", "--", *paths)
-        result = {}
-        for entry in out.split(b"\0"):
-            if entry:
-                meta, path = entry.split(b"\t", 1)
-                result[path.decode("utf-8", "surrogateescape")] = meta.split()[1].decode()
-        return result
+        return parse_listing(self.run(*LISTING, *paths))
 
     def cat_blobs(self, shas: Iterable[str], limit: int) -> dict[str, bytes | str]:
         """Blob contents by id through one ``git cat-file --batch``: the bytes, or why not

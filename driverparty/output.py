@@ -2,7 +2,7 @@
 
 Rows hold English field names and codes; only here are they masked (unless ``reveal``) and,
 for tables under ``--lang zh``, translated. The only module that imports tabulate.
-Imports driverparty.personal, driverparty.labels (and the models, lazily, for field labels).
+Imports driverparty.personal, driverparty.labels (and driverparty.schema, lazily, for field labels).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from functools import cache
 from typing import Any
 
 from driverparty.labels import ZH
-from driverparty.personal import mask_tree
+from driverparty.personal import mask, mask_tree
 
 FORMATS = ("table", "json", "jsonl", "csv", "tsv")
 #: columns whose values are words of labels.ZH (report sections and metrics, history actions)
@@ -26,7 +26,7 @@ Row = dict[str, Any]
 
 @cache
 def _field_labels() -> tuple[dict[str, str], dict[str, dict[str, str]]]:
-    from driverparty.models import KINDS
+    from driverparty.schema import KINDS
 
     headers: dict[str, str] = {}
     codes: dict[str, dict[str, str]] = {}
@@ -44,7 +44,7 @@ def header(column: str, lang: str, kind: str | None = None) -> str:
     if lang != "zh":
         return column
     if kind is not None:
-        from driverparty.models import KINDS
+        from driverparty.schema import KINDS
 
         f = KINDS[kind].fields.get(column)
         if f is not None:
@@ -132,7 +132,7 @@ def render(
     single = isinstance(rows, dict)
     items: list[Row] = [rows] if isinstance(rows, dict) else list(rows)
     if not reveal:
-        items = mask_tree(items)
+        items = mask_records(items, kind) if kind else mask_tree(items)
     if columns is None:
         columns = list(dict.fromkeys(k for row in items for k in row))
     if fmt == "json":
@@ -147,10 +147,26 @@ def render(
         buf = io.StringIO()
         writer = csv.writer(buf, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
         writer.writerow(columns)
-        for row in items:
-            writer.writerow([cell(row.get(c)) for c in columns])
+        writer.writerows(  # most cells are text or unset: those skip cell() (issue 8)
+            [v if type(v) is str else "" if v is None else cell(v) for v in map(row.get, columns)]
+            for row in items
+        )
         return buf.getvalue()
     return table(items, columns, lang, kind)
+
+
+def mask_records(items: list[Row], kind: str) -> list[Row]:
+    """Mask records of one kind: only its personal fields can hold personal data (the models
+    say which, ``Personal()``), so only those are looked at — 50,000 rows stay quick."""
+    from driverparty.schema import KINDS
+
+    personal = [f.name for f in KINDS[kind].fields.values() if f.personal]
+    out = []
+    for row in items:
+        if any(row.get(f) for f in personal):
+            row = {**row, **{f: mask(f, row[f]) for f in personal if f in row}}
+        out.append(row)
+    return out
 
 
 def table(items: Iterable[Row], columns: Sequence[str], lang: str, kind: str | None = None) -> str:

@@ -71,18 +71,22 @@ class Condition:
             return False
 
     def sql(self) -> tuple[str, list[Any]] | None:
-        """The same test as an SQL expression over a cached record's JSON (``record``), for
-        the cache to skip what cannot match without decoding it; None where SQL's meaning
-        could differ from ``__call__`` (lists, ``~``, booleans, floats). Never narrower than
-        ``__call__``: the records it keeps are still tested in Python."""
-        if self.ftype not in ("str", "date", "int") or self.op == "~":
+        """The same test in SQL over the cache's columns (``cache.py``: one per plain field,
+        dates as ISO text, bools as 0/1), or None where SQL's meaning could differ (lists,
+        ``~``, floats). Exactly ``__call__`` where given: text compares by code point in both,
+        ISO dates in date order, unset (NULL) fails every comparison but ``!=`` in both
+        (``tests/test_listing.py`` checks it over generated records)."""
+        if self.ftype not in ("str", "date", "int", "bool") or self.op == "~":
             return None
-        x = f"json_extract(record, '$.{self.field}')"
+        x = f'"{self.field}"'
         if self.value is None:
             return {"=": (f"{x} IS NULL", []), "!=": (f"{x} IS NOT NULL", [])}.get(self.op)
         value = self.value.isoformat() if isinstance(self.value, date) else self.value
-        if self.ftype == "int" and not isinstance(value, int):
+        wanted = {"int": int, "bool": bool}.get(self.ftype)
+        if wanted is not None and type(value) is not wanted:
             return None
+        if isinstance(value, bool):
+            value = int(value)
         if self.op == "!=":
             return f"({x} IS NULL OR {x} != ?)", [value]
         return f"{x} {self.op} ?", [value]

@@ -8,6 +8,7 @@ Imports driverparty.errors, personal, models, tomlio, config, gitrepo, checks.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -19,9 +20,9 @@ from typing import Any
 
 from driverparty.cache import FILTERED, RecordCache, blob_id, revive
 from driverparty.checks import Record, Records, added_problems, check_all, problem_order, referrers
-from driverparty.config import Config, load_config
+from driverparty.config import Config, read_config
 from driverparty.errors import DataError, GitFailed, Invalid, Problem, RecordNotFound, UsageError
-from driverparty.gitrepo import Author, Git, write_lock
+from driverparty.gitrepo import LISTING, Author, Git, parse_listing, write_lock
 from driverparty.models import KINDS, validate_record
 from driverparty.progress import Progress
 from driverparty.tomlio import Unreadable, dumps, linked_part, loads, read_bytes
@@ -81,12 +82,15 @@ class Store:
         self.today = today
         self.author = author
         self.git = Git(root, author)
+        self.settings: str | None = None  # sha1 of driverparty.toml, once validated
 
     # --- reading --------------------------------------------------------------------------------
 
     @cached_property
     def config(self) -> Config:
-        return load_config(self.root)
+        config, raw = read_config(self.root)
+        self.settings = hashlib.sha1(raw).hexdigest()  # valid: the cache may vouch for it
+        return config
 
     def folder(self, kind: str) -> Path:
         return self.root / KINDS[kind].folder
@@ -149,23 +153,30 @@ class Store:
         for other in KINDS:
             if other not in kinds:
                 records.present[other] = set(self.ids(other, ordered=False))
-        index = self.git.ls_files("records")
-        dirty = set(self.git.changed_files("records"))
-        if dirty:  # stat data may just be stale: let git status look closer (and refresh it)
+        *listings, changed = self.git.run_all(
+            *((*LISTING, KINDS[kind].folder + "/") for kind in kinds),
+            ("diff-files", "-z", "--name-only", "--", "records"),
+        )
+        dirty: set[str] = set()
+        if changed.strip(b"\0"):  # stat data may just be stale: git status looks closer
             dirty = {path for code, path in self.git.status("records") if code[1] != " "}
         cache = self._cache()
         today = self.today.isoformat()
         try:
-            for kind in kinds:
+            if self.settings:
+                cache.vouch_settings(self.settings)
+            for kind, listing in zip(kinds, listings, strict=True):
                 spec = KINDS[kind]
                 linked = self.linked_folder(kind)
                 if linked:  # issue 9: never read through a link out of the repository
                     problems.append(Problem(linked, None, None, LINK_REFUSED))
                     continue
+                index = parse_listing(listing)
                 dates = frozenset(f.name for f in spec.fields.values() if f.type == "date")
                 ids = self.ids(kind, ordered=False)
-                cached = cache.entries(spec.folder + "/", only)
+                cached = cache.entries(kind, only)
                 fresh: list[tuple[str, str, Record]] = []
+                uncached = 0  # files read that the cache cannot vouch for
                 progress = Progress(f"reading {spec.plural}", len(ids) if len(ids) > 500 else 0)
                 for rid in ids:
                     progress.step()
@@ -181,6 +192,7 @@ class Store:
                         if hit.record is not FILTERED:
                             records.by_kind[kind][rid] = revive(hit.record, dates)
                         continue
+                    uncached += 1
                     try:
                         data = read_bytes(self.root / rel)
                     except Unreadable as err:
@@ -195,12 +207,18 @@ class Store:
                         records.broken[kind].add(rid)
                     else:
                         records.by_kind[kind][rid] = record
-                        if blob is not None:
+                        if blob is not None and blob_id(data) == blob:  # not changed as we read
                             fresh.append((rel, blob, record))
+                            uncached -= 1
                 progress.close()
-                cache.put(fresh)
-                if len(cached) > len(ids) or fresh:
-                    cache.prune(spec.folder + "/", {spec.path(i): True for i in ids})
+                # the table now holds exactly the folder's files: say so, for cache.query_listing
+                exact = uncached == 0 and len(index) == len(ids)
+                cache.update(
+                    kind,
+                    fresh,
+                    keep={spec.path(i) for i in ids} if len(cached) > len(ids) or fresh else None,
+                    listing=hashlib.sha1(listing).hexdigest() if exact else None,
+                )
         finally:
             cache.close()
         return records, problems
@@ -489,7 +507,13 @@ class Store:
                 )
             raise
         cache = self._cache()  # the next read need not parse what was just written
-        cache.put(written)
+        for kind in dict.fromkeys(k for k, _, _ in changes):
+            folder = KINDS[kind].folder + "/"
+            cache.update(
+                kind,
+                [w for w in written if w[0].startswith(folder)],
+                drop=[KINDS[k].path(r) for k, r, rec in changes if k == kind and rec is None],
+            )
         cache.close()
         return sha
 

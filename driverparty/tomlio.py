@@ -8,12 +8,8 @@ from __future__ import annotations
 
 import os
 import stat
-import tempfile
-import tomllib
 from pathlib import Path
 from typing import Any
-
-import tomli_w
 
 from driverparty.errors import DataError
 
@@ -26,6 +22,8 @@ class Unreadable(DataError):
 
 def loads(data: bytes) -> dict[str, Any]:
     """Parse TOML bytes (UTF-8) into a dict."""
+    import tomllib  # here, like tomli_w and tempfile below: a cached read imports none (issue 8)
+
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as err:
@@ -44,6 +42,8 @@ def dumps(data: dict[str, Any]) -> bytes:
     """Canonical bytes of a record dict already in canonical order. Lists of tables (a
     petition's ``events``) are written last as ``[[key]]`` sections, one per entry, however
     short (tomli-w alone would inline short ones)."""
+    import tomli_w
+
     plain = {k: v for k, v in data.items() if not _is_array_of_tables(v)}
     text = tomli_w.dumps(plain)
     for key, value in data.items():
@@ -104,6 +104,8 @@ def atomic_write(path: Path, data: bytes, sync: bool = True) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.is_symlink() or path.parent.is_symlink():  # never write through a link (issue 9)
         raise DataError(f"{path.name}: is or sits in a symbolic link; not written")
+    import tempfile
+
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:

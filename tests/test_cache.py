@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import Run, git
+from tests.conftest import Run, git, runner_for
 
 CACHE = ".git/driverparty/cache.sqlite"
 
@@ -21,7 +23,7 @@ def listing(dp: Run) -> str:
 def test_a_second_read_answers_the_same_from_the_cache(dp: Run, repo: Path) -> None:
     first = listing(dp)
     assert (repo / CACHE).exists()
-    rows = sqlite3.connect(repo / CACHE).execute("SELECT count(*) FROM records").fetchone()
+    rows = sqlite3.connect(repo / CACHE).execute("SELECT count(*) FROM records_member").fetchone()
     assert rows[0] == 60
     assert listing(dp) == first
     assert (repo / CACHE).stat().st_mode & 0o077 == 0  # owner only
@@ -52,7 +54,9 @@ def test_a_record_removed_by_hand_leaves_the_cache(dp: Run, repo: Path) -> None:
     git(repo, "rm", "-q", "records/members/M-0060.toml")
     git(repo, "commit", "-qm", "remove")
     assert "M-0060" not in listing(dp)
-    paths = [p for (p,) in sqlite3.connect(repo / CACHE).execute("SELECT path FROM records")]
+    paths = [
+        p for (p,) in sqlite3.connect(repo / CACHE).execute("SELECT _path FROM records_member")
+    ]
     assert "records/members/M-0060.toml" not in paths
 
 
@@ -140,3 +144,153 @@ def test_a_remembered_summary_follows_every_change_to_what_it_counts(dp: Run, re
     )
     assert party(dp) == 41
     assert "members,party,42" in dp("summary", "--as-of", "2026-05-31", "--format", "csv").stdout
+
+
+# --- the listing answered by the cache alone (issue 8) -------------------------------------
+
+FAST = [
+    ["member", "list", "--where", "stage=full", "--where", "occupation=truck"],
+    ["member", "list", "--all", "--where", "verified_on<2026-01-01", "--sort", "-verified_on"],
+    ["member", "list", "--where", "mobile=true", "--fields", "id,phone,id_number,tags"],
+    ["petition", "list", "--where", "satisfaction>=4"],
+    ["petition", "list", "--where", "category=repair", "--sort", "due,id"],
+    ["station", "list"],
+    ["branch", "list", "--all", "--where", "kind!=committee", "--limit", "3"],
+]
+
+
+def imports_of(repo: Path, *args: str) -> tuple[str, bool]:
+    """Run the real driverparty in a fresh interpreter: its stdout, and whether it imported
+    pydantic (which reading any record file needs; the cache alone does not)."""
+    code = (
+        "import sys\nfrom driverparty.cli.main import main\n"
+        f"sys.argv = ['driverparty', '--repo', {str(repo)!r}, *{list(args)!r}]\n"
+        "try:\n    main()\nfinally:\n    sys.stderr.write(str('pydantic' in sys.modules))\n"
+    )
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert p.returncode == 0, p.stderr
+    return p.stdout, p.stderr.endswith("True")
+
+
+FORMATS = ["table", "json", "jsonl", "csv", "tsv"]
+#: every format on the first listing, and each other listing in one format
+CASES = [(FAST[0], f) for f in FORMATS] + [(a, FORMATS[n % 5]) for n, a in enumerate(FAST[1:])]
+
+
+@pytest.mark.parametrize(
+    ("args", "fmt"), CASES, ids=[f"{' '.join(a[:2] + a[3:4])} {f}" for a, f in CASES]
+)
+def test_a_listing_from_the_cache_alone_is_the_listing_from_the_files(
+    repo: Path, args: list[str], fmt: str
+) -> None:
+    """The first listing reads the files and vouches for the cache; the next one answers
+    from the cache without reading a record (so without pydantic), and says the same —
+    in every format, masked, revealed and in Chinese."""
+    variants = [["--format", fmt], ["--format", fmt, "--reveal"]]
+    if fmt == "table":
+        variants.append(["--format", fmt])
+    for n, extra in enumerate(variants):
+        lang = ["--lang", "zh"] if n == 2 else []
+        (repo / CACHE).unlink(missing_ok=True)
+        from_files, parsed = imports_of(repo, *lang, *args, *extra)
+        from_cache, parsed_again = imports_of(repo, *lang, *args, *extra)
+        assert parsed and not parsed_again
+        assert from_cache == from_files
+        assert from_cache.strip()
+
+
+def fast(repo: Path) -> tuple[str, bool]:
+    out, parsed = imports_of(repo, "member", "list", "--all", "--format", "csv", "--reveal")
+    return out, not parsed
+
+
+def test_the_cache_alone_answers_only_while_git_shows_nothing_changed(repo: Path) -> None:
+    """Every way the member files can change stops the cache from answering alone until a
+    full read has looked again; and what is listed is what the files say."""
+    first, _ = fast(repo)
+    assert fast(repo) == (first, True)
+    m2 = repo / "records/members/M-0002.toml"
+    original = m2.read_text()
+
+    m2.write_text(original.replace('name = "', 'name = "改', 1))  # edited, not committed
+    out, answered = fast(repo)
+    assert not answered and "改" in out
+    assert fast(repo) == (out, False)  # still differs from the index: read each time
+    git(repo, "commit", "-qam", "edit")  # committed by hand: a new listing
+    assert fast(repo) == (out, False)
+    assert fast(repo) == (out, True)
+
+    git(repo, "reset", "-q", "--hard", "HEAD~1")  # back: the listing the cache knew before
+    assert fast(repo) == (first, False)  # the edit's row replaced the old one: read again
+    assert fast(repo) == (first, True)
+
+    extra = repo / "records/members/M-0999.toml"  # a new file git does not track
+    extra.write_text(original.replace('id = "M-0002"', 'id = "M-0999"'))
+    out, answered = fast(repo)
+    assert not answered and "M-0999" in out
+    extra.unlink()
+    m2.unlink()  # deleted, not committed
+    out, answered = fast(repo)
+    assert not answered and "M-0002" not in out
+    git(repo, "checkout", "--", "records/members/M-0002.toml")
+    assert fast(repo)[0] == first
+    assert fast(repo) == (first, True)
+
+    git(repo, "rm", "-q", "--cached", "records/members/M-0002.toml")  # untracked, still there
+    assert fast(repo) == (first, False)
+    git(repo, "reset", "-q")
+    assert fast(repo)[0] == first
+
+
+def test_the_cache_alone_never_answers_past_a_broken_file_or_settings(repo: Path) -> None:
+    fast(repo)
+    assert fast(repo)[1]
+    m3 = repo / "records/members/M-0003.toml"
+    m3.write_text(m3.read_text().replace('stage = "', 'stage = "x', 1))
+    git(repo, "commit", "-qam", "a broken record, committed")
+    for _ in range(2):
+        r = runner_for(repo)("member", "list", "--all", "--format", "csv")
+        assert r.exit_code == 1 and "records/members/M-0003.toml: stage" in r.stderr
+    git(repo, "reset", "-q", "--hard", "HEAD~1")
+    fast(repo)
+    assert fast(repo)[1]
+    (repo / "driverparty.toml").write_text('county = "x"\n[petitions]\ndue_dayz = 3\n')
+    r = runner_for(repo)("member", "list")
+    assert r.exit_code == 1 and "due_dayz: unknown key" in r.stderr
+    git(repo, "checkout", "--", "driverparty.toml")
+    assert fast(repo)[1]  # the settings it vouched for before
+
+
+def test_moving_today_back_stops_the_cache_answering_alone(repo: Path) -> None:
+    fast(repo)
+    assert fast(repo)[1]
+    code = (
+        "import os, sys\nos.environ['DRIVERPARTY_TODAY'] = '2025-01-01'\n"
+        "from driverparty.cli.main import main\n"
+        f"sys.argv = ['driverparty', '--repo', {str(repo)!r}, 'member', 'list', '--all']\n"
+        "main()\n"
+    )
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert p.returncode == 1 and "is after today (2025-01-01)" in p.stderr
+
+
+def test_a_mark_is_not_written_over_another_process_s_writes(repo: Path) -> None:
+    """A full read vouches for the table only if nobody wrote it while it read."""
+    from driverparty.cache import RecordCache
+
+    assert runner_for(repo)("member", "list").exit_code == 0
+    path = repo / CACHE
+    db = sqlite3.connect(path)
+    db.execute("DELETE FROM synced")
+    db.commit()
+    reader, writer = RecordCache(path), RecordCache(path)
+    cached = reader.entries("member")
+    some = next(iter(cached))
+    writer.update("member", [], drop=[some])  # another process forgets a row meanwhile
+    reader.update("member", [], listing="whatever")
+    assert db.execute("SELECT count(*) FROM synced").fetchone()[0] == 0
+    reader.entries("member")
+    reader.update("member", [], listing="whatever")  # nobody wrote since: marked
+    assert db.execute("SELECT listing FROM synced").fetchall() == [("whatever",)]
+    for c in (reader, writer):
+        c.close()

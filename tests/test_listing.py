@@ -5,9 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sqlite3
+from datetime import date
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from wcwidth import wcswidth
 
+from driverparty.query import Condition
 from tests.conftest import Run
 
 
@@ -142,3 +147,55 @@ def test_a_broken_file_is_named_skipped_and_exit_1(dp: Run, repo) -> None:  # ty
     assert r.exit_code == 1
     assert r.stderr.startswith("error: records/members/M-0002.toml: TOML syntax")
     assert "M-0001" in r.stdout and "M-0002" not in r.stdout and "M-0003" in r.stdout
+
+
+# --- --where in SQL says exactly what it says in Python (issue 8) ---------------------------
+
+FIELD_TYPES = {"s": "str", "d": "date", "i": "int", "b": "bool"}
+VALUES = {
+    "str": st.one_of(
+        st.sampled_from(["", "a", "B", "ab", "é", "志", "志愿", "Z"]),
+        st.text(st.characters(exclude_categories=("Cs",))),  # a file's text has no surrogates
+    ),
+    "date": st.dates(min_value=date(1, 1, 1)),
+    "int": st.integers(min_value=-(2**63), max_value=2**63 - 1),
+    "bool": st.booleans(),
+}
+
+
+@st.composite
+def condition_and_records(draw: st.DrawFn) -> tuple[Condition, list[dict[str, object]]]:
+    name = draw(st.sampled_from(sorted(FIELD_TYPES)))
+    ftype = FIELD_TYPES[name]
+    op = draw(st.sampled_from(["=", "!=", "<", "<=", ">", ">="]))
+    value = draw(st.one_of(st.none(), VALUES[ftype]))
+    records = draw(
+        st.lists(
+            st.fixed_dictionaries({}, optional={n: VALUES[t] for n, t in FIELD_TYPES.items()}),
+            max_size=8,
+        )
+    )
+    return Condition(name, op, value, ftype), records
+
+
+@settings(max_examples=300, deadline=None)
+@given(condition_and_records())
+def test_a_condition_in_sql_keeps_exactly_the_records_python_keeps(
+    case: tuple[Condition, list[dict[str, object]]],
+) -> None:
+    from driverparty.cache import INT64
+
+    condition, records = case
+    sql = condition.sql()
+    if sql is None:  # left to Python: unset with an order, say
+        return
+    db = sqlite3.connect(":memory:")
+    db.execute('CREATE TABLE t (n, "s", "d", "i", "b")')
+    for n, r in enumerate(records):
+        row = [r.get(k) for k in ("s", "d", "i", "b")]
+        row = [v.isoformat() if isinstance(v, date) else v for v in row]
+        assert all(not isinstance(v, int) or -INT64 <= v < INT64 for v in row)
+        db.execute("INSERT INTO t VALUES (?, ?, ?, ?, ?)", (n, *row))
+    test, params = sql
+    kept = [n for (n,) in db.execute(f"SELECT n FROM t WHERE {test} ORDER BY n", params)]
+    assert kept == [n for n, r in enumerate(records) if condition(r)]

@@ -119,21 +119,25 @@ def test_the_cache_holds_exactly_what_the_record_files_hold(dp: Run, repo: Path)
     record file it is keyed by, nothing more."""
     from datetime import date
 
-    from driverparty.cache import blob_id
+    from driverparty.cache import RecordCache, blob_id
     from driverparty.models import KINDS
     from driverparty.store import parse_record
 
     add_secret_member(dp)
     assert dp("validate").exit_code == 0
-    db = sqlite3.connect(repo / ".git/driverparty/cache.sqlite")
-    rows = db.execute("SELECT path, blob, record FROM records").fetchall()
-    assert len(rows) == len(list(repo.glob("records/*/*.toml")))
-    kind_of = {spec.folder: kind for kind, spec in KINDS.items()}
-    for path, blob, stored in rows:
-        data = (repo / path).read_bytes()
-        assert blob == blob_id(data)
-        record, problems = parse_record(
-            kind_of[str(Path(path).parent)], path, data, date(2026, 6, 30)
-        )
-        assert record is not None and not problems
-        assert json.loads(stored) == json.loads(json.dumps(record, default=str)), path
+    path = repo / ".git/driverparty/cache.sqlite"
+    db = sqlite3.connect(path)
+    cache = RecordCache(path)
+    total = 0
+    for kind, spec in KINDS.items():
+        columns = [c[1] for c in db.execute(f"PRAGMA table_info(records_{kind})")]
+        assert columns == ["_path", "_blob", "_latest", *spec.fields]  # nothing else is kept
+        for rel, hit in cache.entries(kind).items():
+            total += 1
+            data = (repo / rel).read_bytes()
+            assert hit.blob == blob_id(data)
+            record, problems = parse_record(kind, rel, data, date(2026, 6, 30))
+            assert record is not None and not problems
+            assert hit.record == json.loads(json.dumps(record, default=str)), rel
+    cache.close()
+    assert total == len(list(repo.glob("records/*/*.toml")))

@@ -5,6 +5,7 @@ a merge that smuggles an invalid record. Each case is listed in SECURITY.md.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import subprocess
@@ -382,6 +383,9 @@ def test_a_merged_invalid_record_is_caught_by_validate_commit_and_the_hook(
     git(repo, "commit", "-q", "--no-verify", "-am", "sneaky")
     git(repo, "checkout", "-q", "main")
     git(repo, "merge", "-q", "--no-edit", "side")
+    r = dp("member", "list")
+    assert r.exit_code == 1
+    assert "records/members/M-0001.toml: phone: not a mainland mobile number" in r.stderr
     r = dp("validate")
     assert r.exit_code == 1
     assert "records/members/M-0001.toml: phone: not a mainland mobile number" in r.stdout
@@ -410,12 +414,25 @@ def test_a_cache_copied_in_from_elsewhere_cannot_hide_an_invalid_record(
     blob = git(repo, "rev-parse", "HEAD:records/members/M-0001.toml").strip()
     cache = repo / ".git/driverparty/cache.sqlite"
     db = sqlite3.connect(cache)
-    db.execute("UPDATE records SET blob = ? WHERE path = 'records/members/M-0001.toml'", (blob,))
+    db.execute(
+        "UPDATE records_member SET _blob = ? WHERE _path = 'records/members/M-0001.toml'", (blob,)
+    )
+    db.execute(  # and vouch that the table holds the listing git has now
+        "UPDATE synced SET listing = ? WHERE kind = 'member'",
+        (
+            hashlib.sha1(
+                git(repo, "ls-files", "-s", "-z", "--", "records/members/").encode()
+            ).hexdigest(),
+        ),
+    )
     db.commit()
     db.close()
     # the doctored cache arrives with a copied repository: a new file, not the one built here
     shutil.copy(cache, tmp_path / "planted")  # (made before the old file is freed: a freed
     os.replace(tmp_path / "planted", cache)  # inode number is often handed out again at once)
+    r = dp("member", "list")
+    assert r.exit_code == 1
+    assert "records/members/M-0001.toml: phone: not a mainland mobile number" in r.stderr
     r = dp("validate")
     assert r.exit_code == 1
     assert "records/members/M-0001.toml: phone: not a mainland mobile number" in r.stdout

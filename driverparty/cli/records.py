@@ -9,13 +9,16 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from driverparty.cli.app import App, format_options, pass_app, render
 from driverparty.cli.main import LazyGroup
-from driverparty.errors import DataError, UsageError
+from driverparty.errors import DataError, GitFailed, UsageError
+
+if TYPE_CHECKING:
+    from driverparty.query import Condition
 
 KIND_NAMES = ("branch", "member", "station", "petition")
 PLURAL = {"branch": "branches", "member": "members", "station": "stations", "petition": "petitions"}
@@ -398,25 +401,18 @@ def make_list(kind: str) -> click.Command:
         fmt: str,
         reveal: bool,
     ) -> None:
-        from driverparty.models import KINDS, is_active
-        from driverparty.query import parse_fields, parse_where, select, sort_records
-        from driverparty.store import id_sort_key
+        from driverparty.query import parse_fields, parse_where, sort_records
+        from driverparty.schema import KINDS, id_sort_key
 
         spec = KINDS[kind]
         conditions = [parse_where(w, spec.fields) for w in where]
         columns = parse_fields(fields, list(spec.fields))
-        tests = [t for t in (c.sql() for c in conditions) if t is not None]
-        only = (" AND ".join(t for t, _ in tests), [v for _, p in tests for v in p])
-        records, problems = app.store.load([kind], only if tests else None)
-        app.warn(problems)
-        rows = list(records.by_kind[kind].values())
-        if not show_all:
-            rows = [r for r in rows if is_active(kind, r, app.today)]
-        rows = sort_records(select(rows, conditions), sort, list(spec.fields), id_sort_key)
+        rows = _listing(app, kind, conditions, show_all)
+        rows = sort_records(rows, sort, list(spec.fields), id_sort_key)
         if limit is not None:
             rows = rows[:limit]
         if columns is None:
-            columns = list(spec.model.table_columns) if fmt == "table" else list(spec.fields)
+            columns = list(spec.table_columns) if fmt == "table" else list(spec.fields)
         render(app, rows, columns, fmt, reveal, kind)
         app.finish()
 
@@ -449,6 +445,38 @@ def make_list(kind: str) -> click.Command:
         help=f"List {kind}s.\n\n\b\nExample:\n  driverparty {kind} list --where "
         f"{_example_where(kind)} --format csv",
     )
+
+
+def _listing(
+    app: App, kind: str, conditions: list[Condition], show_all: bool
+) -> list[dict[str, Any]]:
+    """The records of a kind that pass every condition (and are active, unless ``show_all``).
+    When SQL can say every condition and git shows the kind's files as the cache last saw
+    them, the cache answers alone and no model is imported (issue 8: ``cache.query_listing``);
+    else every file is read, those the cache cannot vouch for parsed and validated."""
+    from driverparty.cache import query_listing
+    from driverparty.gitrepo import Git
+    from driverparty.schema import active_sql, is_active
+
+    tests = [c.sql() for c in conditions]
+    known = [t for t in tests if t is not None]
+    if len(known) == len(tests):
+        if not show_all and (active := active_sql(kind, app.today)) is not None:
+            known.append(active)
+        where = (" AND ".join(t for t, _ in known) or "1", [v for _, p in known for v in p])
+        try:
+            rows = query_listing(Git(app.root), kind, where, app.today)
+        except GitFailed:
+            rows = None  # not a repository, say: the full read below says so properly
+        if rows is not None:
+            return rows
+    only = (" AND ".join(t for t, _ in known), [v for _, p in known for v in p])
+    records, problems = app.store.load([kind], only if known else None)
+    app.warn(problems)
+    rows = list(records.by_kind[kind].values())
+    if not show_all:
+        rows = [r for r in rows if is_active(kind, r, app.today)]
+    return [r for r in rows if all(c(r) for c in conditions)]
 
 
 def _example_where(kind: str) -> str:
