@@ -472,8 +472,18 @@ def main() -> int:
             "(install the package into .venv, or pass --dp)",
             file=sys.stderr,
         )
-    env = {k: v for k, v in os.environ.items() if k != "DRIVERPARTY_REPO"}
+    # PYTHONDONTWRITEBYTECODE (set on some CI machines) would make every run compile
+    # driverparty from source, as no installed copy does: the bench measures an installed tool.
+    drop = ("DRIVERPARTY_REPO", "PYTHONDONTWRITEBYTECODE")
+    env = {k: v for k, v in os.environ.items() if k not in drop}
     env.update(ENV)
+    spec = importlib.util.find_spec("driverparty")
+    if spec and spec.origin:
+        subprocess.run(
+            [sys.executable, "-m", "compileall", "-q", str(Path(spec.origin).parent)],
+            env=env,
+            check=False,
+        )
 
     recsel = subprocess.run(
         ["recsel", "--version"], capture_output=True, text=True, check=False

@@ -19,25 +19,25 @@ import hashlib
 import json
 import os
 import sqlite3
+import time
 from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from driverparty import __version__
 from driverparty.errors import DataError
-from driverparty.gitrepo import LISTING
 from driverparty.schema import KINDS, SCHEMA_FILE
 from driverparty.tomlio import linked_part, read_bytes
 
 if TYPE_CHECKING:
-    from driverparty.gitrepo import Git
+    from driverparty.gitrepo import Git, Running
 
 
 def _schema_key() -> str:
     """The cache's layout: rebuilt when this version or the models' fields change."""
     fields = hashlib.sha1(SCHEMA_FILE.read_bytes()).hexdigest()[:12]
-    return f"driverparty-cache-5/{__version__}/{fields}"
+    return f"driverparty-cache-6/{__version__}/{fields}"
 
 
 def blob_id(data: bytes) -> str:
@@ -48,6 +48,17 @@ def blob_id(data: bytes) -> str:
 #: a cached record that an ``entries(only=...)`` test says cannot match
 FILTERED: dict[str, Any] = {}
 INT64 = 2**63
+#: seconds a folder's stat must be old before it may stand for a count of its files
+SETTLED = 2
+
+
+class Marked(NamedTuple):
+    """What :meth:`RecordCache.query` found: the kind's mark and the records."""
+
+    listing: str
+    gen: int
+    stamp: str | None
+    rows: list[dict[str, Any]]
 
 
 class Cached:
@@ -100,8 +111,9 @@ class Columns:
             if record.get(name) is not None:
                 record[name] = bool(record[name])
         for name in self.nested:
-            if record.get(name) is not None:
-                record[name] = json.loads(record[name])
+            text = record.get(name)
+            if text is not None:
+                record[name] = [] if text == "[]" else json.loads(text)
         return record
 
 
@@ -152,7 +164,9 @@ class RecordCache:
             db.execute(f'DROP TABLE "{name}"')
         db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
         db.execute("CREATE TABLE results (key TEXT PRIMARY KEY, value TEXT)")
-        db.execute("CREATE TABLE synced (kind TEXT PRIMARY KEY, listing TEXT, gen INTEGER)")
+        db.execute(
+            "CREATE TABLE synced (kind TEXT PRIMARY KEY, listing TEXT, gen INTEGER, stamp TEXT)"
+        )
         db.execute("CREATE TABLE gens (kind TEXT PRIMARY KEY, gen INTEGER)")
         for kind in KINDS:
             db.execute(
@@ -267,7 +281,7 @@ class RecordCache:
             ).fetchone()
             if listing is not None and untouched and mark != (listing, gen):
                 self.db.execute(
-                    "INSERT OR REPLACE INTO synced VALUES (?, ?, ?)", (kind, listing, gen)
+                    "INSERT OR REPLACE INTO synced VALUES (?, ?, ?, NULL)", (kind, listing, gen)
                 )
             self.db.execute("COMMIT")
             self.seen[kind] = gen if untouched else -1
@@ -287,11 +301,11 @@ class RecordCache:
 
     def query(
         self, kind: str, settings: str, test: str, params: list[Any], today: str
-    ) -> tuple[str, list[dict[str, Any]]] | None:
-        """The records of a kind passing an SQL test, and the listing (sha1 of
-        ``Git.listing``) the table is marked as holding exactly: the caller compares it with
-        git's. None when the table is not marked, ``settings`` (a sha1 of driverparty.toml) is
-        not vouched valid, or a record needs re-validating as of ``today``. Records come with
+    ) -> Marked | None:
+        """The records of a kind passing an SQL test, with the mark saying which listing
+        (sha1 of ``Git.listing``) the table holds exactly: the caller compares it with git's.
+        None when the table is not marked, ``settings`` (a sha1 of driverparty.toml) is not
+        vouched valid, or a record needs re-validating as of ``today``. Records come with
         dates as ISO text and unset fields as None."""
         if self.db is None:
             return None
@@ -299,7 +313,7 @@ class RecordCache:
             self.db.execute("BEGIN")
             vouched = self.db.execute("SELECT value FROM meta WHERE key = 'settings'").fetchone()
             mark = self.db.execute(
-                "SELECT listing, gen FROM synced WHERE kind = ?", (kind,)
+                "SELECT listing, gen, stamp FROM synced WHERE kind = ?", (kind,)
             ).fetchone()
             columns = Columns(kind)
             found = None
@@ -317,10 +331,25 @@ class RecordCache:
             self.db.execute("COMMIT")
             if found is None:
                 return None
-            return str(mark[0]), [columns.record(row, keep_unset=True) for row in found]
+            rows = [columns.record(row, keep_unset=True) for row in found]
+            return Marked(str(mark[0]), int(mark[1]), mark[2], rows)
         except (sqlite3.Error, ValueError, TypeError, RecursionError):
             self._reset()
             return None
+
+    def stamp(self, kind: str, mark: Marked, stamp: str) -> None:
+        """Remember that the kind's folder, as ``os.stat`` shows it by ``stamp``, held exactly
+        the files of the marked listing: while the stamp holds, the folder need not be listed
+        again (see :func:`query_listing`)."""
+        if self.db is None:
+            return
+        try:
+            self.db.execute(
+                "UPDATE synced SET stamp = ? WHERE kind = ? AND listing = ? AND gen = ?",
+                (stamp, kind, mark.listing, mark.gen),
+            )
+        except sqlite3.Error:
+            self._reset()
 
     def result(self, key: str) -> Any:
         """A remembered report (see ``Store.remembered``), or None."""
@@ -387,37 +416,55 @@ def revive(record: dict[str, Any], date_fields: frozenset[str]) -> dict[str, Any
 
 
 def query_listing(
-    git: Git, kind: str, where: tuple[str, list[Any]] | None, today: date
+    git: Git, kind: str, running: Running, where: tuple[str, list[Any]] | None, today: date
 ) -> list[dict[str, Any]] | None:
     """Issue 8's fast path: a kind's records passing an SQL test (``query.Condition.sql``),
     from the cache alone — when git shows the kind's folder as a full read last vouched for
     it: the same files with the same blob ids (``git ls-files -s``), none changed in the work
-    tree (``git diff-files``, run alongside), no other record file beside them (a count of the
-    folder). Else None, and the caller reads the files (``Store.load``), marking it again.
+    tree (``git diff-files``; both started by ``Git.look`` and ``running``), no other record file
+    beside them — and ``driverparty.toml`` is one a full read found valid. Else None, and the
+    caller reads the files (``Store.load``), marking it again.
+
+    "No other file" is a count of the folder, or, once a count agreed, the folder's stat
+    (inode, mtime, ctime): a name added or removed changes the folder's mtime. A stamp is kept
+    only when the folder is older than :data:`SETTLED` seconds, as git treats racily clean
+    files, so a change within the clock's granularity cannot hide behind it.
     Records come with dates as ISO text and unset fields as None: as output shows them."""
     spec = KINDS[kind]
-    folder = spec.folder + "/"
     if linked_part(git.root, spec.folder):
+        running.stop()
         return None
-    running = git.start((*LISTING, folder), ("diff-files", "-z", "--name-only", "--", folder))
     cache = None
-    try:  # while git looks: count the folder and ask the cache, which counts only if git agrees
-        names = os.listdir(git.root / spec.folder)
-        present = sum(1 for n in names if n.endswith(".toml") and not n.startswith("."))
+    stamp = present = None
+    try:  # while git looks: ask the cache, then count the folder if its stamp changed
+        folder = git.root / spec.folder
+        st = os.stat(folder)
+        stamp = f"{st.st_dev}:{st.st_ino}:{st.st_mtime_ns}:{st.st_ctime_ns}"
+        settled = max(st.st_mtime, st.st_ctime) < time.time() - SETTLED
         settings = hashlib.sha1(read_bytes(git.root / "driverparty.toml")).hexdigest()
         test, params = where or ("1", [])
         cache = RecordCache(git.git_dir / "driverparty" / "cache.sqlite")
         found = cache.query(kind, settings, test, params, today.isoformat())
+        if found is None:
+            return None
+        if found.stamp != stamp:
+            names = os.listdir(folder)
+            present = sum(1 for n in names if n.endswith(".toml") and not n.startswith("."))
+        listing, changed = running.wait()
+        if changed or found.listing != hashlib.sha1(listing).hexdigest():
+            return None
+        if present is not None:
+            if present != listing.count(b"\0"):
+                return None
+            if settled:
+                cache.stamp(kind, found, stamp)
+        return found.rows
     except (OSError, DataError):
-        found = None
+        return None
     finally:
+        running.stop()  # if the cache said no before git was done
         if cache is not None:
             cache.close()
-        listing, changed = running.wait()
-    if found is None or changed or present != listing.count(b"\0"):
-        return None
-    marked, rows = found
-    return rows if marked == hashlib.sha1(listing).hexdigest() else None
 
 
 def fingerprint(git: Git, today: date) -> str | None:

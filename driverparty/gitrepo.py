@@ -13,7 +13,6 @@ import fcntl
 import os
 import re
 import subprocess
-import tempfile
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -116,9 +115,11 @@ class Running:
         return [out for out, _ in outs]
 
     def stop(self) -> None:
+        """Kill those still running (none, after :meth:`wait`)."""
         for proc in self.procs:
-            proc.kill()
-            proc.communicate()
+            if proc.returncode is None:
+                proc.kill()
+                proc.communicate()
 
 
 class Git:
@@ -209,6 +210,13 @@ class Git:
         out = self.run("rev-parse", "--verify", "-q", "HEAD", check=False).strip()
         return out.decode() or None
 
+    def look(self, folder: str) -> Running:
+        """Start the two looks at a folder that ``cache.query_listing`` needs: its listing
+        (:meth:`listing`) and the files in it that differ from the index (``diff-files``)."""
+        return self.start(
+            (*LISTING, folder + "/"), ("diff-files", "-z", "--name-only", "--", folder + "/")
+        )
+
     def listing(self, folder: str) -> bytes:
         """``git ls-files -s -z`` of one folder: what the cache's ``synced`` marks name."""
         return self.run(*LISTING, folder + "/")
@@ -277,6 +285,8 @@ class Git:
             )
         # Paths on stdin and the message in a file, not argv: an import commits 20,000 files
         # at once, with a trailer for each (issue 6), past what one argument may hold.
+        import tempfile  # here: a read never needs it (issue 8)
+
         fd, message_file = tempfile.mkstemp(prefix="driverparty-msg-", dir=self.git_dir)
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as f:

@@ -164,7 +164,10 @@ def mask_records(items: list[Row], kind: str) -> list[Row]:
     out = []
     for row in items:
         if any(row.get(f) for f in personal):
-            row = {**row, **{f: mask(f, row[f]) for f in personal if f in row}}
+            row = row.copy()
+            for f in personal:
+                if f in row:
+                    row[f] = mask(f, row[f])
         out.append(row)
     return out
 

@@ -137,6 +137,13 @@ def active_sql(kind: str, as_of: date) -> tuple[str, list[Any]] | None:
     return f'("{span[0]}" IS NULL OR "{span[0]}" <= ?) AND {end}', [day, day]
 
 
+_DIGITS = re.compile(r"(\d+)")
+
+
 def id_sort_key(record_id: str) -> tuple[Any, ...]:
-    """Natural order: M-9999 before M-10000."""
-    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", record_id))
+    """Natural order: M-9999 before M-10000. The usual ``PREFIX-digits`` id takes a quick
+    way to the same key (50,000 of them are sorted for a listing, issue 8)."""
+    head, dash, tail = record_id.rpartition("-")
+    if dash and head.isalpha() and tail.isdigit() and tail.isascii():
+        return (head + "-", int(tail), "")
+    return tuple(int(p) if p.isdigit() else p for p in _DIGITS.split(record_id))

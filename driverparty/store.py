@@ -25,17 +25,13 @@ from driverparty.errors import DataError, GitFailed, Invalid, Problem, RecordNot
 from driverparty.gitrepo import LISTING, Author, Git, parse_listing, write_lock
 from driverparty.models import KINDS, validate_record
 from driverparty.progress import Progress
+from driverparty.schema import id_sort_key
 from driverparty.tomlio import Unreadable, dumps, linked_part, loads, read_bytes
 from driverparty.tomlio import atomic_write as _atomic_write
 
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")
 Change = tuple[str, str, Record | None]  # (kind, id, new record or None to remove)
 LINK_REFUSED = "is a symbolic link; driverparty neither reads nor writes through links"
-
-
-def id_sort_key(record_id: str) -> tuple[Any, ...]:
-    """Natural order: M-9999 before M-10000."""
-    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", record_id))
 
 
 def id_pattern(kind: str) -> re.Pattern[str]:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -294,3 +296,32 @@ def test_a_mark_is_not_written_over_another_process_s_writes(repo: Path) -> None
     assert db.execute("SELECT listing FROM synced").fetchall() == [("whatever",)]
     for c in (reader, writer):
         c.close()
+
+
+def test_a_settled_folder_is_not_counted_again_yet_a_new_file_is_seen(repo: Path) -> None:
+    """Once a count of a folder agreed with git, the folder's stat stands for the count
+    while it holds; a file added changes it — even with the folder's mtime put back."""
+    from driverparty.cache import SETTLED
+
+    def stamp() -> str | None:
+        db = sqlite3.connect(repo / CACHE)
+        return db.execute("SELECT stamp FROM synced WHERE kind = 'member'").fetchone()[0]
+
+    first, _ = fast(repo)
+    assert fast(repo) == (first, True) and stamp() is None  # the folder is too new to stamp
+    time.sleep(SETTLED + 0.3)
+    assert fast(repo) == (first, True)
+    stamped = stamp()
+    assert stamped is not None
+    assert fast(repo) == (first, True) and stamp() == stamped
+
+    folder = repo / "records/members"
+    before = folder.stat()
+    m2 = folder / "M-0002.toml"
+    (folder / "M-0999.toml").write_text(m2.read_text().replace('"M-0002"', '"M-0999"'))
+    os.utime(folder, ns=(before.st_atime_ns, before.st_mtime_ns))
+    out, answered = fast(repo)
+    assert not answered and "M-0999" in out
+    (folder / "M-0999.toml").unlink()
+    assert fast(repo)[0] == first
+    assert fast(repo) == (first, True)

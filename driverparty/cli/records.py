@@ -454,22 +454,30 @@ def _listing(
     When SQL can say every condition and git shows the kind's files as the cache last saw
     them, the cache answers alone and no model is imported (issue 8: ``cache.query_listing``);
     else every file is read, those the cache cannot vouch for parsed and validated."""
-    from driverparty.cache import query_listing
     from driverparty.gitrepo import Git
-    from driverparty.schema import active_sql, is_active
+    from driverparty.schema import KINDS, active_sql, is_active
 
     tests = [c.sql() for c in conditions]
     known = [t for t in tests if t is not None]
     if len(known) == len(tests):
-        if not show_all and (active := active_sql(kind, app.today)) is not None:
-            known.append(active)
-        where = (" AND ".join(t for t, _ in known) or "1", [v for _, p in known for v in p])
-        try:
-            rows = query_listing(Git(app.root), kind, where, app.today)
+        git = Git(app.root)
+        try:  # git looks first, and works while the cache and output are imported
+            running = git.look(KINDS[kind].folder)
         except GitFailed:
-            rows = None  # not a repository, say: the full read below says so properly
-        if rows is not None:
-            return rows
+            running = None  # not a repository, say: the full read below says so properly
+        if running is not None:
+            from driverparty.cache import query_listing
+            from driverparty.output import render  # noqa: F401 - imported while git runs
+
+            if not show_all and (active := active_sql(kind, app.today)) is not None:
+                known.append(active)
+            where = (" AND ".join(t for t, _ in known) or "1", [v for _, p in known for v in p])
+            try:
+                rows = query_listing(git, kind, running, where, app.today)
+            except GitFailed:
+                rows = None
+            if rows is not None:
+                return rows
     only = (" AND ".join(t for t, _ in known), [v for _, p in known for v in p])
     records, problems = app.store.load([kind], only if known else None)
     app.warn(problems)
