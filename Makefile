@@ -35,8 +35,8 @@ demo: $(STAMP)
 bench: $(STAMP)
 	@command -v recsel >/dev/null || (apt-get update -qq && apt-get install -y -qq recutils) \
 	  || { echo "make bench needs GNU recutils: apt-get install recutils"; exit 3; }
-	$(BIN)/python bench/run.py --runs 3
-	$(BIN)/python bench/soak.py
+	$(BIN)/python bench/run.py --runs 5
+	$(BIN)/python bench/soak.py --ops 1000
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

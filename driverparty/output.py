@@ -131,10 +131,12 @@ def render(
     final newline, or "" for no rows in table format."""
     single = isinstance(rows, dict)
     items: list[Row] = [rows] if isinstance(rows, dict) else list(rows)
-    if not reveal:
-        items = mask_records(items, kind) if kind else mask_tree(items)
     if columns is None:
         columns = list(dict.fromkeys(k for row in items for k in row))
+    if fmt in ("csv", "tsv") and kind:
+        return _delimited(items, columns, fmt, [] if reveal else personal_fields(kind))
+    if not reveal:
+        items = mask_records(items, kind) if kind else mask_tree(items)
     if fmt == "json":
         data = [{c: plain(row.get(c)) for c in columns} for row in items]
         return json.dumps(data[0] if single else data, ensure_ascii=False, indent=2) + "\n"
@@ -144,23 +146,38 @@ def render(
             for row in items
         )
     if fmt in ("csv", "tsv"):
-        buf = io.StringIO()
-        writer = csv.writer(buf, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
-        writer.writerow(columns)
-        writer.writerows(  # most cells are text or unset: those skip cell() (issue 8)
-            [v if type(v) is str else "" if v is None else cell(v) for v in map(row.get, columns)]
-            for row in items
-        )
-        return buf.getvalue()
+        return _delimited(items, columns, fmt, [])
     return table(items, columns, lang, kind)
 
 
-def mask_records(items: list[Row], kind: str) -> list[Row]:
-    """Mask records of one kind: only its personal fields can hold personal data (the models
-    say which, ``Personal()``), so only those are looked at — 50,000 rows stay quick."""
+def _delimited(items: list[Row], columns: Sequence[str], fmt: str, personal: list[str]) -> str:
+    """csv or tsv, masking the ``personal`` columns cell by cell: no row is copied to mask
+    it, and most cells, text or unset, skip cell() (a listing of 50,000, issue 8)."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
+    writer.writerow(columns)
+    masked = [(i, c) for i, c in enumerate(columns) if c in personal]
+    for row in items:
+        cells = [
+            v if type(v) is str else "" if v is None else cell(v) for v in map(row.get, columns)
+        ]
+        for i, c in masked:
+            cells[i] = mask(c, cells[i])
+        writer.writerow(cells)
+    return buf.getvalue()
+
+
+def personal_fields(kind: str) -> list[str]:
+    """A kind's fields that hold personal data (the models say which, ``Personal()``)."""
     from driverparty.schema import KINDS
 
-    personal = [f.name for f in KINDS[kind].fields.values() if f.personal]
+    return [f.name for f in KINDS[kind].fields.values() if f.personal]
+
+
+def mask_records(items: list[Row], kind: str) -> list[Row]:
+    """Mask records of one kind: only its personal fields can hold personal data, so only
+    those are looked at — 50,000 rows stay quick."""
+    personal = personal_fields(kind)
     out = []
     for row in items:
         if any(row.get(f) for f in personal):
