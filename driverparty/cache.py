@@ -40,6 +40,12 @@ def _schema_key() -> str:
     return f"driverparty-cache-6/{__version__}/{fields}"
 
 
+def digest(data: bytes) -> str:
+    """The mark the cache keeps of a folder's ``git ls-files -s`` or of ``driverparty.toml``:
+    a full read (``Store.load``) writes it and :func:`query_listing` compares, so both use this."""
+    return hashlib.sha1(data).hexdigest()
+
+
 def blob_id(data: bytes) -> str:
     """The id git gives a file's bytes (``git hash-object``)."""
     return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
@@ -236,8 +242,9 @@ class RecordCache:
     ) -> None:
         """Store parsed records of a kind and forget the files in ``drop``; with ``keep``,
         forget the kind's other files (a removed record's data does not linger, issue 9);
-        with ``listing`` (the sha1 of ``Git.listing``), mark the table as holding exactly that
-        listing's files — unless another process wrote it since ``entries`` read it."""
+        with ``listing`` (the :func:`digest` of the kind's ``git ls-files -s``), mark the
+        table as holding exactly that listing's files — unless another process wrote it
+        since ``entries`` read it."""
         drop = list(drop)
         if self.db is None or not (rows or keep is not None or drop or listing):
             return
@@ -289,7 +296,7 @@ class RecordCache:
             self._reset()
 
     def vouch_settings(self, digest: str) -> None:
-        """Remember that the ``driverparty.toml`` with this sha1 is valid."""
+        """Remember that the ``driverparty.toml`` with this :func:`digest` is valid."""
         if self.db is None:
             return
         try:
@@ -303,10 +310,10 @@ class RecordCache:
         self, kind: str, settings: str, test: str, params: list[Any], today: str
     ) -> Marked | None:
         """The records of a kind passing an SQL test, with the mark saying which listing
-        (sha1 of ``Git.listing``) the table holds exactly: the caller compares it with git's.
-        None when the table is not marked, ``settings`` (a sha1 of driverparty.toml) is not
-        vouched valid, or a record needs re-validating as of ``today``. Records come with
-        dates as ISO text and unset fields as None."""
+        (:func:`digest` of ``git ls-files -s``) the table holds exactly: the caller compares
+        it with git's. None when the table is not marked, ``settings`` (a digest of
+        driverparty.toml) is not vouched valid, or a record needs re-validating as of
+        ``today``. Records come with dates as ISO text and unset fields as None."""
         if self.db is None:
             return None
         try:
@@ -431,17 +438,16 @@ def query_listing(
     files, so a change within the clock's granularity cannot hide behind it.
     Records come with dates as ISO text and unset fields as None: as output shows them."""
     spec = KINDS[kind]
-    if linked_part(git.root, spec.folder):
-        running.stop()
-        return None
     cache = None
     stamp = present = None
     try:  # while git looks: ask the cache, then count the folder if its stamp changed
+        if linked_part(git.root, spec.folder):
+            return None
         folder = git.root / spec.folder
         st = os.stat(folder)
         stamp = f"{st.st_dev}:{st.st_ino}:{st.st_mtime_ns}:{st.st_ctime_ns}"
         settled = max(st.st_mtime, st.st_ctime) < time.time() - SETTLED
-        settings = hashlib.sha1(read_bytes(git.root / "driverparty.toml")).hexdigest()
+        settings = digest(read_bytes(git.root / "driverparty.toml"))
         test, params = where or ("1", [])
         cache = RecordCache(git.git_dir / "driverparty" / "cache.sqlite")
         found = cache.query(kind, settings, test, params, today.isoformat())
@@ -451,7 +457,7 @@ def query_listing(
             names = os.listdir(folder)
             present = sum(1 for n in names if n.endswith(".toml") and not n.startswith("."))
         listing, changed = running.wait()
-        if changed or found.listing != hashlib.sha1(listing).hexdigest():
+        if changed or found.listing != digest(listing):
             return None
         if present is not None:
             if present != listing.count(b"\0"):

@@ -74,6 +74,9 @@ class Author:
         }
 
 
+NO_GIT = "git is not installed (no `git` on PATH)"
+
+
 def _check(args: Sequence[str], returncode: int, stderr: bytes) -> None:
     if returncode != 0:
         msg = stderr.decode("utf-8", "replace").strip().splitlines()
@@ -84,7 +87,7 @@ def _check(args: Sequence[str], returncode: int, stderr: bytes) -> None:
         raise GitFailed(f"git {args[0]} failed: {first}")
 
 
-#: the command behind :meth:`Git.listing` (``cache.query_listing`` runs it alongside another)
+#: the command behind :meth:`Git.ls_files` and :meth:`Git.look`
 LISTING = ("ls-files", "-s", "-z", "--")
 
 
@@ -154,18 +157,14 @@ class Git:
                 check=False,
             )
         except FileNotFoundError as err:
-            raise GitFailed("git is not installed (no `git` on PATH)") from err
+            raise GitFailed(NO_GIT) from err
         if check:
             _check(args, proc.returncode, proc.stderr)
         return proc.stdout
 
-    def run_all(self, *commands: Sequence[str]) -> list[bytes]:
-        """Several read-only git commands run side by side (two cores: a listing and a stat
-        pass of 50,000 files overlap); their outputs, in order. Any failure is GitFailed."""
-        return self.start(*commands).wait()
-
     def start(self, *commands: Sequence[str]) -> Running:
-        """:meth:`run_all`, started: the caller works on while git runs, then ``wait()``s."""
+        """Read-only git commands started side by side: the caller works on while they run,
+        then ``wait()``s for their outputs (GitFailed for the first that failed)."""
         env = self._env()
         procs: list[subprocess.Popen[bytes]] = []
         try:
@@ -182,7 +181,7 @@ class Git:
                 )
         except FileNotFoundError as err:
             Running(commands, procs).stop()
-            raise GitFailed("git is not installed (no `git` on PATH)") from err
+            raise GitFailed(NO_GIT) from err
         return Running(commands, procs)
 
     def text(self, *args: str, **kw: object) -> str:
@@ -210,16 +209,15 @@ class Git:
         out = self.run("rev-parse", "--verify", "-q", "HEAD", check=False).strip()
         return out.decode() or None
 
-    def look(self, folder: str) -> Running:
-        """Start the two looks at a folder that ``cache.query_listing`` needs: its listing
-        (:meth:`listing`) and the files in it that differ from the index (``diff-files``)."""
+    def look(self, *folders: str) -> Running:
+        """Start what a read of record folders needs from git, side by side (two cores: a
+        listing and a stat pass of 50,000 files overlap): each folder's ``git ls-files -s``
+        (see :func:`parse_listing`), then the files in them that differ from the index
+        (``diff-files``); ``wait()`` gives the outputs in that order."""
+        paths = [folder + "/" for folder in folders]
         return self.start(
-            (*LISTING, folder + "/"), ("diff-files", "-z", "--name-only", "--", folder + "/")
+            *((*LISTING, path) for path in paths), ("diff-files", "-z", "--name-only", "--", *paths)
         )
-
-    def listing(self, folder: str) -> bytes:
-        """``git ls-files -s -z`` of one folder: what the cache's ``synced`` marks name."""
-        return self.run(*LISTING, folder + "/")
 
     def ls_files(self, *paths: str) -> dict[str, str]:
         """Tracked files (index) under ``paths``: {path: blob id}."""

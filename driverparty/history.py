@@ -366,7 +366,7 @@ def diff(
         if change == "changed" and not fields:
             continue  # only the layout changed: no field did
         rows.append({"kind": kind, "id": rid, "change": change, "fields": fields})
-    from driverparty.store import id_sort_key
+    from driverparty.schema import id_sort_key
 
     rows.sort(key=lambda r: (list(KINDS).index(r["kind"]), id_sort_key(r["id"])))
     return rows, problems

@@ -311,7 +311,7 @@ def coverage(records: Records, as_of: date) -> list[Row]:
 
 
 def _by_id(items: Iterable[Record]) -> list[Record]:
-    from driverparty.store import id_sort_key
+    from driverparty.schema import id_sort_key
 
     return sorted(items, key=lambda r: id_sort_key(r["id"]))
 

@@ -8,7 +8,6 @@ Imports driverparty.errors, personal, models, tomlio, config, gitrepo, checks.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -18,11 +17,11 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from driverparty.cache import FILTERED, RecordCache, blob_id, revive
+from driverparty.cache import FILTERED, RecordCache, blob_id, digest, revive
 from driverparty.checks import Record, Records, added_problems, check_all, problem_order, referrers
 from driverparty.config import Config, read_config
 from driverparty.errors import DataError, GitFailed, Invalid, Problem, RecordNotFound, UsageError
-from driverparty.gitrepo import LISTING, Author, Git, parse_listing, write_lock
+from driverparty.gitrepo import Author, Git, parse_listing, write_lock
 from driverparty.models import KINDS, validate_record
 from driverparty.progress import Progress
 from driverparty.schema import id_sort_key
@@ -78,14 +77,14 @@ class Store:
         self.today = today
         self.author = author
         self.git = Git(root, author)
-        self.settings: str | None = None  # sha1 of driverparty.toml, once validated
+        self.settings: str | None = None  # digest of driverparty.toml, once validated
 
     # --- reading --------------------------------------------------------------------------------
 
     @cached_property
     def config(self) -> Config:
         config, raw = read_config(self.root)
-        self.settings = hashlib.sha1(raw).hexdigest()  # valid: the cache may vouch for it
+        self.settings = digest(raw)  # valid: the cache may vouch for it
         return config
 
     def folder(self, kind: str) -> Path:
@@ -149,10 +148,7 @@ class Store:
         for other in KINDS:
             if other not in kinds:
                 records.present[other] = set(self.ids(other, ordered=False))
-        *listings, changed = self.git.run_all(
-            *((*LISTING, KINDS[kind].folder + "/") for kind in kinds),
-            ("diff-files", "-z", "--name-only", "--", "records"),
-        )
+        *listings, changed = self.git.look(*(KINDS[kind].folder for kind in kinds)).wait()
         dirty: set[str] = set()
         if changed.strip(b"\0"):  # stat data may just be stale: git status looks closer
             dirty = {path for code, path in self.git.status("records") if code[1] != " "}
@@ -213,7 +209,7 @@ class Store:
                     kind,
                     fresh,
                     keep={spec.path(i) for i in ids} if len(cached) > len(ids) or fresh else None,
-                    listing=hashlib.sha1(listing).hexdigest() if exact else None,
+                    listing=digest(listing) if exact else None,
                 )
         finally:
             cache.close()
@@ -536,4 +532,4 @@ def commit_message(
     return f"{subject}\n\n" + "\n".join(trailers) + "\n"
 
 
-__all__ = ["GitFailed", "Store", "commit_message", "id_sort_key", "parse_record", "record_bytes"]
+__all__ = ["GitFailed", "Store", "commit_message", "parse_record", "record_bytes"]

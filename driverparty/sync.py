@@ -20,13 +20,13 @@ from driverparty.errors import DataError, GitFailed, Problem, RepoError, UsageEr
 from driverparty.gitrepo import Git
 from driverparty.merge import finish_record, merge_records
 from driverparty.models import KINDS
+from driverparty.schema import id_sort_key
 from driverparty.store import (
     ID_RE,
     Change,
     Store,
     commit_message,
     id_pattern,
-    id_sort_key,
     parse_record,
     record_bytes,
 )

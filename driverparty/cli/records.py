@@ -471,20 +471,23 @@ def _listing(
 
             if not show_all and (active := active_sql(kind, app.today)) is not None:
                 known.append(active)
-            where = (" AND ".join(t for t, _ in known) or "1", [v for _, p in known for v in p])
             try:
-                rows = query_listing(git, kind, running, where, app.today)
+                rows = query_listing(git, kind, running, _all_of(known), app.today)
             except GitFailed:
                 rows = None
             if rows is not None:
                 return rows
-    only = (" AND ".join(t for t, _ in known), [v for _, p in known for v in p])
-    records, problems = app.store.load([kind], only if known else None)
+    records, problems = app.store.load([kind], _all_of(known) if known else None)
     app.warn(problems)
     rows = list(records.by_kind[kind].values())
     if not show_all:
         rows = [r for r in rows if is_active(kind, r, app.today)]
     return [r for r in rows if all(c(r) for c in conditions)]
+
+
+def _all_of(tests: list[tuple[str, list[Any]]]) -> tuple[str, list[Any]]:
+    """SQL tests (``Condition.sql``) joined into one that all must pass."""
+    return " AND ".join(t for t, _ in tests) or "1", [v for _, p in tests for v in p]
 
 
 def _example_where(kind: str) -> str:
