@@ -834,7 +834,9 @@ class PackSink:
         os.replace(self.tmp, base.with_suffix(".pack"))
         base.with_suffix(".idx").write_bytes(idx)
         assert self.parent is not None
-        (self.gitdir / "refs" / "heads" / "main").write_text(self.parent.hex() + "\n")
+        (self.gitdir / "refs" / "heads" / "main").write_text(
+            self.parent.hex() + "\n", encoding="utf-8"
+        )
 
 
 class History:

@@ -95,7 +95,14 @@ def run_once(
     t = time.perf_counter()
     try:
         p = subprocess.run(
-            argv, env=env, capture_output=True, text=True, timeout=timeout, cwd=WORK, check=False
+            argv,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            cwd=WORK,
+            check=False,
+            encoding="utf-8",
         )
     except subprocess.TimeoutExpired:
         return timeout, None, f"timed out after {timeout:.0f} s"
@@ -138,7 +145,11 @@ def measure_pair(
 
 def git(repo: Path, *args: str) -> str:
     return subprocess.run(
-        ["git", "-C", str(repo), *args], capture_output=True, text=True, check=True
+        ["git", "-C", str(repo), *args],
+        capture_output=True,
+        text=True,
+        check=True,
+        encoding="utf-8",
     ).stdout.strip()
 
 
@@ -166,8 +177,8 @@ def prepare(members: int) -> tuple[Path, Path, str, float | None]:
         if subprocess.run(argv, check=False).returncode != 0:
             sys.exit(f"error: gen.py failed for {members} members")
         spent = time.perf_counter() - t
-        ready.write_text(git(repo, "rev-parse", "HEAD") + "\n")
-    head = ready.read_text().strip()
+        ready.write_text(git(repo, "rev-parse", "HEAD") + "\n", encoding="utf-8")
+    head = ready.read_text(encoding="utf-8").strip()
     restore(repo, head)
     return repo, rec, head, spent
 
@@ -312,7 +323,7 @@ def bench_import(n: int, dp: str, env: dict[str, str], timeout: float) -> Row:
     shutil.rmtree(repo, ignore_errors=True)
     (repo / "records").mkdir(parents=True)
     git(repo, "init", "-q", "-b", "main")
-    (repo / "driverparty.toml").write_text('county = "导入测试区"\n')
+    (repo / "driverparty.toml").write_text('county = "导入测试区"\n', encoding="utf-8")
     for folder in ("branches", "members", "stations", "petitions"):
         (repo / "records" / folder).mkdir()
         (repo / "records" / folder / ".gitkeep").touch()
@@ -460,8 +471,8 @@ def main() -> int:
 
     WORK.mkdir(parents=True, exist_ok=True)
     gitignore = BENCH / ".gitignore"
-    if ".work/" not in (gitignore.read_text() if gitignore.exists() else ""):
-        with gitignore.open("a") as f:
+    if ".work/" not in (gitignore.read_text(encoding="utf-8") if gitignore.exists() else ""):
+        with gitignore.open("a", encoding="utf-8") as f:
             f.write(".work/\n")
 
     dp = a.dp if os.sep in a.dp else (shutil.which(a.dp) or a.dp)
@@ -486,7 +497,7 @@ def main() -> int:
         )
 
     recsel = subprocess.run(
-        ["recsel", "--version"], capture_output=True, text=True, check=False
+        ["recsel", "--version"], capture_output=True, text=True, check=False, encoding="utf-8"
     ).stdout.splitlines()[:1]
     print(
         f"driverparty: {dp}\nrecutils: {recsel[0] if recsel else '?'}; "
@@ -521,7 +532,9 @@ def main() -> int:
             }
         )
     if a.json:
-        a.json.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n")
+        a.json.write_text(
+            json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
     return 1 if a.strict and bad else 0
 
 

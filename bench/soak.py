@@ -48,7 +48,7 @@ CATEGORIES = ["repair", "legal", "insurance", "parking", "charging", "rest", "la
 
 def git(repo: Path, *args: str) -> str:
     return subprocess.run(
-        ["git", *args], cwd=repo, check=True, capture_output=True, text=True
+        ["git", *args], cwd=repo, check=True, capture_output=True, text=True, encoding="utf-8"
     ).stdout
 
 

@@ -277,7 +277,7 @@ class Store:
             return 0
         cache_file = self.git.git_dir / "driverparty" / "removed-ids.json"
         try:
-            cache = json.loads(cache_file.read_text())
+            cache = json.loads(cache_file.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             cache = {}
         entry = cache.get(kind) if isinstance(cache, dict) else None
@@ -312,7 +312,7 @@ class Store:
         cache[kind] = {"head": head, "max": highest}
         try:
             cache_file.parent.mkdir(exist_ok=True)
-            cache_file.write_text(json.dumps(cache))
+            cache_file.write_text(json.dumps(cache), encoding="utf-8")
         except OSError:
             pass
         return highest

@@ -51,7 +51,7 @@ def _pinned_env() -> Iterator[None]:
 
 def git(repo: Path, *args: str) -> str:
     return subprocess.run(
-        ["git", *args], cwd=repo, check=True, capture_output=True, text=True
+        ["git", *args], cwd=repo, check=True, capture_output=True, text=True, encoding="utf-8"
     ).stdout
 
 
@@ -63,7 +63,7 @@ def make_repo(path: Path, county: str = "八步区", with_sample: bool = False) 
         shutil.copy(ROOT / "driverparty.toml", path / "driverparty.toml")
         shutil.copytree(ROOT / "records", path / "records")
     else:
-        (path / "driverparty.toml").write_text(f'county = "{county}"\n')
+        (path / "driverparty.toml").write_text(f'county = "{county}"\n', encoding="utf-8")
         for folder in ("branches", "members", "stations", "petitions"):
             (path / "records" / folder).mkdir(parents=True)
             (path / "records" / folder / ".gitkeep").touch()

@@ -43,7 +43,7 @@ def test_a_corrupt_cache_is_rebuilt(dp: Run, repo: Path) -> None:
 def test_hand_edits_are_seen_committed_or_not(dp: Run, repo: Path) -> None:
     listing(dp)
     m2 = repo / "records/members/M-0002.toml"
-    m2.write_text(m2.read_text() + 'notes = "手工修改"\n')
+    m2.write_text(m2.read_text(encoding="utf-8") + 'notes = "手工修改"\n', encoding="utf-8")
     assert "手工修改" in listing(dp)
     git(repo, "commit", "-qam", "hand edit")
     assert "手工修改" in listing(dp)
@@ -119,20 +119,24 @@ def test_a_remembered_summary_follows_every_change_to_what_it_counts(dp: Run, re
     never outlive a change: a hand edit, an untracked file, a commit, the settings."""
     assert party(dp) == party(dp) == 42
     m = repo / "records/members/M-0024.toml"  # a full member leaves, by hand
-    m.write_text(m.read_text() + 'left_on = 2026-06-01\nleft_reason = "迁出"\n')
+    m.write_text(
+        m.read_text(encoding="utf-8") + 'left_on = 2026-06-01\nleft_reason = "迁出"\n',
+        encoding="utf-8",
+    )
     assert dp("validate").exit_code == 0, dp("validate").output
     assert party(dp) == 41  # modified, uncommitted
     git(repo, "commit", "-qam", "hand edit")
     assert party(dp) == party(dp) == 41  # committed
     extra = repo / "records/members/M-0099.toml"
-    lines = (repo / "records/members/M-0007.toml").read_text().splitlines()
+    lines = (repo / "records/members/M-0007.toml").read_text(encoding="utf-8").splitlines()
     extra.write_text(
         "\n".join(
             'id = "M-0099"' if line.startswith("id =") else line
             for line in lines
             if not line.startswith(("phone", "id_number"))
         )
-        + "\n"
+        + "\n",
+        encoding="utf-8",
     )
     assert party(dp) == 42  # untracked
     extra.unlink()
@@ -142,7 +146,9 @@ def test_a_remembered_summary_follows_every_change_to_what_it_counts(dp: Run, re
     git(repo, "reset", "-q", "--hard")
     assert party(dp) == 41
     (repo / "driverparty.toml").write_text(
-        (repo / "driverparty.toml").read_text().replace("county =", "county =", 1) + "\n"
+        (repo / "driverparty.toml").read_text(encoding="utf-8").replace("county =", "county =", 1)
+        + "\n",
+        encoding="utf-8",
     )
     assert party(dp) == 41
     assert "members,party,42" in dp("summary", "--as-of", "2026-05-31", "--format", "csv").stdout
@@ -169,7 +175,9 @@ def imports_of(repo: Path, *args: str) -> tuple[str, bool]:
         f"sys.argv = ['driverparty', '--repo', {str(repo)!r}, *{list(args)!r}]\n"
         "try:\n    main()\nfinally:\n    sys.stderr.write(str('pydantic' in sys.modules))\n"
     )
-    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    p = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, encoding="utf-8"
+    )
     assert p.returncode == 0, p.stderr
     return p.stdout, p.stderr.endswith("True")
 
@@ -212,9 +220,11 @@ def test_the_cache_alone_answers_only_while_git_shows_nothing_changed(repo: Path
     first, _ = fast(repo)
     assert fast(repo) == (first, True)
     m2 = repo / "records/members/M-0002.toml"
-    original = m2.read_text()
+    original = m2.read_text(encoding="utf-8")
 
-    m2.write_text(original.replace('name = "', 'name = "改', 1))  # edited, not committed
+    m2.write_text(
+        original.replace('name = "', 'name = "改', 1), encoding="utf-8"
+    )  # edited, not committed
     out, answered = fast(repo)
     assert not answered and "改" in out
     assert fast(repo) == (out, False)  # still differs from the index: read each time
@@ -227,7 +237,7 @@ def test_the_cache_alone_answers_only_while_git_shows_nothing_changed(repo: Path
     assert fast(repo) == (first, True)
 
     extra = repo / "records/members/M-0999.toml"  # a new file git does not track
-    extra.write_text(original.replace('id = "M-0002"', 'id = "M-0999"'))
+    extra.write_text(original.replace('id = "M-0002"', 'id = "M-0999"'), encoding="utf-8")
     out, answered = fast(repo)
     assert not answered and "M-0999" in out
     extra.unlink()
@@ -248,7 +258,9 @@ def test_the_cache_alone_never_answers_past_a_broken_file_or_settings(repo: Path
     fast(repo)
     assert fast(repo)[1]
     m3 = repo / "records/members/M-0003.toml"
-    m3.write_text(m3.read_text().replace('stage = "', 'stage = "x', 1))
+    m3.write_text(
+        m3.read_text(encoding="utf-8").replace('stage = "', 'stage = "x', 1), encoding="utf-8"
+    )
     git(repo, "commit", "-qam", "a broken record, committed")
     for _ in range(2):
         r = runner_for(repo)("member", "list", "--all", "--format", "csv")
@@ -256,7 +268,9 @@ def test_the_cache_alone_never_answers_past_a_broken_file_or_settings(repo: Path
     git(repo, "reset", "-q", "--hard", "HEAD~1")
     fast(repo)
     assert fast(repo)[1]
-    (repo / "driverparty.toml").write_text('county = "x"\n[petitions]\ndue_dayz = 3\n')
+    (repo / "driverparty.toml").write_text(
+        'county = "x"\n[petitions]\ndue_dayz = 3\n', encoding="utf-8"
+    )
     r = runner_for(repo)("member", "list")
     assert r.exit_code == 1 and "due_dayz: unknown key" in r.stderr
     git(repo, "checkout", "--", "driverparty.toml")
@@ -272,7 +286,9 @@ def test_moving_today_back_stops_the_cache_answering_alone(repo: Path) -> None:
         f"sys.argv = ['driverparty', '--repo', {str(repo)!r}, 'member', 'list', '--all']\n"
         "main()\n"
     )
-    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    p = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, encoding="utf-8"
+    )
     assert p.returncode == 1 and "is after today (2025-01-01)" in p.stderr
 
 
@@ -318,7 +334,9 @@ def test_a_settled_folder_is_not_counted_again_yet_a_new_file_is_seen(repo: Path
     folder = repo / "records/members"
     before = folder.stat()
     m2 = folder / "M-0002.toml"
-    (folder / "M-0999.toml").write_text(m2.read_text().replace('"M-0002"', '"M-0999"'))
+    (folder / "M-0999.toml").write_text(
+        m2.read_text(encoding="utf-8").replace('"M-0002"', '"M-0999"'), encoding="utf-8"
+    )
     os.utime(folder, ns=(before.st_atime_ns, before.st_mtime_ns))
     out, answered = fast(repo)
     assert not answered and "M-0999" in out

@@ -37,7 +37,7 @@ from tests.conftest import Run
     ],
 )
 def test_a_bad_config_is_one_clear_error(dp: Run, repo: Path, text: str, message: str) -> None:
-    (repo / "driverparty.toml").write_text(text)
+    (repo / "driverparty.toml").write_text(text, encoding="utf-8")
     r = dp("member", "list")
     assert r.exit_code == 1
     assert r.stderr.startswith("error: ") and r.stderr.count("\n") == 1
@@ -46,7 +46,9 @@ def test_a_bad_config_is_one_clear_error(dp: Run, repo: Path, text: str, message
 
 def test_due_days_by_category_sets_the_default_due(dp: Run, repo: Path) -> None:
     config = repo / "driverparty.toml"
-    config.write_text(config.read_text().replace("repair = 1", "repair = 3"))
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("repair = 1", "repair = 3"), encoding="utf-8"
+    )
     for category, due in (("repair", "2026-06-04"), ("pricing", "2026-06-08")):
         r = dp(
             "petition",
@@ -61,7 +63,9 @@ def test_due_days_by_category_sets_the_default_due(dp: Run, repo: Path) -> None:
             "x",
         )
         assert r.exit_code == 0, r.stderr
-        assert f"due = {due}" in (repo / f"records/petitions/{r.stdout.strip()}.toml").read_text()
+        assert f"due = {due}" in (repo / f"records/petitions/{r.stdout.strip()}.toml").read_text(
+            encoding="utf-8"
+        )
     r = dp(
         "petition",
         "add",
@@ -76,4 +80,6 @@ def test_due_days_by_category_sets_the_default_due(dp: Run, repo: Path) -> None:
         "--due",
         "2026-06-30",
     )
-    assert "due = 2026-06-30" in (repo / f"records/petitions/{r.stdout.strip()}.toml").read_text()
+    assert "due = 2026-06-30" in (repo / f"records/petitions/{r.stdout.strip()}.toml").read_text(
+        encoding="utf-8"
+    )

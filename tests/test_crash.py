@@ -30,7 +30,7 @@ def lock_holder(lock: Path) -> int | None:
     """The pid holding driverparty's write lock (flock), from /proc/locks."""
     try:
         inode = lock.stat().st_ino
-        for line in Path("/proc/locks").read_text().splitlines():
+        for line in Path("/proc/locks").read_text(encoding="utf-8").splitlines():
             parts = line.split()
             if "FLOCK" in parts and parts[-3].endswith(f":{inode}"):
                 return int(parts[-4])

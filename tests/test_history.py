@@ -22,10 +22,12 @@ def test_log_one_row_per_record_per_commit_newest_first(dpe: Run, empty_repo: Pa
     dpe("member", "update", mid, "--phone", "13900002222")
     dpe("branch", "add", "--name", "支部", "--kind", "branch", "--founded", "2020-01-01")
     (empty_repo / f"records/members/{mid}.toml").write_text(
-        (empty_repo / f"records/members/{mid}.toml").read_text() + 'notes = "手工"\n'
+        (empty_repo / f"records/members/{mid}.toml").read_text(encoding="utf-8")
+        + 'notes = "手工"\n',
+        encoding="utf-8",
     )
     (empty_repo / "records/members/M-0100.toml").write_text(
-        'id = "M-0100"\nname = "手工"\noccupation = "taxi"\nstage = "applicant"\n'
+        'id = "M-0100"\nname = "手工"\noccupation = "taxi"\nstage = "applicant"\n', encoding="utf-8"
     )
     git(empty_repo, "add", "-A")
     git(empty_repo, "commit", "-qm", "hand edit of two members")
@@ -79,7 +81,8 @@ def test_history_of_a_removed_and_re_added_record(dpe: Run, empty_repo: Path) ->
     dpe("station", "add", "--name", "驿站", "--kind", "rest_stop", "--opened", "2024-01-01")
     dpe("station", "remove", "S-0001")
     (empty_repo / "records/stations/S-0001.toml").write_text(
-        'id = "S-0001"\nname = "新驿站"\nkind = "drivers_home"\nopened = 2025-01-01\n'
+        'id = "S-0001"\nname = "新驿站"\nkind = "drivers_home"\nopened = 2025-01-01\n',
+        encoding="utf-8",
     )
     git(empty_repo, "add", "-A")
     git(empty_repo, "commit", "-qm", "re-added by hand")
@@ -96,7 +99,9 @@ def test_history_follows_a_rename(dpe: Run, empty_repo: Path) -> None:
     dpe("member", "update", "M-0001", "--employer", "滴滴出行")
     git(empty_repo, "mv", "records/members/M-0001.toml", "records/members/M-0007.toml")
     path = empty_repo / "records/members/M-0007.toml"
-    path.write_text(path.read_text().replace('id = "M-0001"', 'id = "M-0007"'))
+    path.write_text(
+        path.read_text(encoding="utf-8").replace('id = "M-0001"', 'id = "M-0007"'), encoding="utf-8"
+    )
     git(empty_repo, "commit", "-qam", "renumber")
     rows = as_json(dpe, "member", "history", "M-0007")
     assert [r["action"] for r in rows] == ["add", "update", "rename"]
@@ -110,9 +115,9 @@ def test_history_of_a_commit_that_changed_many_records_and_a_broken_one(
     dpe(*ADD)
     for rid in ("M-0001", "M-0002"):
         p = empty_repo / f"records/members/{rid}.toml"
-        p.write_text(p.read_text() + 'notes = "批量"\n')
+        p.write_text(p.read_text(encoding="utf-8") + 'notes = "批量"\n', encoding="utf-8")
     git(empty_repo, "commit", "-qam", "bulk notes")
-    (empty_repo / "records/members/M-0002.toml").write_text("oops = \n")
+    (empty_repo / "records/members/M-0002.toml").write_text("oops = \n", encoding="utf-8")
     git(empty_repo, "commit", "-qam", "broken")
     rows = as_json(dpe, "member", "history", "M-0002")
     assert rows[1]["changes"] == [{"field": "notes", "old": None, "new": "批量"}]
@@ -123,10 +128,12 @@ def test_history_of_a_commit_that_changed_many_records_and_a_broken_one(
 def test_diff_of_the_work_tree_and_of_revisions(dp: Run, repo: Path) -> None:
     assert as_json(dp, "diff") == []
     m1 = repo / "records/members/M-0001.toml"
-    m1.write_text(m1.read_text().replace("18313693569", "18313690000"))
+    m1.write_text(
+        m1.read_text(encoding="utf-8").replace("18313693569", "18313690000"), encoding="utf-8"
+    )
     (repo / "records/members/M-0002.toml").unlink()
     (repo / "records/members/M-0099.toml").write_text(
-        'id = "M-0099"\nname = "新人"\noccupation = "taxi"\nstage = "applicant"\n'
+        'id = "M-0099"\nname = "新人"\noccupation = "taxi"\nstage = "applicant"\n', encoding="utf-8"
     )
     rows = as_json(dp, "diff")
     assert rows == [
@@ -156,8 +163,8 @@ def test_diff_of_the_work_tree_and_of_revisions(dp: Run, repo: Path) -> None:
 
 def test_reformatting_a_file_is_no_change_and_a_broken_file_is_exit_1(dp: Run, repo: Path) -> None:
     m1 = repo / "records/members/M-0001.toml"
-    m1.write_text("# a comment\n" + m1.read_text())
+    m1.write_text("# a comment\n" + m1.read_text(encoding="utf-8"), encoding="utf-8")
     assert as_json(dp, "diff") == []
-    m1.write_text("name = \n")
+    m1.write_text("name = \n", encoding="utf-8")
     r = dp("diff")
     assert r.exit_code == 1 and "records/members/M-0001.toml: TOML syntax" in r.stderr

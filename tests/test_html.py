@@ -57,7 +57,7 @@ def chromium(tmp_path: Path, page: Path, *args: str) -> subprocess.CompletedProc
         *args,
         page.resolve().as_uri(),
     ]
-    result = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(cmd, capture_output=True, text=True, timeout=120, encoding="utf-8")
     assert result.returncode == 0, result.stderr[-2000:]
     return result
 
@@ -66,7 +66,7 @@ def page_requests(net_log: Path) -> list[str]:
     """URLs the page asked the network for, from chromium's net log: requests made for a
     file:// page carry ``file://`` in their network isolation key; the browser's own
     background requests (if any slip through) carry none."""
-    log = json.loads(net_log.read_text())
+    log = json.loads(net_log.read_text(encoding="utf-8"))
     start_job = log["constants"]["logEventTypes"]["URL_REQUEST_START_JOB"]
     return [
         e["params"]["url"]
@@ -320,7 +320,7 @@ def test_no_request_leaves_the_page(repo: Path, tmp_path: Path) -> None:
 
     # the same check sees a page that does fetch: it is not blind
     leaky = tmp_path / "leaky.html"
-    leaky.write_text('<img src="http://127.0.0.1:9/x.png">')
+    leaky.write_text('<img src="http://127.0.0.1:9/x.png">', encoding="utf-8")
     chromium(tmp_path, leaky, f"--log-net-log={net_log}", "--dump-dom")
     assert page_requests(net_log) == ["http://127.0.0.1:9/x.png"]
 

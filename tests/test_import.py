@@ -164,7 +164,7 @@ def test_an_import_that_changes_nothing_makes_no_commit(dp: Run, repo: Path) -> 
 
 def test_other_uncommitted_edits_stay_uncommitted(dp: Run, repo: Path) -> None:
     hand = repo / "records/members/M-0005.toml"
-    hand.write_text(hand.read_text() + 'notes = "手改"\n')
+    hand.write_text(hand.read_text(encoding="utf-8") + 'notes = "手改"\n', encoding="utf-8")
     r = dp("import", "member", "-", input="id,notes\nM-0006,核对过\n")
     assert r.exit_code == 0, r.output
     assert git(repo, "show", "--name-only", "--format=", "HEAD").split() == [
@@ -275,7 +275,7 @@ def test_unreadable_input_is_refused(dp: Run, repo: Path, tmp_path: Path) -> Non
     assert "missing.csv" in r.stderr
     r = dp("import", "member", "-", "--format", "json", input='[{"name": "x"')
     assert r.exit_code == 1 and r.stderr.startswith("error: not valid JSON")
-    (tmp_path / "x.txt").write_text("name\n")
+    (tmp_path / "x.txt").write_text("name\n", encoding="utf-8")
     r = dp("import", "member", str(tmp_path / "x.txt"))
     assert r.exit_code == 2 and "--format" in r.stderr
     r = dp("import", "members", "-", input="")

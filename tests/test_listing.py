@@ -142,7 +142,7 @@ def test_bad_queries_are_usage_errors(dp: Run) -> None:
 
 
 def test_a_broken_file_is_named_skipped_and_exit_1(dp: Run, repo) -> None:  # type: ignore[no-untyped-def]
-    (repo / "records/members/M-0002.toml").write_text("name = \n")
+    (repo / "records/members/M-0002.toml").write_text("name = \n", encoding="utf-8")
     r = dp("member", "list", "--format", "csv", "--fields", "id")
     assert r.exit_code == 1
     assert r.stderr.startswith("error: records/members/M-0002.toml: TOML syntax")

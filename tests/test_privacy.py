@@ -86,7 +86,9 @@ def test_import_and_validate_errors_do_not_print_personal_data(dp: Run, repo: Pa
     assert r.exit_code == 1 and "row 2: phone:" in r.stderr
     assert_no_secret(r.output, "import errors")
     m3 = repo / "records/members/M-0003.toml"
-    m3.write_text(m3.read_text().replace('"18819208789"', f'"{M1_PHONE}"'))
+    m3.write_text(
+        m3.read_text(encoding="utf-8").replace('"18819208789"', f'"{M1_PHONE}"'), encoding="utf-8"
+    )
     for args in (("validate",), ("status",), ("commit",), ("member", "list")):
         r = dp(*args)
         assert_no_secret(

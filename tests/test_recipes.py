@@ -46,7 +46,7 @@ def county(tmp_path_factory: pytest.TempPathFactory, sample_template: Path) -> P
     shutil.copytree(sample_template, repo, symlinks=True)
     shim = base / "bin"
     shim.mkdir()
-    (shim / "date").write_text(f"#!/bin/sh\necho {TODAY}\n")
+    (shim / "date").write_text(f"#!/bin/sh\necho {TODAY}\n", encoding="utf-8")
     (shim / "date").chmod(0o755)
     return repo
 
@@ -60,6 +60,7 @@ def run(repo: Path, script: str) -> subprocess.CompletedProcess[str]:
         env=env,
         capture_output=True,
         text=True,
+        encoding="utf-8",
     )
 
 
@@ -88,7 +89,7 @@ CHECKS = {
         and member(repo, "M-0024")["verified_on"] == TODAY
     ),
     "Promote every activist": lambda repo, out: (
-        (repo / "activists.txt").read_text() == "M-0057\n"
+        (repo / "activists.txt").read_text(encoding="utf-8") == "M-0057\n"
         and member(repo, "M-0057")["stage"] == "candidate"
         and member(repo, "M-0057")["candidate_on"] == TODAY
         and subjects(repo, 1) == ["member promote M-0057"]

@@ -50,7 +50,7 @@ def test_the_new_file_is_canonical_toml(dp: Run, repo: Path) -> None:
         "--mobile",
     )
     assert r.exit_code == 0, r.stderr
-    text = (repo / "records/members/M-0061.toml").read_text()
+    text = (repo / "records/members/M-0061.toml").read_text(encoding="utf-8")
     assert text == (
         'id = "M-0061"\nname = "王师傅"\noccupation = "truck"\nplate = "桂J12345"\n'
         'stage = "probationary"\napplied_on = 2024-03-01\nprobationary_on = 2026-01-05\n'
@@ -74,11 +74,15 @@ def test_petition_add_sets_due_from_the_county_limits_and_the_first_event(
         "维修点太远",
     )
     assert r.exit_code == 0, r.stderr
-    data = tomllib.loads((repo / f"records/petitions/{r.stdout.strip()}.toml").read_text())
+    data = tomllib.loads(
+        (repo / f"records/petitions/{r.stdout.strip()}.toml").read_text(encoding="utf-8")
+    )
     assert str(data["due"]) == "2026-06-29"  # repair = 1 day in the sample's driverparty.toml
     assert data["status"] == "received" and data["kind"] == "request"
     assert data["events"] == [{"on": data["received"], "status": "received", "by": "黄主任"}]
-    assert "\n[[events]]\n" in (repo / f"records/petitions/{r.stdout.strip()}.toml").read_text()
+    assert "\n[[events]]\n" in (repo / f"records/petitions/{r.stdout.strip()}.toml").read_text(
+        encoding="utf-8"
+    )
 
 
 @pytest.mark.parametrize(
@@ -226,7 +230,7 @@ def test_branch_rules_names_cycles_and_secretaries(dp: Run, repo: Path) -> None:
 def test_get_shows_the_file_as_stored_masked(dp: Run, repo: Path) -> None:
     r = dp("member", "get", "M-0001")
     assert r.exit_code == 0
-    stored = (repo / "records/members/M-0001.toml").read_text()
+    stored = (repo / "records/members/M-0001.toml").read_text(encoding="utf-8")
     assert r.stdout == stored.replace("18313693569", "183****3569")
     assert dp("member", "get", "M-0001", "--reveal").stdout == stored
     data = json.loads(dp("member", "get", "M-0001", "--format", "json").stdout)
@@ -245,7 +249,7 @@ def test_update_changes_fields_and_says_so_when_nothing_changes(dp: Run, repo: P
     r = dp("member", "update", "M-0001", "--employer", "贺州市顺达物流", "--unset", "tags")
     assert r.exit_code == 0, r.stderr
     assert head_subject(repo) == "member update M-0001"
-    text = (repo / "records/members/M-0001.toml").read_text()
+    text = (repo / "records/members/M-0001.toml").read_text(encoding="utf-8")
     assert 'employer = "贺州市顺达物流"' in text and "tags" not in text
     before = commit_count(repo)
     r = dp("member", "update", "M-0001", "--employer", "贺州市顺达物流")
@@ -262,11 +266,14 @@ def test_add_and_update_read_toml_json_and_stdin(dp: Run, repo: Path, tmp_path: 
     src = tmp_path / "m.toml"
     src.write_text(
         'name = "黄丽萍"\noccupation = "ride_hailing"\nstage = "activist"\n'
-        "activist_on = 2025-05-01\n"
+        "activist_on = 2025-05-01\n",
+        encoding="utf-8",
     )
     r = dp("member", "add", "--from", str(src), "--employer", "滴滴出行")
     assert r.exit_code == 0, r.stderr
-    data = tomllib.loads((repo / f"records/members/{r.stdout.strip()}.toml").read_text())
+    data = tomllib.loads(
+        (repo / f"records/members/{r.stdout.strip()}.toml").read_text(encoding="utf-8")
+    )
     assert data["name"] == "黄丽萍" and data["employer"] == "滴滴出行"
     r = dp(
         "member",
@@ -316,8 +323,11 @@ def test_remove_refuses_while_referred_to(dp: Run, repo: Path) -> None:
 
 def test_a_write_commits_only_its_own_file(dp: Run, repo: Path) -> None:
     other = repo / "records/members/M-0002.toml"
-    other.write_text(other.read_text().replace("stage", "# hand edit\nstage", 1))
-    (repo / "notes.txt").write_text("scratch\n")
+    other.write_text(
+        other.read_text(encoding="utf-8").replace("stage", "# hand edit\nstage", 1),
+        encoding="utf-8",
+    )
+    (repo / "notes.txt").write_text("scratch\n", encoding="utf-8")
     git(repo, "add", "notes.txt")
     r = dp(*NEW_MEMBER)
     assert r.exit_code == 0, r.stderr

@@ -22,7 +22,7 @@ FOLDERS = {"B": "branches", "M": "members", "S": "stations", "P": "petitions"}
 def write(repo: Path, records: list[dict[str, Any]]) -> None:
     for r in records:
         folder = repo / "records" / FOLDERS[r["id"][0]]
-        (folder / f"{r['id']}.toml").write_text(tomli_w.dumps(r))
+        (folder / f"{r['id']}.toml").write_text(tomli_w.dumps(r), encoding="utf-8")
     git(repo, "add", "-A")
     git(repo, "commit", "-qm", "records by hand")
 
@@ -399,7 +399,7 @@ def test_sample_summary_and_due_for_full(dp: Run) -> None:
 
 
 def test_a_broken_file_is_reported_and_skipped(dp: Run, repo: Path) -> None:
-    (repo / "records/members/M-0001.toml").write_text("broken = \n")
+    (repo / "records/members/M-0001.toml").write_text("broken = \n", encoding="utf-8")
     r = dp("summary", "--format", "json")
     assert r.exit_code == 1 and "records/members/M-0001.toml" in r.stderr
     assert any(row["metric"] == "party" and row["value"] == 41 for row in json.loads(r.stdout))

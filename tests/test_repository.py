@@ -19,7 +19,7 @@ def test_init_creates_commits_and_refuses_twice(tmp_path: Path) -> None:
     target = tmp_path / "babu"
     r = dp("init", str(target), "--county", "八步区", "--code", "451102")
     assert r.exit_code == 0, r.stderr
-    config = (target / "driverparty.toml").read_text()
+    config = (target / "driverparty.toml").read_text(encoding="utf-8")
     assert config.startswith('county = "八步区"\ncode = "451102"')
     assert head_subject(target) == "repository init 八步区"
     assert git(target, "status", "--porcelain") == ""
@@ -47,6 +47,7 @@ def test_repository_found_from_env_and_by_walking_up(repo: Path) -> None:
         text=True,
         env=env,
         cwd="/",
+        encoding="utf-8",
     )
     assert out.returncode == 0 and "M-0001" in out.stdout
     env.pop("DRIVERPARTY_REPO")
@@ -56,6 +57,7 @@ def test_repository_found_from_env_and_by_walking_up(repo: Path) -> None:
         text=True,
         env=env,
         cwd=repo / "records/members",
+        encoding="utf-8",
     )
     assert out.returncode == 0 and "M-0001" in out.stdout
 
@@ -73,7 +75,9 @@ def test_usage_errors_are_exit_2_without_traceback(dp: Run) -> None:
 
 
 def test_a_broken_driverparty_toml_is_a_clear_error(dp: Run, repo: Path) -> None:
-    (repo / "driverparty.toml").write_text('county = "x"\n[petitions]\ndue_dayz = 3\n')
+    (repo / "driverparty.toml").write_text(
+        'county = "x"\n[petitions]\ndue_dayz = 3\n', encoding="utf-8"
+    )
     r = dp("member", "list")
     assert r.exit_code == 1
     assert r.stderr == "error: driverparty.toml: petitions.due_dayz: unknown key\n"
@@ -83,16 +87,19 @@ def test_validate_is_clean_on_the_sample_and_names_every_problem(dp: Run, repo: 
     r = dp("validate")
     assert r.exit_code == 0 and r.stdout == ""
     m3 = repo / "records/members/M-0003.toml"
-    m3.write_text(m3.read_text().replace('id = "M-0003"', 'id = "M-0004"'))
+    m3.write_text(
+        m3.read_text(encoding="utf-8").replace('id = "M-0003"', 'id = "M-0004"'), encoding="utf-8"
+    )
     m5 = repo / "records/members/M-0005.toml"
-    text = m5.read_text()
+    text = m5.read_text(encoding="utf-8")
     m5.write_text(
         text.replace('occupation = "', 'phone = "12345"\noccupation = "', 1)
         if "phone" not in text
-        else text.replace('phone = "', 'phone = "9', 1)
+        else text.replace('phone = "', 'phone = "9', 1),
+        encoding="utf-8",
     )
-    (repo / "records/members/M-0006.toml").write_text("[[[")
-    (repo / "records/members/notes.txt").write_text("hi")
+    (repo / "records/members/M-0006.toml").write_text("[[[", encoding="utf-8")
+    (repo / "records/members/notes.txt").write_text("hi", encoding="utf-8")
     r = dp("validate")
     assert r.exit_code == 1
     lines = r.stdout.splitlines()
@@ -108,8 +115,10 @@ def test_validate_is_clean_on_the_sample_and_names_every_problem(dp: Run, repo: 
 
 def test_status_and_commit_of_hand_edits(dp: Run, repo: Path) -> None:
     m2 = repo / "records/members/M-0002.toml"
-    m2.write_text(m2.read_text() + 'notes = "改了"\n')
-    (repo / "records/members/M-0100.toml").write_text('id = "M-0100"\nname = "手工"\n')
+    m2.write_text(m2.read_text(encoding="utf-8") + 'notes = "改了"\n', encoding="utf-8")
+    (repo / "records/members/M-0100.toml").write_text(
+        'id = "M-0100"\nname = "手工"\n', encoding="utf-8"
+    )
     r = dp("status", "--format", "csv")
     assert r.exit_code == 1
     assert "records/members/M-0002.toml,modified,ok" in r.stdout
@@ -118,7 +127,7 @@ def test_status_and_commit_of_hand_edits(dp: Run, repo: Path) -> None:
     r = dp("commit", "-m", "补录")
     assert r.exit_code == 1 and commit_count(repo) == before
     (repo / "records/members/M-0100.toml").write_text(
-        'id = "M-0100"\nname = "手工"\noccupation = "taxi"\nstage = "applicant"\n'
+        'id = "M-0100"\nname = "手工"\noccupation = "taxi"\nstage = "applicant"\n', encoding="utf-8"
     )
     r = dp("commit", "-m", "补录")
     assert r.exit_code == 0, r.stderr
@@ -131,15 +140,25 @@ def test_install_hook_makes_git_refuse_invalid_commits(dp: Run, repo: Path) -> N
     r = dp("install-hook")
     assert r.exit_code == 0, r.stderr
     m2 = repo / "records/members/M-0002.toml"
-    m2.write_text(m2.read_text().replace('stage = "', 'stage = "x', 1))
+    m2.write_text(
+        m2.read_text(encoding="utf-8").replace('stage = "', 'stage = "x', 1), encoding="utf-8"
+    )
     out = subprocess.run(
-        ["git", "commit", "-qam", "oops"], cwd=repo, capture_output=True, text=True
+        ["git", "commit", "-qam", "oops"],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
     )
     assert out.returncode != 0 and "M-0002.toml: stage" in out.stdout + out.stderr
     git(repo, "checkout", "--", ".")
-    m2.write_text(m2.read_text() + 'notes = "ok"\n')
+    m2.write_text(m2.read_text(encoding="utf-8") + 'notes = "ok"\n', encoding="utf-8")
     out = subprocess.run(
-        ["git", "commit", "-qam", "fine"], cwd=repo, capture_output=True, text=True
+        ["git", "commit", "-qam", "fine"],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
     )
     assert out.returncode == 0, out.stderr
 
@@ -163,6 +182,7 @@ def test_eight_adds_at_once_all_succeed_with_distinct_ids(repo: Path) -> None:
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
+            encoding="utf-8",
         )
         for i in range(8)
     ]
@@ -216,12 +236,13 @@ def test_a_killed_writer_does_not_block_later_writes(dp: Run, repo: Path) -> Non
         ],
         stdout=subprocess.PIPE,
         text=True,
+        encoding="utf-8",
     )
     assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
     holder.kill()
     holder.wait()
     stale = repo / ".git/index.lock"  # as a git killed mid-commit leaves it
-    stale.write_text("")
+    stale.write_text("", encoding="utf-8")
     old = time.time() - 60
     os.utime(stale, (old, old))
     r = dp("member", "add", "--name", "x", "--occupation", "taxi", "--stage", "applicant")
@@ -233,7 +254,7 @@ def test_a_failed_commit_leaves_nothing_behind(dp: Run, repo: Path) -> None:
     m2 = repo / "records/members/M-0002.toml"
     before_bytes = m2.read_bytes()
     blocker = repo / ".git/refs/heads/main.lock"  # git cannot move the branch: commit fails
-    blocker.write_text("")
+    blocker.write_text("", encoding="utf-8")
     before = commit_count(repo)
     r = dp("member", "update", "M-0002", "--notes", "x")
     blocker.unlink()

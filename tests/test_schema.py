@@ -33,7 +33,9 @@ def test_reading_the_schema_imports_no_pydantic() -> None:
         "import sys; from driverparty.schema import KINDS; KINDS['member'];"
         "print('pydantic' in sys.modules)"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, encoding="utf-8"
+    )
     assert out.stdout.strip() == "False"
 
 

@@ -39,7 +39,7 @@ def one_line_errors(stderr: str) -> list[str]:
 def linked_member(repo: Path, tmp_path: Path) -> Path:
     """records/members/M-0999.toml is a link to a valid record outside the repository."""
     outside = tmp_path / "outside.toml"
-    outside.write_text(OUTSIDE_MEMBER)
+    outside.write_text(OUTSIDE_MEMBER, encoding="utf-8")
     (repo / "records/members/M-0999.toml").symlink_to(outside)
     return outside
 
@@ -72,7 +72,7 @@ def test_a_symlinked_record_file_is_never_written_or_removed(
     assert "symbolic link" in r.stderr
     r = dp(*ADD, "--id", "M-0999", "--name", "覆盖")
     assert r.exit_code == 1, r.stderr
-    assert linked_member.read_text() == OUTSIDE_MEMBER
+    assert linked_member.read_text(encoding="utf-8") == OUTSIDE_MEMBER
     assert (repo / "records/members/M-0999.toml").is_symlink()
     assert commit_count(repo) == before
 
@@ -128,7 +128,10 @@ def test_an_id_with_dot_dot_from_the_from_file_or_an_import_row_is_refused(
 ) -> None:
     before = commit_count(repo)
     source = tmp_path / "one.json"
-    source.write_text('{"id": "../../evil", "name": "x", "occupation": "truck", "stage": "full"}')
+    source.write_text(
+        '{"id": "../../evil", "name": "x", "occupation": "truck", "stage": "full"}',
+        encoding="utf-8",
+    )
     r = dp("member", "add", "--from", str(source))
     assert r.exit_code in (1, 2) and "bad id" in r.stderr
     r = dp("import", "member", "-", "--format", "csv", input="id,name\n../../evil,x\n")
@@ -159,7 +162,10 @@ def test_a_file_over_1_mib_is_refused_by_size_without_being_read(dp: Run, repo: 
 
 def test_a_huge_file_in_history_is_refused_by_size(dp: Run, repo: Path) -> None:
     path = repo / "records/members/M-0002.toml"
-    path.write_text(path.read_text() + 'notes = "' + "x" * (2 * 1024 * 1024) + '"\n')
+    path.write_text(
+        path.read_text(encoding="utf-8") + 'notes = "' + "x" * (2 * 1024 * 1024) + '"\n',
+        encoding="utf-8",
+    )
     git(repo, "commit", "-qam", "a huge hand edit")
     for args in (("member", "history", "M-0002"), ("diff", "HEAD~1"), ("log", "--limit", "3")):
         r = dp(*args)
@@ -171,7 +177,7 @@ def test_a_huge_file_in_history_is_refused_by_size(dp: Run, repo: Path) -> None:
 
 def test_a_from_file_over_1_mib_is_refused(dp: Run, tmp_path: Path) -> None:
     source = tmp_path / "big.toml"
-    source.write_text('name = "' + "x" * (2 * 1024 * 1024) + '"\n')
+    source.write_text('name = "' + "x" * (2 * 1024 * 1024) + '"\n', encoding="utf-8")
     r = dp(*ADD, "--from", str(source))
     assert r.exit_code == 1
     (line,) = one_line_errors(r.stderr)
@@ -231,6 +237,7 @@ def test_a_named_pipe_as_a_record_file_does_not_hang(repo: Path) -> None:
         text=True,
         env=env,
         timeout=30,
+        encoding="utf-8",
     )
     assert proc.returncode == 1
     assert "records/members/M-0004.toml: not a regular file" in proc.stderr
@@ -296,7 +303,10 @@ def test_an_invisible_character_in_a_hand_edit_fails_validate_naming_the_field(
     dp: Run, repo: Path
 ) -> None:
     path = repo / "records/members/M-0001.toml"
-    path.write_text(path.read_text().replace('name = "周志强"', 'name = "周\u202e志强"'))
+    path.write_text(
+        path.read_text(encoding="utf-8").replace('name = "周志强"', 'name = "周\u202e志强"'),
+        encoding="utf-8",
+    )
     r = dp("validate")
     assert r.exit_code == 1
     assert "records/members/M-0001.toml: name: must not contain" in r.stdout
@@ -327,7 +337,7 @@ HOSTILE_CONFIGS = {
 
 @pytest.mark.parametrize("text", HOSTILE_CONFIGS.values(), ids=HOSTILE_CONFIGS.keys())
 def test_a_hostile_config_is_one_clear_error(dp: Run, repo: Path, text: str) -> None:
-    (repo / "driverparty.toml").write_text(text)
+    (repo / "driverparty.toml").write_text(text, encoding="utf-8")
     for args in (("summary",), ("member", "list"), (*ADD, "--name", "王")):
         r = dp(*args)
         assert r.exit_code == 1, (args, r.output[:300])
@@ -338,7 +348,7 @@ def test_a_hostile_config_is_one_clear_error(dp: Run, repo: Path, text: str) -> 
 
 def test_a_symlinked_config_is_refused(dp: Run, repo: Path, tmp_path: Path) -> None:
     outside = tmp_path / "other.toml"
-    outside.write_text('county = "别处"\n')
+    outside.write_text('county = "别处"\n', encoding="utf-8")
     (repo / "driverparty.toml").unlink()
     (repo / "driverparty.toml").symlink_to(outside)
     r = dp("summary")
@@ -356,11 +366,11 @@ def test_the_repositorys_own_hooks_never_run_for_the_tools_commits(
     hooks = repo / ".git/hooks"
     for name in ("pre-commit", "commit-msg", "prepare-commit-msg", "post-commit"):
         hook = hooks / name
-        hook.write_text(f"#!/bin/sh\necho {name} >> '{marker}'\nexit 1\n")
+        hook.write_text(f"#!/bin/sh\necho {name} >> '{marker}'\nexit 1\n", encoding="utf-8")
         hook.chmod(0o755)
     git(repo, "config", "core.hooksPath", str(hooks))  # even when the config points at them
     fsmonitor = tmp_path / "fsmonitor"  # git runs core.fsmonitor as a program on status
-    fsmonitor.write_text(f"#!/bin/sh\necho fsmonitor >> '{marker}'\nexit 1\n")
+    fsmonitor.write_text(f"#!/bin/sh\necho fsmonitor >> '{marker}'\nexit 1\n", encoding="utf-8")
     fsmonitor.chmod(0o755)
     git(repo, "config", "core.fsmonitor", str(fsmonitor))
     r = dp(*ADD, "--name", "王")
@@ -368,7 +378,7 @@ def test_the_repositorys_own_hooks_never_run_for_the_tools_commits(
     r = dp("member", "promote", r.stdout.strip(), "--to", "activist")
     assert r.exit_code == 0, r.stderr
     assert dp("status").exit_code == 0 and dp("validate").exit_code == 0
-    assert not marker.exists(), marker.read_text()
+    assert not marker.exists(), marker.read_text(encoding="utf-8")
 
 
 # --- a merge that smuggles an invalid record ----------------------------------------------
@@ -379,7 +389,10 @@ def test_a_merged_invalid_record_is_caught_by_validate_commit_and_the_hook(
 ) -> None:
     git(repo, "checkout", "-q", "-b", "side")
     path = repo / "records/members/M-0001.toml"
-    path.write_text(path.read_text().replace('phone = "18313693569"', 'phone = "12345"'))
+    path.write_text(
+        path.read_text(encoding="utf-8").replace('phone = "18313693569"', 'phone = "12345"'),
+        encoding="utf-8",
+    )
     git(repo, "commit", "-q", "--no-verify", "-am", "sneaky")
     git(repo, "checkout", "-q", "main")
     git(repo, "merge", "-q", "--no-edit", "side")
@@ -390,7 +403,10 @@ def test_a_merged_invalid_record_is_caught_by_validate_commit_and_the_hook(
     assert r.exit_code == 1
     assert "records/members/M-0001.toml: phone: not a mainland mobile number" in r.stdout
     # a hand fix that is still wrong is refused by `commit` and by the installed hook
-    path.write_text(path.read_text().replace('phone = "12345"', 'phone = "1234"'))
+    path.write_text(
+        path.read_text(encoding="utf-8").replace('phone = "12345"', 'phone = "1234"'),
+        encoding="utf-8",
+    )
     assert dp("commit").exit_code == 1
     assert dp("install-hook").exit_code == 0
     git(repo, "add", "records/members/M-0001.toml")
@@ -409,7 +425,10 @@ def test_a_cache_copied_in_from_elsewhere_cannot_hide_an_invalid_record(
 
     assert dp("validate").exit_code == 0  # the cache now vouches for every record
     path = repo / "records/members/M-0001.toml"
-    path.write_text(path.read_text().replace('phone = "18313693569"', 'phone = "12345"'))
+    path.write_text(
+        path.read_text(encoding="utf-8").replace('phone = "18313693569"', 'phone = "12345"'),
+        encoding="utf-8",
+    )
     git(repo, "commit", "-qam", "hand edit, invalid")
     blob = git(repo, "rev-parse", "HEAD:records/members/M-0001.toml").strip()
     cache = repo / ".git/driverparty/cache.sqlite"

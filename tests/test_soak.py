@@ -14,6 +14,7 @@ def test_a_short_soak_run_ends_clean() -> None:
         capture_output=True,
         text=True,
         timeout=120,
+        encoding="utf-8",
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "validate    exit 0" in proc.stdout

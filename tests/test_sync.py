@@ -70,7 +70,7 @@ def test_order_follows_the_model() -> None:
 
 
 def _write(tmp: Path, name: str, text: str) -> str:
-    (tmp / name).write_text(text)
+    (tmp / name).write_text(text, encoding="utf-8")
     return str(tmp / name)
 
 
@@ -84,7 +84,7 @@ def test_merge_files_conflict_marks_the_field(tmp_path: Path) -> None:
     code, lines = merge_files(o, a, b, M7)
     assert code == 1
     assert lines == [f"conflict: {M7}: phone"]
-    text = Path(a).read_text()
+    text = Path(a).read_text(encoding="utf-8")
     assert '<<<<<<< ours\nphone = "13900000000"\n=======\nphone = "13700000000"\n>>>>>>>' in text
 
 
@@ -94,13 +94,13 @@ def test_merge_files_unreadable_is_a_conflict_and_leaves_ours(tmp_path: Path) ->
     b = _write(tmp_path, "b", 'id = "M-0007"\nname = "x"\n')
     code, lines = merge_files(o, a, b, M7)
     assert code == 1 and "TOML syntax" in lines[0]
-    assert Path(a).read_text() == 'id = "M-0007"\nname = \n'
+    assert Path(a).read_text(encoding="utf-8") == 'id = "M-0007"\nname = \n'
 
 
 def test_merge_files_a_merged_record_the_model_refuses_is_a_conflict(
     tmp_path: Path, sample_template: Path
 ) -> None:
-    full = (sample_template / M7).read_text()
+    full = (sample_template / M7).read_text(encoding="utf-8")
     id_line = 'id_number = "451102197502190786"\n'
     base = full.replace(id_line, "")
     o = _write(tmp_path, "o", base)
@@ -116,7 +116,9 @@ def test_merge_files_a_merged_record_the_model_refuses_is_a_conflict(
     a = _write(tmp_path, "a", base.replace('plate = "桂JD73663"', 'plate = "桂JD88888"'))
     code, lines = merge_files(o, a, b, M7)
     assert (code, lines) == (0, [])
-    assert Path(a).read_text() == full.replace('plate = "桂JD73663"', 'plate = "桂JD88888"')
+    assert Path(a).read_text(encoding="utf-8") == full.replace(
+        'plate = "桂JD73663"', 'plate = "桂JD88888"'
+    )
 
 
 # --- git's merge driver under a plain git pull --------------------------------------------------
@@ -138,9 +140,9 @@ def _counties(tmp_path: Path, sample_template: Path) -> tuple[Path, Path, Path]:
 
 def _edit(path: Path, rel: str, old: str, new: str) -> None:
     f = path / rel
-    text = f.read_text()
+    text = f.read_text(encoding="utf-8")
     assert old in text, (old, text)
-    f.write_text(text.replace(old, new))
+    f.write_text(text.replace(old, new), encoding="utf-8")
 
 
 def _commit(path: Path, message: str = "hand edit") -> None:
@@ -153,6 +155,7 @@ def _pull(path: Path) -> subprocess.CompletedProcess[str]:
         cwd=path,
         capture_output=True,
         text=True,
+        encoding="utf-8",
     )
 
 
@@ -168,7 +171,7 @@ def test_git_pull_with_the_driver_merges_different_fields_of_one_record(
     _commit(b)
     r = _pull(b)
     assert r.returncode == 0, r.stderr
-    rec = tomllib.loads((b / M7).read_text())
+    rec = tomllib.loads((b / M7).read_text(encoding="utf-8"))
     assert rec["employer"] == "万顺叫车" and rec["plate"] == "桂JD88888"
     assert git(b, "status", "--porcelain") == ""
     assert len(git(b, "log", "-1", "--format=%P").split()) == 2  # a merge commit
@@ -204,7 +207,7 @@ def test_git_pull_with_the_driver_leaves_a_same_field_conflict_to_git(
     assert "13912345678" not in r.stderr and "13887654321" not in r.stderr  # no personal data
     assert (b / ".git" / "MERGE_HEAD").exists()
     assert "UU " + M7 in git(b, "status", "--porcelain")
-    text = (b / M7).read_text()
+    text = (b / M7).read_text(encoding="utf-8")
     assert 'phone = "13887654321"\n=======\nphone = "13912345678"' in text
     assert 'plate = "桂JD88888"' in text  # the other field still merged
 
@@ -215,6 +218,7 @@ def test_merge_driver_never_prints_a_traceback(tmp_path: Path) -> None:
         capture_output=True,
         text=True,
         cwd=tmp_path,
+        encoding="utf-8",
     )
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr
@@ -333,7 +337,7 @@ def test_sync_merges_different_fields_of_one_record(tmp_path: Path, sample_templ
     assert r.exit_code == 0, r.stderr
     assert "merged origin/main and pushed" in r.stderr
     assert f"merged {M7} field by field" in r.stderr
-    rec = tomllib.loads((b / M7).read_text())
+    rec = tomllib.loads((b / M7).read_text(encoding="utf-8"))
     assert rec["employer"] == "万顺叫车" and rec["plate"] == "桂JD88888"
     assert head_subject(b) == "sync merge origin/main"
     body = git(b, "log", "-1", "--format=%B")
@@ -417,14 +421,14 @@ def test_both_sides_add_m_0061_local_is_renumbered_and_references_follow(
     for rec_line in ("members/M-0063", f"petitions/{petition}", "branches/B-0007"):
         assert f"Driverparty-Record: {rec_line}" in body
     # both records are there, each under its own id, and the references follow ours
-    ours = tomllib.loads((b / "records/members/M-0063.toml").read_text())
-    theirs = tomllib.loads((b / "records/members/M-0061.toml").read_text())
+    ours = tomllib.loads((b / "records/members/M-0063.toml").read_text(encoding="utf-8"))
+    theirs = tomllib.loads((b / "records/members/M-0061.toml").read_text(encoding="utf-8"))
     assert (ours["name"], ours["id"], ours["station"]) == ("黄师傅", "M-0063", "S-0010")
     assert theirs["name"] == "蒙师傅"
     assert not (b / "records/members/M-0062.toml").exists()
-    pet = tomllib.loads((b / f"records/petitions/{petition}.toml").read_text())
+    pet = tomllib.loads((b / f"records/petitions/{petition}.toml").read_text(encoding="utf-8"))
     assert pet["member"] == "M-0063"
-    branch = tomllib.loads((b / "records/branches/B-0007.toml").read_text())
+    branch = tomllib.loads((b / "records/branches/B-0007.toml").read_text(encoding="utf-8"))
     assert branch["secretary"] == "M-0063"
     assert db("validate").exit_code == 0
     assert _remote_head(remote) == _head(b)
@@ -528,16 +532,16 @@ def test_events_appended_on_both_sides_are_merged_by_sync(
     _, a, b = _counties(tmp_path, sample_template)
     p1 = "records/petitions/P-0001.toml"
     note = '\n[[events]]\non = 2026-06-{day}\nstatus = "closed"\nnote = "{text}"\nby = "{by}"\n'
-    with open(a / p1, "a") as fh:
+    with open(a / p1, "a", encoding="utf-8") as fh:
         fh.write(note.format(day="20", text="再次回访", by="莫干事"))
     _commit(a)
     assert runner_for(a)("sync").exit_code == 0
-    with open(b / p1, "a") as fh:
+    with open(b / p1, "a", encoding="utf-8") as fh:
         fh.write(note.format(day="21", text="电话回访", by="钟干事"))
     _commit(b)
     r = runner_for(b)("sync")
     assert r.exit_code == 0, r.stderr
-    events = tomllib.loads((b / p1).read_text())["events"]
+    events = tomllib.loads((b / p1).read_text(encoding="utf-8"))["events"]
     assert [e.get("note") for e in events[-2:]] == ["电话回访", "再次回访"]  # ours, then theirs
     assert len(events) == 6
 
@@ -552,6 +556,7 @@ def test_merge_driver_refuses_a_version_over_1_mib_as_a_conflict(tmp_path: Path)
         capture_output=True,
         text=True,
         cwd=tmp_path,
+        encoding="utf-8",
     )
     assert proc.returncode == 1
     assert "too large" in proc.stderr and "Traceback" not in proc.stderr

@@ -31,7 +31,12 @@ printf '%s\\n' "${{COMPREPLY[@]}}"
 """
     env = {**os.environ, "PATH": f"{BIN}:{os.environ['PATH']}"}
     out = subprocess.run(
-        ["bash", "--norc", "-c", program], cwd=repo, env=env, capture_output=True, text=True
+        ["bash", "--norc", "-c", program],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
     )
     assert out.returncode == 0, out.stderr
     return [w for w in out.stdout.splitlines() if w]

@@ -12,7 +12,7 @@ from tests.conftest import Run, commit_count, git, head_subject
 
 
 def record(repo: Path, folder: str, rid: str) -> dict[str, Any]:
-    return tomllib.loads((repo / f"records/{folder}/{rid}.toml").read_text())
+    return tomllib.loads((repo / f"records/{folder}/{rid}.toml").read_text(encoding="utf-8"))
 
 
 def unchanged(repo: Path, run: Run, *args: str) -> str:
@@ -240,21 +240,30 @@ def test_workflow_help_shows_an_example(dp: Run) -> None:
 
 def test_validate_checks_status_consistency_of_hand_edits(dp: Run, repo: Path) -> None:
     p19 = repo / "records/petitions/P-0019.toml"  # resolved
-    text = p19.read_text()
+    text = p19.read_text(encoding="utf-8")
     p19.write_text(
         "\n".join(
             line for line in text.splitlines() if not line.startswith(("resolution", "resolved_on"))
         )
-        + "\n"
+        + "\n",
+        encoding="utf-8",
     )
     p15 = repo / "records/petitions/P-0015.toml"  # assigned
     p15.write_text(
-        "\n".join(line for line in p15.read_text().splitlines() if not line.startswith("assignee"))
-        + "\n"
+        "\n".join(
+            line
+            for line in p15.read_text(encoding="utf-8").splitlines()
+            if not line.startswith("assignee")
+        )
+        + "\n",
+        encoding="utf-8",
     )
     m7 = repo / "records/members/M-0007.toml"
     m7.write_text(
-        m7.read_text().replace('stage = "full"', 'stage = "full"\nverification = "confirmed"')
+        m7.read_text(encoding="utf-8").replace(
+            'stage = "full"', 'stage = "full"\nverification = "confirmed"'
+        ),
+        encoding="utf-8",
     )
     out = dp("validate").stdout
     assert "records/petitions/P-0019.toml: resolution: required when the status is resolved" in out
