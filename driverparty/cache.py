@@ -51,6 +51,16 @@ def blob_id(data: bytes) -> str:
     return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
 
 
+def same_blob(data: bytes, blob: str) -> bool:
+    """Whether a work-tree file's bytes are git's blob ``blob``: as they are, or with CRLF line
+    ends made LF, as ``core.autocrlf=true`` (Git for Windows' default) checks them out where no
+    ``.gitattributes`` says ``eol=lf`` (a repository made before issue 18). tomllib reads the
+    two alike, so the record parsed is the blob's."""
+    if blob_id(data) == blob:
+        return True
+    return b"\r\n" in data and blob_id(data.replace(b"\r\n", b"\n")) == blob
+
+
 #: a cached record that an ``entries(only=...)`` test says cannot match
 FILTERED: dict[str, Any] = {}
 INT64 = 2**63

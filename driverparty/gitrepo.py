@@ -1,15 +1,15 @@
 """Everything that talks to git: the only module that imports GitPython.
 
 Hot paths run the git binary directly (one process, ``-z`` output) — PERF-NOTES measured
-GitPython's own index 6x slower at 50,000 files; GitPython serves ``init``. Every failure becomes
+GitPython's own index 6x slower at 50,000 files. The binary is the ``git`` found on PATH, never
+one in the current folder (:func:`git_binary`, issue 18). Every failure becomes
 ``GitFailed`` (exit 3). Hooks of the records repository never run for the tool's own commits
 (issue 9: a repository arriving on a USB drive may carry hostile hooks).
-Imports driverparty.errors only.
+Imports driverparty.errors and driverparty.portable only.
 """
 
 from __future__ import annotations
 
-import fcntl
 import os
 import re
 import subprocess
@@ -21,6 +21,7 @@ from functools import cached_property
 from pathlib import Path
 
 from driverparty.errors import GitFailed, LockTimeout, NotARepository, RepoError
+from driverparty.portable import find_program
 
 CONFIG_FILE = "driverparty.toml"
 _SAFE = [
@@ -75,6 +76,15 @@ class Author:
 
 
 NO_GIT = "git is not installed (no `git` on PATH)"
+
+
+def git_binary() -> str:
+    """The full path of the git to run: the first ``git`` in PATH's absolute folders, never one
+    in the current folder (Windows runs a ``git.exe`` found there first; issue 18)."""
+    found = find_program("git", os.environ.get("PATH", os.defpath))
+    if found is None:
+        raise GitFailed(NO_GIT)
+    return found
 
 
 def _check(args: Sequence[str], returncode: int, stderr: bytes) -> None:
@@ -149,7 +159,7 @@ class Git:
     ) -> bytes:
         try:
             proc = subprocess.run(
-                ["git", *_SAFE, *args],
+                [git_binary(), *_SAFE, *args],
                 cwd=self.root,
                 input=input,
                 capture_output=True,
@@ -166,12 +176,13 @@ class Git:
         """Read-only git commands started side by side: the caller works on while they run,
         then ``wait()``s for their outputs (GitFailed for the first that failed)."""
         env = self._env()
+        git = git_binary()
         procs: list[subprocess.Popen[bytes]] = []
         try:
             for args in commands:
                 procs.append(
                     subprocess.Popen(
-                        ["git", *_SAFE, *args],
+                        [git, *_SAFE, *args],
                         cwd=self.root,
                         stdin=subprocess.DEVNULL,
                         stdout=subprocess.PIPE,
@@ -199,6 +210,7 @@ class Git:
         return path if path.is_absolute() else (self.root / path).resolve()
 
     def is_repo(self) -> bool:
+        git_binary()  # no git at all is said as such, not as "not a repository"
         try:
             self.run("rev-parse", "--git-dir")
         except GitFailed:
@@ -340,43 +352,61 @@ def _nul(paths: Sequence[str]) -> bytes:
 
 
 def init_repo(root: Path) -> None:
-    """``git init`` (through GitPython) unless ``root`` is already inside a work tree."""
-    import git
+    """``git init -b main`` unless ``root`` is already a git work tree (SPEC section 4: the
+    README's ``git init --bare -b main`` remote then takes ``sync``'s first push as its
+    branch)."""
+    git = Git(root)
+    inside = git.run("rev-parse", "--show-toplevel", check=False).strip()
+    if inside and Path(inside.decode("utf-8", "surrogateescape")).resolve() == root.resolve():
+        return
+    git.run("init", "-q", "-b", "main")
 
-    try:
-        git.Repo(root, search_parent_directories=False)
-    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+
+def identity_missing(folder: Path, author: Author | None) -> bool:
+    """True when a commit made in ``folder`` would have no author or committer: no
+    ``--author``, no ``user.name``/``user.email`` git can find (or it refuses to guess one)."""
+    if author is not None:
+        return False
+    git = Git(folder)
+    for who in ("GIT_AUTHOR_IDENT", "GIT_COMMITTER_IDENT"):
         try:
-            git.Repo.init(root)
-        except git.GitCommandError as err:
-            raise GitFailed(f"git init failed: {err.stderr.strip()}") from err
+            git.run("var", who)
+        except GitFailed:
+            return True
+    return False
 
 
 @contextmanager
 def write_lock(git_dir: Path, timeout: float | None = None) -> Iterator[None]:
-    """Hold the repository's write lock. A killed holder releases it (flock dies with the
-    process), so a stale lock never blocks; waiting longer than ``timeout`` is exit 3."""
+    """Hold the repository's write lock, ``.git/driverparty/write.lock``: waiting longer than
+    ``timeout`` (``$DRIVERPARTY_LOCK_TIMEOUT``, default 10 s) is exit 3. The lock is the
+    operating system's — flock on Linux and macOS, LockFileEx on Windows, through the filelock
+    package — so a killed holder releases it and a stale lock never blocks (issue 18)."""
     if timeout is None:
         timeout = float(os.environ.get("DRIVERPARTY_LOCK_TIMEOUT", "10"))
+    import warnings
+
+    with warnings.catch_warnings():
+        # A Unix without flock (the windows-sim test run) gets filelock's soft lock, which
+        # notes it once on stderr; the clerk must never see that.
+        warnings.simplefilter("ignore")
+        import filelock
+
     folder = git_dir / "driverparty"
     try:
         folder.mkdir(exist_ok=True)
-        fd = os.open(folder / "write.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError as err:
+        raise RepoError(f"cannot create the write lock in {folder}: {err.strerror}") from err
+    lock = filelock.FileLock(folder / "write.lock")
+    try:
+        lock.acquire(timeout=timeout, poll_interval=0.02)
+    except filelock.Timeout:
+        raise LockTimeout(
+            f"another driverparty is writing; gave up after {timeout:g} s waiting for the lock"
+        ) from None
     except OSError as err:
         raise RepoError(f"cannot create the write lock in {folder}: {err.strerror}") from err
     try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise LockTimeout(
-                        f"another driverparty is writing; gave up after "
-                        f"{timeout:g} s waiting for the lock"
-                    ) from None
-                time.sleep(0.02)
         yield
     finally:
-        os.close(fd)
+        lock.release()

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from driverparty.errors import DataError, GitFailed, Problem, UsageError
-from driverparty.gitrepo import Git
+from driverparty.gitrepo import Git, git_binary
 from driverparty.models import KINDS
 from driverparty.tomlio import MAX_FILE_BYTES, Unreadable, loads
 
@@ -59,7 +59,7 @@ def kind_and_id(path: str) -> tuple[str, str] | None:
 def _stream(git: Git, args: list[str]) -> Iterator[Commit]:
     """Commits of ``git log <args>`` with their raw file changes, parsed as they arrive."""
     cmd = [
-        "git",
+        git_binary(),
         "-c",
         "core.quotePath=false",
         "log",
@@ -79,6 +79,7 @@ def _stream(git: Git, args: list[str]) -> Iterator[Commit]:
     )
     assert proc.stdout is not None
     current: Commit | None = None
+    read_all = False  # False when the caller stopped early (log --limit): git is then stopped
     try:
         for raw in proc.stdout:
             line = raw.decode("utf-8", "replace").rstrip("\n")
@@ -95,17 +96,20 @@ def _stream(git: Git, args: list[str]) -> Iterator[Commit]:
                 meta, path = line.split("\t", 1)
                 bits = meta.split()
                 current.files.append((bits[2], bits[3], bits[4][0], path))
+        read_all = True
         if current is not None:
             yield current
     finally:
         proc.stdout.close()
-        if proc.poll() is None:
+        if not read_all and proc.poll() is None:
             proc.kill()
         proc.wait()
         err = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
         if proc.stderr:
             proc.stderr.close()
-        if proc.returncode not in (0, -9) and "does not have any commits" not in err:
+        # Once we stopped reading, git's exit status says nothing: killed it is -9 here and 1
+        # on Windows, and a git that met the closed pipe first exits as it likes (issue 18).
+        if read_all and proc.returncode != 0 and "does not have any commits" not in err:
             first = (err.strip().splitlines() or [f"exit {proc.returncode}"])[0]
             raise GitFailed(f"git log failed: {first}")
 

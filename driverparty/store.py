@@ -17,12 +17,13 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from driverparty.cache import FILTERED, RecordCache, blob_id, digest, revive
+from driverparty.cache import FILTERED, RecordCache, blob_id, digest, revive, same_blob
 from driverparty.checks import Record, Records, added_problems, check_all, problem_order, referrers
 from driverparty.config import Config, read_config
 from driverparty.errors import DataError, GitFailed, Invalid, Problem, RecordNotFound, UsageError
 from driverparty.gitrepo import Author, Git, parse_listing, write_lock
 from driverparty.models import KINDS, validate_record
+from driverparty.portable import flush_to_disk
 from driverparty.progress import Progress
 from driverparty.schema import id_sort_key
 from driverparty.tomlio import Unreadable, dumps, linked_part, loads, read_bytes
@@ -199,7 +200,7 @@ class Store:
                         records.broken[kind].add(rid)
                     else:
                         records.by_kind[kind][rid] = record
-                        if blob is not None and blob_id(data) == blob:  # not changed as we read
+                        if blob is not None and same_blob(data, blob):  # not changed as we read
                             fresh.append((rel, blob, record))
                             uncached -= 1
                 progress.close()
@@ -478,8 +479,8 @@ class Store:
                     data = record_bytes(_kind, record)
                     _atomic_write(self.root / rel, data, sync=not bulk)
                     written.append((rel, blob_id(data), record))
-            if bulk:
-                os.sync()  # one flush for an import instead of one per file
+            if bulk:  # one flush for an import instead of one per file (none on Windows)
+                flush_to_disk(self.root / rel for rel, _, _ in written)
             sha = self.git.commit(paths, commit_message(changes, action, subject, trailers))
         except BaseException:
             for rel, old in old_bytes.items():  # a failed command changes nothing

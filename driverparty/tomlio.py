@@ -72,6 +72,23 @@ def linked_part(root: Path, rel: str | Path) -> str | None:
     return None
 
 
+#: ``open`` refuses a link itself (not on Windows, issue 18: there :func:`_was_a_link` looks)
+NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
+
+def _was_a_link(path: Path, opened: os.stat_result) -> bool:
+    """Whether ``path`` is a link, or was one when it was opened (then what it is now is
+    another file than the one opened)."""
+    try:
+        now = os.lstat(path)
+    except OSError:
+        return True
+    return stat.S_ISLNK(now.st_mode) or (now.st_dev, now.st_ino) != (
+        opened.st_dev,
+        opened.st_ino,
+    )
+
+
 def read_bytes(path: Path, root: Path | None = None) -> bytes:
     """Read a record file, refusing symlinks, non-regular files and files over 1 MiB. With
     ``root``, a symlinked folder between ``root`` and the file is refused too (issue 9)."""
@@ -81,7 +98,7 @@ def read_bytes(path: Path, root: Path | None = None) -> bytes:
             raise Unreadable(f"{linked} is a symbolic link; driverparty does not follow links")
     try:
         # O_NONBLOCK: a named pipe planted as a record file must not hang the reader.
-        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+        flags = os.O_RDONLY | NOFOLLOW | getattr(os, "O_NONBLOCK", 0)
         fd = os.open(path, flags)
     except FileNotFoundError:
         raise
@@ -91,6 +108,8 @@ def read_bytes(path: Path, root: Path | None = None) -> bytes:
         raise Unreadable(f"cannot read: {err.strerror}") from None
     with os.fdopen(fd, "rb") as fh:
         st = os.fstat(fh.fileno())
+        if not NOFOLLOW and _was_a_link(path, st):
+            raise Unreadable("is a symbolic link; record files must be regular files")
         if not stat.S_ISREG(st.st_mode):
             raise Unreadable("not a regular file")
         if st.st_size > MAX_FILE_BYTES:

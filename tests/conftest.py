@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -19,6 +20,11 @@ from driverparty.cli.main import cli
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = "2026-06-30"
+#: the folder of the test run's python, where the installed `driverparty` command is: git's
+#: hooks and merge driver find it on PATH, as on a clerk's machine
+BIN = Path(sys.executable).parent
+#: set by `make test-windows-sim`: the whole suite runs as on Windows (tests/windows_sim)
+WINDOWS_SIM = bool(os.environ.get("DRIVERPARTY_WINDOWS_SIM"))
 ENV = {
     "DRIVERPARTY_TODAY": TODAY,
     "DRIVERPARTY_DEBUG": "1",
@@ -26,13 +32,17 @@ ENV = {
     "DRIVERPARTY_REPO": "",
     "DRIVERPARTY_LOCK_TIMEOUT": "10",
     "LANG": "C.UTF-8",
+    "LC_ALL": "",
+    "LC_MESSAGES": "",
+    "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', os.defpath)}",
     "GIT_AUTHOR_NAME": "黄主任",
     "GIT_AUTHOR_EMAIL": "huang@example.org",
     "GIT_COMMITTER_NAME": "黄主任",
     "GIT_COMMITTER_EMAIL": "huang@example.org",
     "GIT_AUTHOR_DATE": "2026-06-30T09:00:00+08:00",
     "GIT_COMMITTER_DATE": "2026-06-30T09:00:00+08:00",
-    "GIT_CONFIG_GLOBAL": "/dev/null",
+    # the windows-sim run brings its own (core.autocrlf=true); never the machine's real one
+    "GIT_CONFIG_GLOBAL": os.environ.get("DRIVERPARTY_TEST_GIT_CONFIG_GLOBAL") or os.devnull,
     "GIT_CONFIG_NOSYSTEM": "1",
 }
 
@@ -42,7 +52,7 @@ def _pinned_env() -> Iterator[None]:
     """Every test, and every git it starts, sees the same clock, names and language."""
     saved = dict(os.environ)
     os.environ.update(ENV)
-    for key in ("DRIVERPARTY_LANG", "DRIVERPARTY_REPO"):
+    for key in ("DRIVERPARTY_LANG", "DRIVERPARTY_REPO", "LC_ALL", "LC_MESSAGES"):
         os.environ.pop(key, None)
     yield
     os.environ.clear()
@@ -56,9 +66,13 @@ def git(repo: Path, *args: str) -> str:
 
 
 def make_repo(path: Path, county: str = "八步区", with_sample: bool = False) -> Path:
-    """A committed records repository at ``path``: empty, or holding the sample county."""
+    """A committed records repository at ``path``: empty, or holding the sample county, with
+    the .gitattributes `init` writes (record files stay LF under core.autocrlf=true)."""
+    from driverparty.cli.setup import GITATTRIBUTES
+
     path.mkdir(parents=True, exist_ok=True)
     git(path, "init", "-q", "-b", "main")
+    (path / ".gitattributes").write_bytes(GITATTRIBUTES.encode())
     if with_sample:
         shutil.copy(ROOT / "driverparty.toml", path / "driverparty.toml")
         shutil.copytree(ROOT / "records", path / "records")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import fcntl
 import os
 import subprocess
 import sys
@@ -196,11 +195,31 @@ def test_eight_adds_at_once_all_succeed_with_distinct_ids(repo: Path) -> None:
     assert git(repo, "status", "--porcelain") == ""
 
 
+HOLD = """
+import sys, time
+from pathlib import Path
+from driverparty.gitrepo import write_lock
+with write_lock(Path(sys.argv[1])):
+    print("held", flush=True)
+    time.sleep(60)
+"""
+
+
+def hold_lock(repo: Path) -> subprocess.Popen[str]:
+    """Another process holding the write lock: the tool's own, whatever kind the platform has
+    (flock here, LockFileEx on Windows, filelock's soft lock in the windows-sim run)."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(repo / ".git")],
+        stdout=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+    )
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+    return holder
+
+
 def test_a_held_lock_times_out_with_exit_3_and_changes_nothing(dp: Run, repo: Path) -> None:
-    lock_dir = repo / ".git/driverparty"
-    lock_dir.mkdir(exist_ok=True)
-    fd = os.open(lock_dir / "write.lock", os.O_RDWR | os.O_CREAT)
-    fcntl.flock(fd, fcntl.LOCK_EX)
+    holder = hold_lock(repo)
     try:
         before = commit_count(repo)
         r = dp(
@@ -215,30 +234,17 @@ def test_a_held_lock_times_out_with_exit_3_and_changes_nothing(dp: Run, repo: Pa
             env={"DRIVERPARTY_LOCK_TIMEOUT": "0.3"},
         )
         assert r.exit_code == 3 and "lock" in r.stderr
+        assert "gave up after 0.3 s" in r.stderr
         assert commit_count(repo) == before and git(repo, "status", "--porcelain") == ""
     finally:
-        os.close(fd)
+        holder.kill()
+        holder.wait()
     r = dp("member", "add", "--name", "x", "--occupation", "taxi", "--stage", "applicant")
     assert r.exit_code == 0
 
 
 def test_a_killed_writer_does_not_block_later_writes(dp: Run, repo: Path) -> None:
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            (
-                "import fcntl,os,time;"
-                f"os.makedirs('{repo}/.git/driverparty', exist_ok=True);"
-                f"fd=os.open('{repo}/.git/driverparty/write.lock', os.O_RDWR|os.O_CREAT);"
-                "fcntl.flock(fd, fcntl.LOCK_EX); print('held', flush=True); time.sleep(60)"
-            ),
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-        encoding="utf-8",
-    )
-    assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+    holder = hold_lock(repo)
     holder.kill()
     holder.wait()
     stale = repo / ".git/index.lock"  # as a git killed mid-commit leaves it

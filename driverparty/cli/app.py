@@ -28,7 +28,9 @@ def resolve_lang(given: str | None) -> str:
         if lang not in ("en", "zh"):
             raise UsageError(f"--lang {lang}: must be en or zh")
         return lang
-    return "zh" if os.environ.get("LANG", "").startswith("zh") else "en"
+    from driverparty.portable import system_language
+
+    return system_language()
 
 
 def resolve_today() -> date:

@@ -12,6 +12,7 @@ import click
 from driverparty import __version__
 from driverparty.cli.app import App, debug, handle, stdout_is_closed
 from driverparty.errors import DriverpartyError
+from driverparty.portable import text_streams
 
 #: name → (module, attribute, one-line help). Loaded only when run or asked for its own help, so
 #: the root ``--help`` imports nothing but click. A module not present yet is simply not listed.
@@ -93,6 +94,7 @@ class DriverpartyGroup(LazyGroup):
     hidden_commands = HIDDEN
 
     def main(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        text_streams()  # UTF-8 to pipes and files, never a crash on a terminal (SPEC section 8)
         try:
             code = super().main(*args, **{**kwargs, "standalone_mode": False})
         except click.exceptions.Exit as err:
@@ -126,7 +128,8 @@ class DriverpartyGroup(LazyGroup):
     "--lang",
     type=click.Choice(["en", "zh"]),
     default=None,
-    help="Language of tables (else $DRIVERPARTY_LANG, else from $LANG).",
+    help="Language of tables (else $DRIVERPARTY_LANG, else the system's language: "
+    "$LC_ALL, $LC_MESSAGES, $LANG, Windows' display language).",
 )
 @click.option("--author", metavar='"NAME <EMAIL>"', help="Who makes the commits.")
 @click.version_option(__version__, "--version", prog_name="driverparty")

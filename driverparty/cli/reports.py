@@ -238,10 +238,14 @@ def _open_county(source: str, workdir: Path, note: Callable[[str], None]) -> Pat
         raise RepoError(f"{source}: not a records repository (no driverparty.toml)")
     dest = workdir / f"county{len(list(workdir.iterdir()))}"
     note(f"cloning {source}")
+    from driverparty.gitrepo import git_binary
+
     proc = subprocess.run(
-        ["git", "clone", "-q", "--depth", "1", "--", source, str(dest)],
+        [git_binary(), "clone", "-q", "--depth", "1", "--", source, str(dest)],
         capture_output=True,
         text=True,
+        encoding="utf-8",
+        errors="replace",
         env={**os.environ, "GIT_TERMINAL_PROMPT": "0"},
     )
     if proc.returncode != 0:

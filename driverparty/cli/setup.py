@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import stat
-import sys
 from pathlib import Path
 
 import click
@@ -14,6 +13,19 @@ from driverparty.errors import DataError, Invalid, Problem, RepoError
 
 RECORD_FOLDERS = ("branches", "members", "stations", "petitions")
 GITIGNORE = "# driverparty: temporary files of interrupted writes\nrecords/**/.*.tmp\n"
+#: committed by ``init`` (SPEC sections 2 and 4), so every clone has it: record files stay LF
+#: under Git for Windows' ``core.autocrlf=true`` (issue 18) and merge with the record driver
+GITATTRIBUTES = (
+    "# driverparty: LF line ends on every platform; records merge field by field\n"
+    "driverparty.toml text eol=lf\n"
+    "records/**/*.toml text eol=lf merge=driverparty\n"
+)
+NO_IDENTITY = (
+    "git does not know who you are (every change is a commit in your name): run "
+    '`git config --global user.name "Your Name"` and '
+    "`git config --global user.email you@example.org`, "
+    'or give --author "Name <email>" before the command; nothing was created'
+)
 
 
 @click.command()
@@ -29,7 +41,7 @@ def init(app: App, path: str, county: str, code: str | None) -> None:
       driverparty init babu --county 八步区 --code 451102
     """
     from driverparty.config import CONFIG_FILE, Config, dump_config
-    from driverparty.gitrepo import Git, init_repo
+    from driverparty.gitrepo import Git, identity_missing, init_repo
 
     root = Path(path)
     if (root / CONFIG_FILE).exists():
@@ -40,6 +52,9 @@ def init(app: App, path: str, county: str, code: str | None) -> None:
         first = err.errors(include_url=False)[0]
         option = "--" + str(first["loc"][0]) if first["loc"] else "--county"
         raise DataError(f"{option}: {str(first['msg']).removeprefix('Value error, ')}") from None
+    existing = next(p for p in (root.absolute(), *root.absolute().parents) if p.is_dir())
+    if identity_missing(existing, app.author):  # before anything is made (issue 18)
+        raise RepoError(NO_IDENTITY)
     try:
         root.mkdir(parents=True, exist_ok=True)
     except OSError as err:
@@ -54,8 +69,17 @@ def init(app: App, path: str, county: str, code: str | None) -> None:
         keep.touch()
         created.append(f"records/{folder}/.gitkeep")
     if not (root / ".gitignore").exists():
-        (root / ".gitignore").write_text(GITIGNORE)
+        (root / ".gitignore").write_bytes(GITIGNORE.encode())
         created.append(".gitignore")
+    attributes = root / ".gitattributes"
+    had = attributes.read_bytes().decode("utf-8", "replace") if attributes.exists() else ""
+    missing = "".join(
+        line for line in GITATTRIBUTES.splitlines(True) if line[:-1] not in had.splitlines()
+    )
+    if missing:
+        joint = "\n" if had and not had.endswith("\n") else ""
+        attributes.write_bytes((had + joint + missing).encode())
+        created.append(".gitattributes")
     from driverparty.cli.setup import register_merge_driver
 
     register_merge_driver(git)
@@ -142,6 +166,20 @@ def commit(app: App, message: str | None) -> None:
 
 
 HOOK_MARK = "# installed by driverparty install-hook"
+#: The pre-commit hook. It calls the ``driverparty`` on PATH, never a path into one virtual
+#: environment, so it keeps working when the tool is reinstalled (SPEC section 4, issue 18).
+#: Git runs hooks with sh, Git for Windows with its own (``driverparty`` finds
+#: ``driverparty.exe`` there); UTF-8 and LF whatever the system's code page.
+HOOK = f"""#!/bin/sh
+{HOOK_MARK}
+if ! command -v driverparty >/dev/null 2>&1; then
+  echo "error: driverparty is not on PATH: install it, or commit with --no-verify" >&2
+  exit 1
+fi
+exec driverparty --repo "$(git rev-parse --show-toplevel)" validate
+"""
+#: git's merge driver for record files: the ``driverparty`` on PATH, as the hook
+MERGE_DRIVER = "driverparty merge-driver %O %A %B %P"
 
 
 @click.command("install-hook")
@@ -149,17 +187,17 @@ HOOK_MARK = "# installed by driverparty install-hook"
 @pass_app
 def install_hook(app: App, force: bool) -> None:
     """Install a git pre-commit hook that runs `driverparty validate`, and register the
-    TOML-aware merge driver for records/**/*.toml."""
+    TOML-aware merge driver for records/**/*.toml (run it again in a fresh clone).
+
+    Both call the `driverparty` found on PATH, so they keep working when the tool is
+    reinstalled."""
     store = app.store
     hooks = store.git.git_dir / "hooks"
     hooks.mkdir(exist_ok=True)
     hook = hooks / "pre-commit"
-    if hook.exists() and HOOK_MARK not in hook.read_text(errors="replace") and not force:
+    if hook.exists() and HOOK_MARK.encode() not in hook.read_bytes() and not force:
         raise DataError(f"{hook}: a pre-commit hook is there already; --force replaces it")
-    hook.write_text(
-        f'#!/bin/sh\n{HOOK_MARK}\nexec "{sys.executable}" -m driverparty '
-        f'--repo "$(git rev-parse --show-toplevel)" validate\n'
-    )
+    hook.write_bytes(HOOK.encode())
     hook.chmod(hook.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
     register_merge_driver(store.git)
     click.echo(f"installed {hook}", err=True)
@@ -167,22 +205,21 @@ def install_hook(app: App, force: bool) -> None:
 
 def register_merge_driver(git: object) -> None:
     """Register the record merge driver (``driverparty merge-driver``) for records/**/*.toml
-    in the repository's own config and .git/info/attributes (issue 7)."""
+    in the repository's own config and .git/info/attributes (issue 7); a clone's config
+    does not travel, so ``install-hook`` and ``sync`` do it again there."""
     from driverparty.gitrepo import Git
 
     assert isinstance(git, Git)
-    exe = f'"{sys.executable}" -m driverparty merge-driver %O %A %B %P'
     git.run("config", "merge.driverparty.name", "driverparty record merge")
-    git.run("config", "merge.driverparty.driver", exe)
+    git.run("config", "merge.driverparty.driver", MERGE_DRIVER)
     info = git.git_dir / "info"
     info.mkdir(exist_ok=True)
     attributes = info / "attributes"
     line = "records/**/*.toml merge=driverparty"
-    existing = attributes.read_text() if attributes.exists() else ""
+    existing = attributes.read_bytes().decode("utf-8", "replace") if attributes.exists() else ""
     if line not in existing.splitlines():
-        attributes.write_text(
-            existing + ("" if existing.endswith("\n") or not existing else "\n") + line + "\n"
-        )
+        joint = "\n" if existing and not existing.endswith("\n") else ""
+        attributes.write_bytes((existing + joint + line + "\n").encode())
 
 
 @click.command()
