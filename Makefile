@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: venv test lint format schema demo bench clean
+.PHONY: venv test test-windows-sim lint format schema demo bench clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -15,6 +15,19 @@ venv: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# The whole suite as on a county office's Windows laptop, simulated on Linux (issue 18): no
+# fcntl, os.sync, O_NOFOLLOW, O_NONBLOCK or mkfifo, a Chinese display language
+# (tests/windows_sim/sitecustomize.py), a cp936 console, core.autocrlf=true in a global git
+# config made for the run, and a text file opened without an encoding is an error.
+test-windows-sim: $(STAMP)
+	@sim=$$(mktemp -d) && trap 'rm -rf "$$sim"' EXIT && \
+	printf '[core]\n\tautocrlf = true\n' > "$$sim/gitconfig" && \
+	echo "windows-sim: $(CURDIR)/tests/windows_sim, core.autocrlf=true, PYTHONIOENCODING=cp936" && \
+	DRIVERPARTY_WINDOWS_SIM=1 DRIVERPARTY_TEST_GIT_CONFIG_GLOBAL="$$sim/gitconfig" \
+	PYTHONPATH="$(CURDIR)/tests/windows_sim" PYTHONIOENCODING=cp936 \
+	PYTHONWARNDEFAULTENCODING=1 PYTHONWARNINGS=error::EncodingWarning \
+	$(BIN)/python -X warn_default_encoding -W error::EncodingWarning -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check driverparty tests scripts bench
