@@ -4,8 +4,8 @@
   Windows looks first (a ``git.exe`` planted on a USB drive must not run).
 - :func:`system_language`: ``$LC_ALL``, ``$LC_MESSAGES``, ``$LANG``; else Windows' display
   language; else the C library's locale.
-- :func:`text_streams`: stdout and stderr UTF-8 to a pipe or a file; on a terminal its own
-  encoding, with a character it cannot show replaced instead of a crash.
+- :func:`text_streams`: the standard streams UTF-8 to and from a pipe or a file; on a
+  terminal its own encoding, with a character it cannot show replaced instead of a crash.
 - :func:`flush_to_disk`: ``os.sync`` where it exists (not on Windows), else fsync file by file.
 
 The standard library only; imports nothing from driverparty, so any layer may use it.
@@ -73,20 +73,25 @@ def windows_ui_language() -> int | None:
 
 
 def text_streams() -> None:
-    """Make stdout and stderr safe for any text (SPEC section 8): UTF-8 to a pipe or a file
-    whatever the code page (``> out.csv`` on a Chinese Windows is cp936 otherwise, and loses
-    the listing at the first 𠮷 or emoji); on a terminal its encoding stays, and a character it
-    cannot show becomes ``?``. Streams that cannot be reconfigured are left alone."""
-    for stream in (sys.stdout, sys.stderr):
+    """Make the standard streams safe for any text (SPEC section 8). stdout and stderr: UTF-8
+    to a pipe or a file whatever the code page (``> out.csv`` on a Chinese Windows is cp936
+    otherwise, and loses the listing at the first 𠮷 or emoji); on a terminal its encoding
+    stays, and a character it cannot show becomes ``?``. stdin from a pipe or a file is read
+    as UTF-8 (a byte-order mark skipped), like every file. Streams that cannot be
+    reconfigured are left alone."""
+    for stream, piped in (
+        (sys.stdin, {"encoding": "utf-8-sig"}),
+        (sys.stdout, {"encoding": "utf-8", "errors": "replace"}),
+        (sys.stderr, {"encoding": "utf-8", "errors": "replace"}),
+    ):
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is None:
             continue
         try:
-            tty = stream.isatty()
-            if tty:
+            if not stream.isatty():
+                reconfigure(**piped)
+            elif stream is not sys.stdin:
                 reconfigure(errors="replace")
-            else:
-                reconfigure(encoding="utf-8", errors="replace")
         except (OSError, ValueError):  # closed, or not a real stream
             continue
 

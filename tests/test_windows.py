@@ -199,6 +199,16 @@ def test_output_to_a_pipe_or_file_is_utf8_whatever_the_code_page(
     assert r.stderr.decode("utf-8").startswith(f"error: {tmp_path / NAME}: not a records")
 
 
+def test_a_record_piped_in_is_read_as_utf8_whatever_the_code_page(repo: Path) -> None:
+    env = {**os.environ, "PYTHONIOENCODING": "cp936"}
+    record = json.dumps({"name": NAME, "occupation": "truck", "stage": "applicant"})
+    for data in (record.encode(), b"\xef\xbb\xbf" + record.encode()):  # with a BOM too
+        r = run(["--repo", str(repo), "member", "add", "--from", "-"], env, input=data)
+        assert r.returncode == 0, r.stderr.decode("utf-8")
+        added = r.stdout.decode().strip()
+        assert f'name = "{NAME}"' in (repo / f"records/members/{added}.toml").read_text("utf-8")
+
+
 def on_a_terminal(args: list[str], env: dict[str, str]) -> tuple[int, bytes]:
     """Run driverparty with stdout and stderr on a pseudo-terminal: its exit code and what the
     terminal received."""
