@@ -285,6 +285,18 @@ def test_init_commits_gitattributes_so_a_clone_under_autocrlf_keeps_lf_and_fills
     assert cached_members(clone) == 2  # the files are the blobs: the cache took them
 
 
+def test_init_adds_its_lines_to_a_gitattributes_already_there(tmp_path: Path) -> None:
+    folder = tmp_path / "babu"
+    folder.mkdir()
+    (folder / ".gitattributes").write_bytes(b"*.xlsx binary")  # no newline at the end
+    r = runner_for(tmp_path)("init", str(folder), "--county", "八步区")
+    assert r.exit_code == 0, r.stderr
+    assert git(folder, "show", "HEAD:.gitattributes") == (
+        "*.xlsx binary\n# driverparty: LF line ends on every platform; records merge field by"
+        " field\ndriverparty.toml text eol=lf\nrecords/**/*.toml text eol=lf merge=driverparty\n"
+    )
+
+
 def test_a_repository_without_gitattributes_fills_the_cache_under_autocrlf(
     repo: Path, tmp_path: Path
 ) -> None:
