@@ -27,7 +27,8 @@ def writer_env() -> dict[str, str]:
 
 
 def lock_holder(lock: Path) -> int | None:
-    """The pid holding driverparty's write lock (flock), from /proc/locks."""
+    """The pid holding driverparty's write lock (flock), from /proc/locks (None in the
+    windows-sim run, whose lock is no flock)."""
     try:
         inode = lock.stat().st_ino
         for line in Path("/proc/locks").read_text(encoding="utf-8").splitlines():
@@ -73,6 +74,9 @@ def test_killed_writers_leave_a_whole_repository(dp: Run, repo: Path) -> None:
             os.killpg(procs[victim].pid, signal.SIGKILL)  # with the git it runs: index.lock
         else:
             procs[victim].send_signal(signal.SIGKILL)  # its git child, if any, runs on
+        # Reaped at once, as a shell would: in the windows-sim run the lock is filelock's soft
+        # lock, which sees an unreaped (zombie) holder as alive; flock and LockFileEx do not.
+        procs[victim].wait()
         killed.add(victim)
 
     added = []
