@@ -1,8 +1,9 @@
-"""Everything that talks to git: the only module that imports GitPython.
+"""Everything that talks to git: the only module that runs it.
 
-Hot paths run the git binary directly (one process, ``-z`` output) — PERF-NOTES measured
-GitPython's own index 6x slower at 50,000 files. The binary is the ``git`` found on PATH, never
-one in the current folder (:func:`git_binary`, issue 18). Every failure becomes
+Every call runs the git binary directly (one process, ``-z`` output) — PERF-NOTES measured
+GitPython's own index 6x slower at 50,000 files, and ``init`` needs no GitPython either. The
+binary is the ``git`` found on PATH, never one in the current folder (:func:`git_binary`, issue
+18). Every failure becomes
 ``GitFailed`` (exit 3). Hooks of the records repository never run for the tool's own commits
 (issue 9: a repository arriving on a USB drive may carry hostile hooks).
 Imports driverparty.errors and driverparty.portable only.
