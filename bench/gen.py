@@ -971,7 +971,7 @@ def build(a: argparse.Namespace) -> tuple[Gen, History]:
                 "member import",
                 "import",
                 [h.record_file("member", m) for m in ids],
-                [f"members/{m}" for m in ids],
+                [f"{FOLDER['member']}/{m}" for m in ids],
             )
         elif what == "petition add":
             rec = g.petition(today, today)

@@ -2,7 +2,7 @@
 
 The writer runs the same checks before and after a change and refuses the change if it adds a
 problem, so a rule lives here once and holds on every write and in ``validate``.
-Imports driverparty.errors and driverparty.models.
+Imports driverparty.errors and driverparty.schema (the registry).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from driverparty.errors import Problem
-from driverparty.models import KINDS
+from driverparty.schema import KINDS
 
 Record = dict[str, Any]
 

@@ -15,9 +15,9 @@ import os
 import re
 import subprocess
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
@@ -25,6 +25,11 @@ from driverparty.errors import GitFailed, LockTimeout, NotARepository, RepoError
 from driverparty.portable import find_program
 
 CONFIG_FILE = "driverparty.toml"
+#: the id git writes for "no file" (a side of an added or removed file in ``--raw`` output)
+NULL_SHA = "0" * 40
+#: the trailers the tool's commits carry (SPEC section 5); written only by :func:`message`
+ACTION_TRAILER = "Driverparty-Action"
+RECORD_TRAILER = "Driverparty-Record"
 _SAFE = [
     "-c",
     "core.hooksPath=/dev/null",
@@ -96,6 +101,56 @@ def _check(args: Sequence[str], returncode: int, stderr: bytes) -> None:
             msg[0] if msg else f"exit {returncode}",
         )
         raise GitFailed(f"git {args[0]} failed: {first}")
+
+
+def message(
+    subject: str, action: str, records: Iterable[str] = (), extra: Iterable[str] = ()
+) -> str:
+    """A commit message: the subject, then the trailers (SPEC section 5) — the action, one
+    ``Driverparty-Record: <kind>s/<id>`` per record, and any ``extra`` ``Key: value`` lines.
+    Every commit the tool makes is worded here; never personal data."""
+    trailers = [f"{ACTION_TRAILER}: {action}"]
+    trailers += [f"{RECORD_TRAILER}: {name}" for name in records]
+    trailers += list(extra)
+    return f"{subject}\n\n" + "\n".join(trailers) + "\n"
+
+
+Entry = tuple[str, str]  # (mode, blob id) of one file in a tree
+Tree = dict[str, Entry]
+
+_SEP = "\x1e"
+_FS = "\x1f"
+_LOG_FORMAT = (
+    f"{_SEP}%H{_FS}%h{_FS}%aI{_FS}%an{_FS}%ae{_FS}%s{_FS}"
+    f"%(trailers:key={ACTION_TRAILER},valueonly,separator=%x2C){_FS}"
+)
+
+
+@dataclass
+class Commit:
+    """One commit of :meth:`Git.log`, with the files it changed."""
+
+    sha: str
+    short: str
+    when: str
+    author: str
+    email: str
+    subject: str
+    action: str | None  #: its ``Driverparty-Action`` trailer, if any
+    files: list[tuple[str, str, str, str]] = field(default_factory=list)  # old, new, status, path
+
+    @property
+    def day(self) -> str:
+        return self.when[:10]
+
+
+def _raw_change(line: str) -> tuple[str, str, str, str] | None:
+    """One line of ``--raw --no-abbrev`` output: (old blob, new blob, status letter, path)."""
+    if not line.startswith(":") or "\t" not in line:
+        return None
+    meta, path = line.split("\t", 1)
+    bits = meta.split()
+    return bits[2], bits[3], bits[4][0], path
 
 
 #: the command behind :meth:`Git.ls_files` and :meth:`Git.look`
@@ -173,27 +228,31 @@ class Git:
             _check(args, proc.returncode, proc.stderr)
         return proc.stdout
 
+    def _popen(self, *args: str) -> subprocess.Popen[bytes]:
+        """One git process whose output the caller reads as it comes: the same safe options
+        and environment as :meth:`run`."""
+        try:
+            return subprocess.Popen(
+                [git_binary(), *_SAFE, *args],
+                cwd=self.root,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                env=self._env(),
+            )
+        except FileNotFoundError as err:
+            raise GitFailed(NO_GIT) from err
+
     def start(self, *commands: Sequence[str]) -> Running:
         """Read-only git commands started side by side: the caller works on while they run,
         then ``wait()``s for their outputs (GitFailed for the first that failed)."""
-        env = self._env()
-        git = git_binary()
         procs: list[subprocess.Popen[bytes]] = []
         try:
             for args in commands:
-                procs.append(
-                    subprocess.Popen(
-                        [git, *_SAFE, *args],
-                        cwd=self.root,
-                        stdin=subprocess.DEVNULL,
-                        stdout=subprocess.PIPE,
-                        stderr=subprocess.PIPE,
-                        env=env,
-                    )
-                )
-        except FileNotFoundError as err:
+                procs.append(self._popen(*args))
+        except GitFailed:
             Running(commands, procs).stop()
-            raise GitFailed(NO_GIT) from err
+            raise
         return Running(commands, procs)
 
     def text(self, *args: str, **kw: object) -> str:
@@ -267,6 +326,133 @@ class Git:
             result[sha] = out[pos : pos + size]
             pos += size + 1
         return result
+
+    def hash_object(self, data: bytes) -> str:
+        """Store ``data`` as a blob in the repository: its id."""
+        return self.text("hash-object", "-w", "--stdin", input=data).strip()
+
+    def ls_tree(self, rev: str, *paths: str) -> Tree:
+        """Every file of a commit's tree (under ``paths``): {path: (mode, blob id)}."""
+        out = self.run("ls-tree", "-r", "-z", "--full-tree", rev, "--", *paths)
+        tree: Tree = {}
+        for entry in out.split(b"\0"):
+            if entry:
+                meta, path = entry.split(b"\t", 1)
+                mode, _, sha = meta.decode().split()
+                tree[path.decode("utf-8", "surrogateescape")] = (mode, sha)
+        return tree
+
+    def commit_tree(
+        self, start: str, changes: Mapping[str, Entry | None], parents: Sequence[str], text: str
+    ) -> str:
+        """A commit of ``start``'s tree with ``changes`` applied (None removes), made through
+        a private index, so the repository's own index and work tree stay as they are."""
+        index = self.git_dir / "driverparty" / "plumbing-index"
+        index.parent.mkdir(exist_ok=True)
+        env = {"GIT_INDEX_FILE": str(index)}
+        try:
+            self.run("read-tree", start, env=env)
+            info = b"".join(
+                (f"0 {NULL_SHA}\t{path}" if e is None else f"{e[0]} {e[1]}\t{path}").encode()
+                + b"\0"
+                for path, e in changes.items()
+            )
+            if info:
+                self.run("update-index", "-z", "--index-info", input=info, env=env)
+            tree = self.text("write-tree", env=env).strip()
+        finally:
+            index.unlink(missing_ok=True)
+        args = ["commit-tree", tree]
+        for p in parents:
+            args += ["-p", p]
+        return self.text(*args, "-F", "-", input=text.encode()).strip()
+
+    def merge_base(self, a: str, b: str) -> str | None:
+        """The best common ancestor of two commits; None when they share no history."""
+        return self.text("merge-base", a, b, check=False).strip() or None
+
+    def is_ancestor(self, old: str, new: str) -> bool:
+        """``old`` is reachable from ``new`` (and both exist)."""
+        if self.run("cat-file", "-e", old, check=False) != b"":
+            return False
+        try:
+            self.run("merge-base", "--is-ancestor", old, new)
+        except GitFailed:
+            return False
+        return True
+
+    def paths_in_history(self, diff_filter: str, revs: str, *paths: str) -> list[str]:
+        """Files that commits in ``revs`` added (``A``) or deleted (``D``) under ``paths``."""
+        out = self.text(
+            "log",
+            f"--diff-filter={diff_filter}",
+            "--no-renames",
+            "--name-only",
+            "--format=",
+            revs,
+            "--",
+            *paths,
+        )
+        return [line for line in out.splitlines() if line]
+
+    def commit_files(self, sha: str, *paths: str) -> list[tuple[str, str, str, str]]:
+        """What one commit changed under ``paths``: (old blob, new blob, status, path)."""
+        out = self.text(
+            "show", "--raw", "--no-abbrev", "--no-renames", "--format=", sha, "--", *paths
+        )
+        return [c for c in map(_raw_change, out.splitlines()) if c is not None]
+
+    def log(self, *args: str) -> Iterator[Commit]:
+        """Commits of ``git log <args>`` with their raw file changes, parsed as they arrive
+        from one git process (never a process per commit). Stopping early stops git."""
+        proc = self._popen(
+            "log",
+            f"--format={_LOG_FORMAT}",
+            "--raw",
+            "--no-abbrev",
+            "--no-renames",
+            "--no-color",
+            *args,
+        )
+        assert proc.stdout is not None
+        current: Commit | None = None
+        read_all = False  # False when the caller stopped early (log --limit): git is then stopped
+        try:
+            for raw in proc.stdout:
+                line = raw.decode("utf-8", "replace").rstrip("\n")
+                if line.startswith(_SEP):
+                    if current is not None:
+                        yield current
+                    parts = line[1:].split(_FS)
+                    action = parts[6].split(",")[0].strip() or None
+                    # %h would be unabbreviated under --no-abbrev: shorten the full id here
+                    current = Commit(
+                        parts[0], parts[0][:7], parts[2], parts[3], parts[4], parts[5], action
+                    )
+                elif current is not None:
+                    change = _raw_change(line)
+                    if change is not None:
+                        current.files.append(change)
+            read_all = True
+            if current is not None:
+                yield current
+        finally:
+            proc.stdout.close()
+            if not read_all and proc.poll() is None:
+                proc.kill()
+            proc.wait()
+            err = proc.stderr.read() if proc.stderr else b""
+            if proc.stderr:
+                proc.stderr.close()
+            # Once we stopped reading, git's exit status says nothing: killed it is -9 here and
+            # 1 on Windows, and a git that met the closed pipe first exits as it likes (issue 18).
+            if read_all and proc.returncode != 0 and b"does not have any commits" not in err:
+                _check(["log"], proc.returncode, err)
+
+    def clone(self, source: str, dest: Path) -> None:
+        """A shallow clone of ``source`` (a path or URL) into ``dest`` (``rollup``); git never
+        asks for a password (exit 3 instead)."""
+        Git(dest.parent).run("clone", "-q", "--depth", "1", "--", source, str(dest))
 
     def changed_files(self, *paths: str) -> list[str]:
         """Tracked files whose work-tree stat data differs from the index: a quick first look

@@ -4,145 +4,24 @@
 git is read in streams, never a process per commit: one ``git log`` with the paths needed,
 and every blob the answer needs fetched through one ``git cat-file --batch``. Record files are
 parsed with tomllib and compared field by field, so a diff shows changed fields, not lines.
-Imports driverparty.errors, models, tomlio, gitrepo.
+Imports driverparty.errors, schema, tomlio, gitrepo (its ``Commit``) and store (``Blobs``):
+every git process is started by ``gitrepo``.
 """
 
 from __future__ import annotations
 
-import re
-import subprocess
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from driverparty.errors import DataError, GitFailed, Problem, UsageError
-from driverparty.gitrepo import Git, git_binary
-from driverparty.models import KINDS
-from driverparty.tomlio import MAX_FILE_BYTES, Unreadable, loads
+from driverparty.gitrepo import Commit
+from driverparty.schema import KINDS, id_sort_key, kind_and_id
+from driverparty.store import Blobs, Store
+from driverparty.tomlio import Unreadable, read_bytes
 
 Row = dict[str, Any]
-NULL_SHA = "0" * 40
-SEP = "\x1e"
-FS = "\x1f"
-ACTION_TRAILER = "%(trailers:key=Driverparty-Action,valueonly,separator=%x2C)"
-FORMAT = f"{SEP}%H{FS}%h{FS}%aI{FS}%an{FS}%ae{FS}%s{FS}{ACTION_TRAILER}{FS}"
-PATH_RE = re.compile(r"^records/([a-z]+)/([A-Za-z0-9][A-Za-z0-9_-]{0,39})\.toml$")
 GIT_ACTIONS = {"A": "add", "M": "update", "D": "remove", "T": "update"}
-FOLDER_KIND = {spec.plural: name for name, spec in KINDS.items()}
-
-
-@dataclass
-class Commit:
-    sha: str
-    short: str
-    when: str
-    author: str
-    email: str
-    subject: str
-    action: str | None
-    files: list[tuple[str, str, str, str]] = field(default_factory=list)  # old, new, status, path
-
-    @property
-    def day(self) -> str:
-        return self.when[:10]
-
-
-def kind_and_id(path: str) -> tuple[str, str] | None:
-    m = PATH_RE.match(path)
-    if not m or m.group(1) not in FOLDER_KIND:
-        return None
-    return FOLDER_KIND[m.group(1)], m.group(2)
-
-
-def _stream(git: Git, args: list[str]) -> Iterator[Commit]:
-    """Commits of ``git log <args>`` with their raw file changes, parsed as they arrive."""
-    cmd = [
-        git_binary(),
-        "-c",
-        "core.quotePath=false",
-        "log",
-        f"--format={FORMAT}",
-        "--raw",
-        "--no-abbrev",
-        "--no-renames",
-        "--no-color",
-        *args,
-    ]
-    proc = subprocess.Popen(
-        cmd,
-        cwd=git.root,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        env={"LC_ALL": "C", **_env()},
-    )
-    assert proc.stdout is not None
-    current: Commit | None = None
-    read_all = False  # False when the caller stopped early (log --limit): git is then stopped
-    try:
-        for raw in proc.stdout:
-            line = raw.decode("utf-8", "replace").rstrip("\n")
-            if line.startswith(SEP):
-                if current is not None:
-                    yield current
-                parts = line[1:].split(FS)
-                action = parts[6].split(",")[0].strip() or None
-                # %h would be unabbreviated under --no-abbrev: shorten the full id ourselves
-                current = Commit(
-                    parts[0], parts[0][:7], parts[2], parts[3], parts[4], parts[5], action
-                )
-            elif line.startswith(":") and current is not None:
-                meta, path = line.split("\t", 1)
-                bits = meta.split()
-                current.files.append((bits[2], bits[3], bits[4][0], path))
-        read_all = True
-        if current is not None:
-            yield current
-    finally:
-        proc.stdout.close()
-        if not read_all and proc.poll() is None:
-            proc.kill()
-        proc.wait()
-        err = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
-        if proc.stderr:
-            proc.stderr.close()
-        # Once we stopped reading, git's exit status says nothing: killed it is -9 here and 1
-        # on Windows, and a git that met the closed pipe first exits as it likes (issue 18).
-        if read_all and proc.returncode != 0 and "does not have any commits" not in err:
-            first = (err.strip().splitlines() or [f"exit {proc.returncode}"])[0]
-            raise GitFailed(f"git log failed: {first}")
-
-
-def _env() -> dict[str, str]:
-    import os
-
-    return dict(os.environ)
-
-
-class Blobs:
-    """Blob contents through one ``git cat-file --batch`` process, parsed once each."""
-
-    def __init__(self, git: Git) -> None:
-        self.git = git
-        self.parsed: dict[str, dict[str, Any] | str] = {}
-
-    def load(self, shas: Iterable[str]) -> None:
-        wanted = {s for s in shas if s != NULL_SHA and s not in self.parsed}
-        for sha, data in self.git.cat_blobs(wanted, MAX_FILE_BYTES).items():
-            if isinstance(data, str):  # too large, or missing: said, not parsed
-                self.parsed[sha] = data
-                continue
-            try:
-                self.parsed[sha] = loads(data)
-            except Unreadable as err:
-                self.parsed[sha] = str(err)
-
-    def get(self, sha: str) -> dict[str, Any] | str | None:
-        if sha == NULL_SHA:
-            return None
-        self.load([sha])
-        return self.parsed[sha]
 
 
 def field_changes(
@@ -172,7 +51,7 @@ def field_changes(
 
 
 def log(
-    git: Git,
+    store: Store,
     since: date | None = None,
     until: date | None = None,
     author: str | None = None,
@@ -180,12 +59,13 @@ def log(
     limit: int | None = None,
 ) -> list[Row]:
     """One row per record changed per commit, newest first."""
+    git = store.git
     if git.head() is None:
         return []
     paths = [KINDS[kind].folder + "/"] if kind else ["records/"]
     rows: list[Row] = []
     needle = author.lower() if author else None
-    for commit in _stream(git, ["HEAD", "--", *paths]):
+    for commit in git.log("HEAD", "--", *paths):
         if until and commit.day > until.isoformat():
             continue
         if since and commit.day < since.isoformat():
@@ -215,23 +95,24 @@ def log(
 # --- history of one record ---------------------------------------------------------------------
 
 
-def history(git: Git, kind: str, record_id: str) -> list[Row]:
+def history(store: Store, kind: str, record_id: str) -> list[Row]:
     """Every commit that touched the record, oldest first, with field-level changes. Follows
     the record across removal and re-adding, and back through a rename (a commit that removed
     another record file of the kind whose content, id aside, this one took over)."""
+    git = store.git
     if git.head() is None:
         raise DataError("no history: the repository has no commits yet")
     path = KINDS[kind].path(record_id)
-    commits = list(_stream(git, ["HEAD", "--", path]))
+    commits = list(git.log("HEAD", "--", path))
     if not commits:
         raise DataError(f"{kind} {record_id}: no such record in the history")
-    blobs = Blobs(git)
+    blobs = store.blobs()
     blobs.load(s for c in commits for f in c.files for s in f[:2])
     rows: list[Row] = []
     earliest = commits[-1]
     first = next(f for f in earliest.files if f[3] == path)
     if first[2] == "A":
-        rows += _renamed_from(git, blobs, kind, record_id, earliest, first[1])
+        rows += _renamed_from(store, blobs, kind, record_id, earliest, first[1])
     for commit in reversed(commits):
         for old, new, status, fpath in commit.files:
             if fpath != path:
@@ -246,7 +127,7 @@ def history(git: Git, kind: str, record_id: str) -> list[Row]:
                     "date": commit.day,
                     "author": commit.author,
                     "action": action,
-                    "changes": field_changes(kind, blobs.get(old), blobs.get(new)),
+                    "changes": field_changes(kind, blobs.parse(old), blobs.parse(new)),
                 }
             )
     for row in rows:
@@ -255,35 +136,27 @@ def history(git: Git, kind: str, record_id: str) -> list[Row]:
 
 
 def _renamed_from(
-    git: Git, blobs: Blobs, kind: str, record_id: str, commit: Commit, new_blob: str
+    store: Store, blobs: Blobs, kind: str, record_id: str, commit: Commit, new_blob: str
 ) -> list[Row]:
     """The earlier life of a record whose file arrived by a rename in ``commit``."""
     folder = KINDS[kind].folder + "/"
-    out = git.text(
-        "show", "--raw", "--no-abbrev", "--no-renames", "--format=", commit.sha, "--", folder
-    )
-    gone = []
-    for line in out.splitlines():
-        if line.startswith(":") and "\t" in line:
-            meta, fpath = line.split("\t", 1)
-            bits = meta.split()
-            if bits[4].startswith("D"):
-                gone.append((bits[2], fpath))
+    changes = store.git.commit_files(commit.sha, folder)
+    gone = [(old, path) for old, _, status, path in changes if status == "D"]
     if not gone:
         return []
     blobs.load(s for s, _ in gone)
-    now = blobs.get(new_blob)
+    now = blobs.parse(new_blob)
     if not isinstance(now, dict):
         return []
     for sha, fpath in gone:
-        was = blobs.get(sha)
+        was = blobs.parse(sha)
         if isinstance(was, dict) and {k: v for k, v in was.items() if k != "id"} == {
             k: v for k, v in now.items() if k != "id"
         }:
             found = kind_and_id(fpath)
             if found is None:
                 continue
-            earlier = [r for r in history(git, kind, found[1]) if r["commit"] != commit.short]
+            earlier = [r for r in history(store, kind, found[1]) if r["commit"] != commit.short]
             earlier.append(
                 {
                     "commit": commit.short,
@@ -301,33 +174,26 @@ def _renamed_from(
 # --- semantic diff -----------------------------------------------------------------------------
 
 
-def _tree(git: Git, rev: str) -> dict[str, str]:
+def _tree(store: Store, rev: str) -> dict[str, str]:
     try:
-        out = git.text("ls-tree", "-r", "--full-tree", rev, "--", "records/")
+        tree = store.git.ls_tree(rev, "records/")
     except GitFailed:
         raise UsageError(f"unknown revision {rev!r}") from None
-    result = {}
-    for line in out.splitlines():
-        meta, path = line.split("\t", 1)
-        result[path] = meta.split()[2]
-    return result
+    return {path: sha for path, (_, sha) in tree.items()}
 
 
 def diff(
-    git: Git, root: Path, rev_a: str | None = None, rev_b: str | None = None
+    store: Store, rev_a: str | None = None, rev_b: str | None = None
 ) -> tuple[list[Row], list[Problem]]:
     """Records added, removed and changed between two revisions, or between a revision (HEAD
     by default) and the work tree. Unreadable work-tree files are problems."""
-    from driverparty.cache import blob_id
-    from driverparty.tomlio import read_bytes
-
-    blobs = Blobs(git)
+    git, root = store.git, store.root
+    blobs = store.blobs()
     problems: list[Problem] = []
-    worktree: dict[str, Any] = {}
     if rev_a is not None:
-        old_tree, new_tree = _tree(git, rev_a), _tree(git, rev_b or "HEAD")
+        old_tree, new_tree = _tree(store, rev_a), _tree(store, rev_b or "HEAD")
     else:
-        old_tree = _tree(git, "HEAD") if git.head() else {}
+        old_tree = _tree(store, "HEAD") if git.head() else {}
         index = git.ls_files("records")
         dirty = {p for code, p in git.status("records") if code[1] != " "}
         new_tree = {}
@@ -342,16 +208,14 @@ def diff(
                 except Unreadable as err:
                     problems.append(Problem(path, Path(path).stem, None, str(err)))
                     continue
-                sha = blob_id(data)
-                try:
-                    worktree[sha] = loads(data)
-                except Unreadable as err:
-                    problems.append(Problem(path, Path(path).stem, None, str(err)))
+                sha = blobs.add(data)
+                parsed = blobs.parse(sha)
+                if isinstance(parsed, str):
+                    problems.append(Problem(path, Path(path).stem, None, parsed))
                     continue
                 new_tree[path] = sha
             else:
                 new_tree[path] = index[path]
-    blobs.parsed.update(worktree)
     changed = sorted(
         p
         for p in set(old_tree) | set(new_tree)
@@ -363,14 +227,12 @@ def diff(
         found = kind_and_id(path)
         assert found is not None
         kind, rid = found
-        old = blobs.get(old_tree[path]) if path in old_tree else None
-        new = blobs.get(new_tree[path]) if path in new_tree else None
+        old = blobs.parse(old_tree[path]) if path in old_tree else None
+        new = blobs.parse(new_tree[path]) if path in new_tree else None
         change = "added" if old is None else "removed" if new is None else "changed"
         fields = field_changes(kind, old, new)
         if change == "changed" and not fields:
             continue  # only the layout changed: no field did
         rows.append({"kind": kind, "id": rid, "change": change, "fields": fields})
-    from driverparty.schema import id_sort_key
-
     rows.sort(key=lambda r: (list(KINDS).index(r["kind"]), id_sort_key(r["id"])))
     return rows, problems

@@ -158,7 +158,7 @@ def finish_record(kind: str | None, record: Record) -> tuple[bytes, list[str]]:
     model, found = validate_record(kind, record, _today())
     if model is None or found:
         return dumps(in_order(record, list(spec.fields))), [f"{f}: {m}" for f, m in found]
-    return dumps(spec.model.file_dict(model.canonical())), []
+    return dumps(spec.file_dict(model.canonical())), []
 
 
 def conflict_text(ours: Record, theirs: Record, merged: Record, conflicts: list[str]) -> bytes:

@@ -20,6 +20,7 @@ from driverparty.checks import Records
 from driverparty.config import Config
 from driverparty.models import KINDS, is_active
 from driverparty.models.member import PARTY_STAGES, STAGE_DATES, STAGES, probation_ends
+from driverparty.models.petition import DONE_STATUSES, OPEN_STATUSES
 
 Row = dict[str, Any]
 Record = dict[str, Any]
@@ -112,11 +113,11 @@ def petitions_as_of(records: Records, config: Config, as_of: date) -> list[Recor
 
 
 def is_open(p: Record) -> bool:
-    return p["status"] in ("received", "assigned")
+    return p["status"] in OPEN_STATUSES
 
 
 def is_done(p: Record) -> bool:
-    return p["status"] in ("resolved", "closed")
+    return p["status"] in DONE_STATUSES
 
 
 def is_overdue(p: Record, as_of: date) -> bool:

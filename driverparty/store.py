@@ -15,19 +15,28 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from driverparty.cache import FILTERED, RecordCache, blob_id, digest, revive, same_blob
 from driverparty.checks import Record, Records, added_problems, check_all, problem_order, referrers
-from driverparty.config import Config, read_config
 from driverparty.errors import DataError, GitFailed, Invalid, Problem, RecordNotFound, UsageError
-from driverparty.gitrepo import Author, Git, parse_listing, write_lock
-from driverparty.models import KINDS, validate_record
+from driverparty.gitrepo import (
+    NULL_SHA,
+    Author,
+    Git,
+    find_root,
+    message,
+    parse_listing,
+    write_lock,
+)
 from driverparty.portable import flush_to_disk
 from driverparty.progress import Progress
-from driverparty.schema import id_sort_key
-from driverparty.tomlio import Unreadable, dumps, linked_part, loads, read_bytes
+from driverparty.schema import KINDS, id_sort_key, kind_and_id
+from driverparty.tomlio import MAX_FILE_BYTES, Unreadable, dumps, linked_part, loads, read_bytes
 from driverparty.tomlio import atomic_write as _atomic_write
+
+if TYPE_CHECKING:
+    from driverparty.config import Config
 
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")
 Change = tuple[str, str, Record | None]  # (kind, id, new record or None to remove)
@@ -51,7 +60,10 @@ def check_id_syntax(record_id: str) -> str:
 def parse_record(
     kind: str, path: str, data: bytes, today: date
 ) -> tuple[Record | None, list[Problem]]:
-    """Parse and validate one record file's bytes: the canonical record or None, and problems."""
+    """Parse and validate one record file's bytes: the canonical record or None, and problems.
+    (The models are imported here, not above: a read the cache answers needs no pydantic.)"""
+    from driverparty.models import validate_record
+
     stem = Path(path).stem
     try:
         raw = loads(data)
@@ -70,6 +82,54 @@ def parse_record(
     return model.canonical(), []
 
 
+class Blobs:
+    """Record files as git holds them, by blob id: read through one ``git cat-file --batch`` a
+    request (nothing over 1 MiB, issue 9) and parsed once each. The one reader of git's copies
+    of records, for history, diff and sync (``Store.blobs``)."""
+
+    def __init__(self, git: Git) -> None:
+        self.git = git
+        self.raw: dict[str, bytes | str] = {}  # the bytes, or why not (too large, missing)
+        self.parsed: dict[str, dict[str, Any] | str] = {}  # the TOML, or why not
+
+    def load(self, shas: Iterable[str | None]) -> None:
+        """Fetch these blobs, all in one go (the null id and known ones skipped)."""
+        wanted = {s for s in shas if s and s != NULL_SHA and s not in self.raw}
+        if wanted:
+            self.raw.update(self.git.cat_blobs(wanted, MAX_FILE_BYTES))
+
+    def data(self, sha: str) -> bytes:
+        """A blob's bytes; Unreadable when it is too large to be a record, or missing."""
+        self.load([sha])
+        data = self.raw[sha]
+        if isinstance(data, str):
+            raise Unreadable(data)
+        return data
+
+    def parse(self, sha: str) -> dict[str, Any] | str | None:
+        """A blob's TOML, or the reason it cannot be read; None for the null id (no file)."""
+        if sha == NULL_SHA:
+            return None
+        if sha not in self.parsed:
+            try:
+                self.parsed[sha] = loads(self.data(sha))
+            except Unreadable as err:
+                self.parsed[sha] = str(err)
+        return self.parsed[sha]
+
+    def add(self, data: bytes) -> str:
+        """Known bytes (a work-tree file), under the id git would give them; not stored."""
+        sha = blob_id(data)
+        self.raw[sha] = data
+        return sha
+
+    def write(self, data: bytes) -> str:
+        """Store bytes as a blob in the repository (``sync`` builds commits of them)."""
+        sha = self.git.hash_object(data)
+        self.raw[sha] = data
+        return sha
+
+
 class Store:
     """One records repository, opened for one command."""
 
@@ -84,6 +144,8 @@ class Store:
 
     @cached_property
     def config(self) -> Config:
+        from driverparty.config import read_config
+
         config, raw = read_config(self.root)
         self.settings = digest(raw)  # valid: the cache may vouch for it
         return config
@@ -124,6 +186,15 @@ class Store:
             raise RecordNotFound(kind, record_id) from None
         except Unreadable as err:
             raise DataError(f"{rel}: {err}") from None
+
+    def parse(self, path: str, data: bytes) -> tuple[Record | None, list[Problem]]:
+        """A record file's bytes, wherever they come from (the work tree, a commit being
+        merged), parsed and validated by the one record parser: the record or None, and its
+        problems. A path of no known kind is a problem."""
+        found = kind_and_id(path)
+        if found is None:
+            return None, [Problem(path, None, None, "not a record file of a known kind")]
+        return parse_record(found[0], path, data, self.today)
 
     def read(self, kind: str, record_id: str) -> Record:
         """One record, validated; a broken file is an error naming its problems."""
@@ -216,6 +287,10 @@ class Store:
             cache.close()
         return records, problems
 
+    def blobs(self) -> Blobs:
+        """A reader of record files as git's commits hold them (history, diff, sync)."""
+        return Blobs(self.git)
+
     def _cache(self) -> RecordCache:
         return RecordCache(self.git.git_dir / "driverparty" / "cache.sqlite")
 
@@ -282,31 +357,16 @@ class Store:
         except (OSError, ValueError):
             cache = {}
         entry = cache.get(kind) if isinstance(cache, dict) else None
-        rev_range = [head]
+        rev_range = head
         highest = 0
         if isinstance(entry, dict) and isinstance(entry.get("max"), int):
             if entry.get("head") == head:
                 return int(entry["max"])
             old = str(entry.get("head"))
-            if (
-                re.fullmatch(r"[0-9a-f]{40}", old)
-                and self.git.run("merge-base", "--is-ancestor", old, head, check=False) == b""
-            ):
-                ok = self.git.run("cat-file", "-e", old, check=False) == b""
-                if ok:
-                    rev_range = [f"{old}..{head}"]
-                    highest = int(entry["max"])
-        out = self.git.text(
-            "log",
-            "--diff-filter=D",
-            "--no-renames",
-            "--name-only",
-            "--format=",
-            *rev_range,
-            "--",
-            KINDS[kind].folder,
-        )
-        for line in out.splitlines():
+            if re.fullmatch(r"[0-9a-f]{40}", old) and self.git.is_ancestor(old, head):
+                rev_range = f"{old}..{head}"
+                highest = int(entry["max"])
+        for line in self.git.paths_in_history("D", rev_range, KINDS[kind].folder):
             m = pattern.match(Path(line).stem) if line.endswith(".toml") else None
             if m:
                 highest = max(highest, int(m.group(1)))
@@ -331,6 +391,8 @@ class Store:
         return re.sub(r"\s*<.*$", "", ident) or "unknown"
 
     def validated(self, kind: str, data: dict[str, Any]) -> Record:
+        from driverparty.models import validate_record
+
         rid = str(data.get("id", ""))
         model, found = validate_record(kind, data, self.today)
         if found or model is None:
@@ -513,13 +575,14 @@ class Store:
 
 def record_bytes(kind: str, record: Record) -> bytes:
     """The canonical file bytes of a record (SPEC section 3)."""
-    return dumps(KINDS[kind].model.file_dict(record))
+    return dumps(KINDS[kind].file_dict(record))
 
 
 def commit_message(
     changes: list[Change], action: str, subject: str | None = None, extra: list[str] | None = None
 ) -> str:
-    """SPEC section 5: ``<kind> <action> <id>`` and the trailers; never personal data."""
+    """SPEC section 5: ``<kind> <action> <id>`` and the trailers (``gitrepo.message``);
+    never personal data."""
     if subject is None:
         kind, rid, _ = changes[0]
         subject = (
@@ -527,10 +590,16 @@ def commit_message(
             if len(changes) == 1
             else f"{kind} {action} {len(changes)} records"
         )
-    trailers = [f"Driverparty-Action: {action}"]
-    trailers += [f"Driverparty-Record: {KINDS[kind].plural}/{rid}" for kind, rid, _ in changes]
-    trailers += extra or []
-    return f"{subject}\n\n" + "\n".join(trailers) + "\n"
+    records = [f"{KINDS[kind].plural}/{rid}" for kind, rid, _ in changes]
+    return message(subject, action, records, extra or [])
 
 
-__all__ = ["GitFailed", "Store", "commit_message", "parse_record", "record_bytes"]
+__all__ = [
+    "Author",
+    "GitFailed",
+    "Store",
+    "commit_message",
+    "find_root",
+    "parse_record",
+    "record_bytes",
+]

@@ -7,7 +7,8 @@ is the local branch fast-forwarded to them. So a conflict, an invalid result or 
 leaves the repository exactly as it was (only remote-tracking refs and unreachable objects
 are new).
 
-Imports driverparty.errors, models, tomlio, checks, gitrepo, store, merge.
+Imports driverparty.errors, schema, tomlio, checks, gitrepo, store, merge; git runs only
+through ``gitrepo.Git`` (trees, blobs and commits built through a private index there).
 """
 
 from __future__ import annotations
@@ -17,24 +18,11 @@ from pathlib import Path
 
 from driverparty.checks import Record, Records, check_all, problem_order
 from driverparty.errors import DataError, GitFailed, Problem, RepoError, UsageError
-from driverparty.gitrepo import Git
+from driverparty.gitrepo import Entry, Git, Tree, message
 from driverparty.merge import finish_record, merge_records
-from driverparty.models import KINDS
-from driverparty.schema import id_sort_key
-from driverparty.store import (
-    ID_RE,
-    Change,
-    Store,
-    commit_message,
-    id_pattern,
-    parse_record,
-    record_bytes,
-)
-from driverparty.tomlio import MAX_FILE_BYTES, Unreadable, loads
-
-Entry = tuple[str, str]  # (mode, blob id) of one file in a tree
-Tree = dict[str, Entry]
-ZERO = "0" * 40
+from driverparty.schema import KINDS, id_sort_key, kind_and_id
+from driverparty.store import Change, Store, commit_message, id_pattern, record_bytes
+from driverparty.tomlio import Unreadable, loads
 
 
 @dataclass
@@ -71,18 +59,6 @@ class SyncRefused(DataError):
         return self._lines
 
 
-def kind_and_id(path: str) -> tuple[str, str] | None:
-    """(kind, id) of a record file path ``records/<kind>s/<id>.toml``, else None."""
-    parts = path.split("/")
-    if len(parts) != 3 or parts[0] != "records" or not parts[2].endswith(".toml"):
-        return None
-    stem = parts[2][:-5]
-    if not ID_RE.match(stem):
-        return None
-    kind = next((k for k, spec in KINDS.items() if spec.plural == parts[1]), None)
-    return (kind, stem) if kind else None
-
-
 # --- git plumbing --------------------------------------------------------------------------------
 
 
@@ -116,67 +92,13 @@ def _rev(git: Git, name: str) -> str | None:
     return out.decode().strip() or None
 
 
-def ls_tree(git: Git, rev: str) -> Tree:
-    out = git.run("ls-tree", "-r", "-z", "--full-tree", rev)
-    tree: Tree = {}
-    for entry in out.split(b"\0"):
-        if entry:
-            meta, path = entry.split(b"\t", 1)
-            mode, _, sha = meta.decode().split()
-            tree[path.decode("utf-8", "surrogateescape")] = (mode, sha)
-    return tree
-
-
-class Blobs:
-    """Blob contents by id, read from git in one ``cat-file --batch`` per request."""
-
-    def __init__(self, git: Git) -> None:
-        self.git = git
-        self.data: dict[str, bytes | str] = {}
-
-    def load(self, shas: set[str]) -> None:
-        self.data.update(
-            self.git.cat_blobs((s for s in shas if s not in self.data), MAX_FILE_BYTES)
-        )
-
-    def get(self, sha: str) -> bytes:
-        """A blob's bytes; Unreadable when it is too large to be a record, or missing."""
-        self.load({sha})
-        data = self.data[sha]
-        if isinstance(data, str):
-            raise Unreadable(data)
-        return data
-
-    def write(self, data: bytes) -> str:
-        sha = self.git.text("hash-object", "-w", "--stdin", input=data).strip()
-        self.data[sha] = data
-        return sha
-
-
 def build_commit(
-    git: Git, start: str, changes: dict[str, Entry | None], parents: list[str], message: str
+    git: Git, start: str, changes: dict[str, Entry | None], parents: list[str], text: str
 ) -> tuple[str, Tree]:
-    """A commit of ``start``'s tree with ``changes`` applied (None removes), made through a
-    private index so the repository's own index and work tree stay as they are."""
-    index = git.git_dir / "driverparty" / "sync-index"
-    index.parent.mkdir(exist_ok=True)
-    env = {"GIT_INDEX_FILE": str(index)}
-    try:
-        git.run("read-tree", start, env=env)
-        info = b"".join(
-            (f"0 {ZERO}\t{path}" if e is None else f"{e[0]} {e[1]}\t{path}").encode() + b"\0"
-            for path, e in changes.items()
-        )
-        if info:
-            git.run("update-index", "-z", "--index-info", input=info, env=env)
-        tree = git.text("write-tree", env=env).strip()
-    finally:
-        index.unlink(missing_ok=True)
-    args = ["commit-tree", tree]
-    for p in parents:
-        args += ["-p", p]
-    sha = git.text(*args, "-F", "-", input=message.encode()).strip()
-    return sha, ls_tree(git, sha)
+    """A commit of ``start``'s tree with ``changes`` applied, and its tree (``gitrepo``
+    builds it through a private index: the repository's own stays as it is)."""
+    sha = git.commit_tree(start, changes, parents, text)
+    return sha, git.ls_tree(sha)
 
 
 # --- the merge ---------------------------------------------------------------------------------
@@ -193,9 +115,9 @@ class Merger:
         self.theirs = theirs
         self.base = base
         self.label = label
-        self.blobs = Blobs(self.git)
+        self.blobs = store.blobs()
         self.ours_records, self.ours_problems = store.load()
-        self.head_tree = ls_tree(self.git, head)
+        self.head_tree = self.git.ls_tree(head)
         self.renumbered: list[tuple[str, str, str]] = []
         self.merged_records: list[str] = []
         self._used_by_theirs: set[str] = set()
@@ -205,18 +127,7 @@ class Merger:
     def clashes(self, base_t: Tree, ours_t: Tree, theirs_t: Tree) -> list[tuple[str, str]]:
         """Records ours added whose id theirs used too since the common ancestor, for a
         different record (both added ``M-0061``; or theirs added and removed it again)."""
-        used = set(
-            self.git.text(
-                "log",
-                "--diff-filter=A",
-                "--no-renames",
-                "--name-only",
-                "--format=",
-                f"{self.base}..{self.theirs}",
-                "--",
-                "records",
-            ).splitlines()
-        )
+        used = set(self.git.paths_in_history("A", f"{self.base}..{self.theirs}", "records"))
         self._used_by_theirs = used
         found = []
         for path, entry in ours_t.items():
@@ -296,15 +207,15 @@ class Merger:
             f"Driverparty-Renumbered: {KINDS[k].plural}/{o} {KINDS[k].plural}/{renames[(k, o)]}"
             for k, o in clashes
         ]
-        message = commit_message(recorded, "renumber", subject, extra)
-        return build_commit(self.git, self.head, changes, [self.head], message)
+        text = commit_message(recorded, "renumber", subject, extra)
+        return build_commit(self.git, self.head, changes, [self.head], text)
 
     # fields -----------------------------------------------------------------------------------
 
     def merge(self) -> str:
         """The merge commit of theirs into ours (renumbered first); raises SyncRefused on a
         conflict or when the result adds a validation problem."""
-        base_t, theirs_t = ls_tree(self.git, self.base), ls_tree(self.git, self.theirs)
+        base_t, theirs_t = self.git.ls_tree(self.base), self.git.ls_tree(self.theirs)
         ours_sha, ours_t = self.renumber(base_t, theirs_t)
         changes: dict[str, Entry | None] = {}
         conflicts: list[str] = []
@@ -330,7 +241,7 @@ class Merger:
                 conflicts.append(f"conflict: {path}: added on both sides")
                 continue
             try:
-                base, ours, theirs = (loads(self.blobs.get(e[1])) for e in (b, o, t))
+                base, ours, theirs = (loads(self.blobs.data(e[1])) for e in (b, o, t))
             except Unreadable:
                 conflicts.append(f"conflict: {path}: unreadable on one side, changed on both")
                 continue
@@ -362,15 +273,11 @@ class Merger:
                     "nothing was changed or pushed"
                 ]
             )
-        trailers = [
-            f"Driverparty-Record: {KINDS[kk[0]].plural}/{kk[1]}"
-            for kk in map(kind_and_id, self.merged_records)
-            if kk
+        records = [
+            f"{KINDS[kk[0]].plural}/{kk[1]}" for kk in map(kind_and_id, self.merged_records) if kk
         ]
-        message = f"sync merge {self.label}\n\nDriverparty-Action: sync\n" + "".join(
-            t + "\n" for t in trailers
-        )
-        sha, _ = build_commit(self.git, ours_sha, changes, [ours_sha, self.theirs], message)
+        text = message(f"sync merge {self.label}", "sync", records)
+        sha, _ = build_commit(self.git, ours_sha, changes, [ours_sha, self.theirs], text)
         return sha
 
     def problems(self, tree: Tree) -> set[Problem]:
@@ -393,12 +300,12 @@ class Merger:
             if path not in tree:
                 continue
             try:
-                data = self.blobs.get(tree[path][1])
+                data = self.blobs.data(tree[path][1])
             except Unreadable as err:
                 found.append(Problem(path, rid, None, str(err)))
                 records.broken[kind].add(rid)
                 continue
-            record, errors = parse_record(kind, path, data, self.store.today)
+            record, errors = self.store.parse(path, data)
             if record is None:
                 found += errors
                 records.broken[kind].add(rid)
@@ -456,7 +363,7 @@ def sync(store: Store, remote: str | None = None) -> SyncResult:
             return result
         if theirs == head:
             return result
-        base = git.text("merge-base", head, theirs, check=False).strip()
+        base = git.merge_base(head, theirs)
         if not base:
             raise RepoError(
                 f"{name}/{upstream} shares no history with {branch}: these are two different "

@@ -17,6 +17,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from driverparty.cli.main import cli
+from driverparty.schema import KINDS
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = "2026-06-30"
@@ -78,9 +79,9 @@ def make_repo(path: Path, county: str = "八步区", with_sample: bool = False) 
         shutil.copytree(ROOT / "records", path / "records")
     else:
         (path / "driverparty.toml").write_text(f'county = "{county}"\n', encoding="utf-8")
-        for folder in ("branches", "members", "stations", "petitions"):
-            (path / "records" / folder).mkdir(parents=True)
-            (path / "records" / folder / ".gitkeep").touch()
+        for kind in KINDS.values():
+            (path / kind.folder).mkdir(parents=True)
+            (path / kind.folder / ".gitkeep").touch()
     git(path, "add", "-A")
     git(path, "commit", "-q", "-m", "repository init")
     return path

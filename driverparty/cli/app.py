@@ -127,6 +127,13 @@ def output_options(formats: Sequence[str] = FORMATS, default: str = "table") -> 
     return decorator
 
 
+def kind_choice() -> click.Choice:
+    """The record kinds of the registry, as a choice on the command line."""
+    from driverparty.schema import KINDS
+
+    return click.Choice(list(KINDS))
+
+
 def render(
     app: App,
     rows: Any,

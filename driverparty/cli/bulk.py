@@ -7,12 +7,12 @@ from pathlib import Path
 
 import click
 
-from driverparty.cli.app import App, pass_app
+from driverparty.cli.app import App, kind_choice, pass_app
 from driverparty.errors import DataError, UsageError
 
 
 @click.command("import")
-@click.argument("kind", type=click.Choice(["branch", "member", "station", "petition"]))
+@click.argument("kind", type=kind_choice())
 @click.argument("source", metavar="FILE|-")
 @click.option(
     "--format",

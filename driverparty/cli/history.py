@@ -7,18 +7,23 @@ from typing import Any
 
 import click
 
-from driverparty.cli.app import App, format_options, output_options, pass_app, render
+from driverparty.cli.app import (
+    App,
+    format_options,
+    kind_choice,
+    output_options,
+    pass_app,
+    render,
+)
 from driverparty.cli.records import id_argument
 from driverparty.cli.workflows import DATE
-
-KIND_CHOICE = click.Choice(["branch", "member", "station", "petition"])
 
 
 @click.command()
 @click.option("--since", type=DATE, help="Commits on or after this date.")
 @click.option("--until", type=DATE, help="Commits on or before this date.")
 @click.option("--author", help="Part of the author's name or email.")
-@click.option("--kind", type=KIND_CHOICE, help="Only records of this kind.")
+@click.option("--kind", type=kind_choice(), help="Only records of this kind.")
 @click.option("--limit", type=click.IntRange(min=0), help="At most N rows.")
 @output_options()
 @pass_app
@@ -41,7 +46,7 @@ def log(
     """
     from driverparty import history
 
-    rows = history.log(app.store.git, since, until, author, kind, limit)
+    rows = history.log(app.store, since, until, author, kind, limit)
     render(app, rows, ["commit", "date", "author", "action", "kind", "id", "subject"], fmt, reveal)
 
 
@@ -55,12 +60,14 @@ def _flatten(rows: list[dict[str, Any]], nested: str, keep: list[str]) -> list[d
 
 
 def make_history(kind: str) -> click.Command:
+    from driverparty.schema import KINDS
+
     @pass_app
     def callback(app: App, record_id: str, fmt: str, reveal: bool) -> None:
         from driverparty import history
         from driverparty.store import check_id_syntax
 
-        rows = history.history(app.store.git, kind, check_id_syntax(record_id))
+        rows = history.history(app.store, kind, check_id_syntax(record_id))
         keep = ["commit", "date", "author", "action"]
         if fmt == "table":
             render(
@@ -74,8 +81,8 @@ def make_history(kind: str) -> click.Command:
         callback=callback,
         params=[id_argument(kind), *format_options()],
         help=f"The {kind}'s life from git, oldest first: every commit that touched it, with "
-        f"the fields it changed. Works on removed {kind}s too.\n\n\b\nExample:\n"
-        f"  driverparty {kind} history {kind[0].upper()}-0001",
+        f"the fields it changed. Works on removed {KINDS[kind].plural} too.\n\n\b\n"
+        f"Example:\n  driverparty {kind} history {KINDS[kind].prefix}-0001",
     )
 
 
@@ -94,8 +101,7 @@ def diff(app: App, rev_a: str | None, rev_b: str | None, fmt: str, reveal: bool)
     """
     from driverparty import history
 
-    store = app.store
-    rows, problems = history.diff(store.git, store.root, rev_a, rev_b)
+    rows, problems = history.diff(app.store, rev_a, rev_b)
     app.warn(problems)
     keep = ["kind", "id", "change"]
     if fmt == "table":

@@ -16,6 +16,8 @@ from driverparty.portable import text_streams
 
 #: name → (module, attribute, one-line help). Loaded only when run or asked for its own help, so
 #: the root ``--help`` imports nothing but click. A module not present yet is simply not listed.
+#: The attribute is a click command, or a factory called with the name (each record kind's
+#: group, added from the registry by :func:`kind_commands`).
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "init": ("driverparty.cli.setup", "init", "Create a records repository."),
     "status": ("driverparty.cli.setup", "status", "Uncommitted changes under records/."),
@@ -26,10 +28,6 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "Install the pre-commit hook and the merge driver.",
     ),
     "validate": ("driverparty.cli.setup", "validate", "Check every record."),
-    "branch": ("driverparty.cli.records", "branch", "Party branches (党组织)."),
-    "member": ("driverparty.cli.records", "member", "Members and the pipeline (党员)."),
-    "station": ("driverparty.cli.records", "station", "Driver service stations (驿站)."),
-    "petition": ("driverparty.cli.records", "petition", "Drivers' petitions (诉求)."),
     "summary": ("driverparty.cli.reports", "summary", "The figures reported upward."),
     "report": ("driverparty.cli.reports", "report", "Reports: members, petitions, coverage …"),
     "log": ("driverparty.cli.history", "log", "Changes to records, newest first."),
@@ -41,6 +39,13 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "completion": ("driverparty.cli.bulk", "completion", "Print a shell completion script."),
 }
 HIDDEN = {"merge-driver"}
+
+
+def kind_commands() -> dict[str, tuple[str, str, str]]:
+    """One group per record kind of the registry (``schema.json``: no pydantic)."""
+    from driverparty.schema import KINDS
+
+    return {name: ("driverparty.cli.records", "kind_group", k.title) for name, k in KINDS.items()}
 
 
 def available(module: str) -> bool:
@@ -56,10 +61,14 @@ class LazyGroup(click.Group):
     lazy: dict[str, tuple[str, str, str]] = {}
     hidden_commands: set[str] = set()
 
+    def entries(self) -> dict[str, tuple[str, str, str]]:
+        """The lazy subcommands: name → (module, attribute, one-line help)."""
+        return self.lazy
+
     def list_commands(self, ctx: click.Context) -> list[str]:
         names = [
             n
-            for n, (mod, _, _) in self.lazy.items()
+            for n, (mod, _, _) in self.entries().items()
             if n not in self.hidden_commands and available(mod)
         ]
         return sorted(set(names) | set(self.commands))
@@ -67,15 +76,16 @@ class LazyGroup(click.Group):
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name in self.commands:
             return self.commands[cmd_name]
-        entry = self.lazy.get(cmd_name)
+        entry = self.entries().get(cmd_name)
         if entry is None or not available(entry[0]):
             return None
         return self.build(cmd_name, getattr(importlib.import_module(entry[0]), entry[1]))
 
     def build(self, name: str, target: Any) -> click.Command:
-        """The command a lazy entry names (a subclass may make it from a factory)."""
-        assert isinstance(target, click.Command)
-        return target
+        """The command a lazy entry names, or the one its factory makes for ``name``."""
+        command = target if isinstance(target, click.Command) else target(name)
+        assert isinstance(command, click.Command)
+        return command
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = []
@@ -83,15 +93,17 @@ class LazyGroup(click.Group):
             if name in self.commands:
                 rows.append((name, self.commands[name].get_short_help_str(60)))
             else:
-                rows.append((name, self.lazy[name][2]))
+                rows.append((name, self.entries()[name][2]))
         if rows:
             with formatter.section("Commands"):
                 formatter.write_dl(rows)
 
 
 class DriverpartyGroup(LazyGroup):
-    lazy = COMMANDS
     hidden_commands = HIDDEN
+
+    def entries(self) -> dict[str, tuple[str, str, str]]:
+        return {**COMMANDS, **kind_commands()}
 
     def main(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
         text_streams()  # UTF-8 to pipes and files, never a crash on a terminal (SPEC section 8)

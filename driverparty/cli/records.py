@@ -1,7 +1,8 @@
-"""``driverparty branch|member|station|petition SUBCOMMAND``: the record commands.
+"""``driverparty <kind> SUBCOMMAND``: the record commands, one group per kind of the registry.
 
-Each kind's group is built from the ``KINDS`` registry; ``add`` and ``update`` take one option
-per model field. Subcommands are built on first use, so ``member get`` imports no pydantic.
+Each kind's group, its help, examples and options are built from ``schema.KINDS`` (the models'
+registrations, without pydantic); ``add`` and ``update`` take one option per model field.
+Subcommands are built on first use, so ``member get`` imports no pydantic.
 """
 
 from __future__ import annotations
@@ -20,8 +21,6 @@ from driverparty.errors import DataError, GitFailed, UsageError
 if TYPE_CHECKING:
     from driverparty.query import Condition
 
-KIND_NAMES = ("branch", "member", "station", "petition")
-PLURAL = {"branch": "branches", "member": "members", "station": "stations", "petition": "petitions"}
 _R = "driverparty.cli.records"
 #: subcommand → (module, factory or command, one-line help, kinds it belongs to or None for all).
 #: A factory is called with the kind's name and returns the click command.
@@ -107,18 +106,11 @@ class KindGroup(LazyGroup):
         return command
 
 
-def _group(kind: str, help_text: str) -> click.Group:
-    return KindGroup(kind, name=kind, help=help_text)
+def kind_group(kind: str) -> click.Group:
+    """The group of one record kind (``driverparty member …``), from its registration."""
+    from driverparty.schema import KINDS
 
-
-branch = _group(
-    "branch", "Party branches (党组织): committees, branches, joint and mobile branches."
-)
-member = _group("member", "Members (党员) and the recruitment pipeline, verification, check-in.")
-station = _group("station", "Driver service stations (驿站、司机之家、党群服务中心、暖新商家).")
-petition = _group(
-    "petition", "Drivers' petitions (诉求、微心愿): collect → transfer → resolve → follow-up."
-)
+    return KindGroup(kind, name=kind, help=KINDS[kind].help)
 
 
 # --- options from the model ------------------------------------------------------------------
@@ -145,7 +137,7 @@ class CodeType(click.ParamType):
 
 def field_options(kind: str) -> list[click.Option]:
     """One option per field of the kind's model (SPEC section 4, ``add``)."""
-    from driverparty.models import KINDS
+    from driverparty.schema import KINDS
 
     options = []
     for f in KINDS[kind].fields.values():
@@ -173,7 +165,7 @@ def field_options(kind: str) -> list[click.Option]:
 
 def collect_fields(kind: str, params: dict[str, Any]) -> dict[str, Any]:
     """The field values given as options: lists split on commas, unset options left out."""
-    from driverparty.models import KINDS
+    from driverparty.schema import KINDS
 
     out: dict[str, Any] = {}
     for f in KINDS[kind].fields.values():
@@ -240,11 +232,12 @@ def complete_ids(kind: str) -> Any:
 
         from click.shell_completion import CompletionItem
 
-        from driverparty.gitrepo import find_root
+        from driverparty.schema import KINDS
+        from driverparty.store import find_root
 
         try:
             root = find_root(ctx.find_root().params.get("repo"))
-            names = os.listdir(root / "records" / PLURAL[kind])
+            names = os.listdir(root / KINDS[kind].folder)
         except Exception:  # completion must never fail loudly
             return []
         ids = sorted(n[:-5] for n in names if n.endswith(".toml") and n.startswith(incomplete))
@@ -277,16 +270,9 @@ def make_add(kind: str) -> click.Command:
         )
         click.echo(new_id)
 
-    example = {
-        "member": "driverparty member add --name 王建国 --occupation truck --stage "
-        "applicant --phone 13812345678",
-        "branch": "driverparty branch add --name 滴滴出行贺州办事处党支部 --kind branch "
-        "--founded 2023-07-01 --parent B-0001",
-        "station": "driverparty station add --name 爱莲驿站 --kind rest_stop "
-        "--opened 2024-05-01 --amenities water,charging",
-        "petition": "driverparty petition add --received 2025-03-02 --channel hotline "
-        "--category repair --summary '货车维修点太远'",
-    }[kind]
+    from driverparty.schema import KINDS
+
+    example = f"driverparty {kind} add {KINDS[kind].add_example}"
     params: list[click.Parameter] = [
         click.Option(["--id", "record_id"], metavar="ID", help="Use this id (else the next)."),
         click.Option(
@@ -325,13 +311,16 @@ def make_update(kind: str) -> click.Command:
         ),
         *field_options(kind),
     ]
+    from driverparty.schema import KINDS
+
+    spec = KINDS[kind]
     return click.Command(
         "update",
         callback=callback,
         params=params,
         help=f"Change fields of a {kind}; one commit, or none when nothing "
         f"changes.\n\n\b\nExample:\n  driverparty {kind} update "
-        f"{'BMSP'[KIND_NAMES.index(kind)]}-0001 --notes 已核实",
+        f"{spec.prefix}-0001 {spec.update_example}",
     )
 
 
@@ -345,7 +334,9 @@ def make_get(kind: str) -> click.Command:
 
         if not _ID_OK(record_id):
             raise UsageError(f"bad id {record_id!r}")
-        rel = f"records/{PLURAL[kind]}/{record_id}.toml"
+        from driverparty.schema import KINDS
+
+        rel = KINDS[kind].path(record_id)
         try:
             root = find_root(app.repo_option)
             data = read_bytes(root / rel, root=root)
@@ -416,12 +407,10 @@ def make_list(kind: str) -> click.Command:
         render(app, rows, columns, fmt, reveal, kind)
         app.finish()
 
-    hidden = {
-        "member": "Members who left",
-        "station": "Closed stations",
-        "branch": "Dissolved branches",
-        "petition": "",
-    }[kind]
+    from driverparty.schema import KINDS
+
+    spec = KINDS[kind]
+    hidden = spec.inactive
     return click.Command(
         "list",
         callback=callback,
@@ -438,12 +427,12 @@ def make_list(kind: str) -> click.Command:
             click.Option(
                 ["--all", "show_all"],
                 is_flag=True,
-                help=f"{hidden} too." if hidden else "(every petition is listed anyway)",
+                help=f"{hidden} too." if hidden else f"(every {kind} is listed anyway)",
             ),
             *format_options(),
         ],
-        help=f"List {kind}s.\n\n\b\nExample:\n  driverparty {kind} list --where "
-        f"{_example_where(kind)} --format csv",
+        help=f"List {spec.plural}.\n\n\b\nExample:\n  driverparty {kind} list --where "
+        f"{spec.where_example} --format csv",
     )
 
 
@@ -488,15 +477,6 @@ def _listing(
 def _all_of(tests: list[tuple[str, list[Any]]]) -> tuple[str, list[Any]]:
     """SQL tests (``Condition.sql``) joined into one that all must pass."""
     return " AND ".join(t for t, _ in tests) or "1", [v for _, p in tests for v in p]
-
-
-def _example_where(kind: str) -> str:
-    return {
-        "member": "stage=full --where branch=",
-        "branch": "kind=branch",
-        "station": "amenities=charging",
-        "petition": "status=assigned",
-    }[kind]
 
 
 def make_remove(kind: str) -> click.Command:

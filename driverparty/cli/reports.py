@@ -23,6 +23,26 @@ as_of_option = click.option(
 )
 
 
+class ReportChoice(click.Choice):  # type: ignore[type-arg]
+    """The values a report takes (``--by``), read from ``driverparty.reports`` when first
+    needed: importing it imports the models, and ``summary`` (in this module) answers a
+    remembered figure without them (issue 8)."""
+
+    def __init__(self, name: str) -> None:
+        self.constant = name
+        super().__init__(())
+
+    @property  # type: ignore[override]
+    def choices(self) -> tuple[str, ...]:
+        from driverparty import reports
+
+        return tuple(getattr(reports, self.constant))
+
+    @choices.setter
+    def choices(self, value: Any) -> None:
+        pass
+
+
 def _load(app: App, kinds: list[str] | None = None) -> Any:
     records, problems = app.store.load(kinds)
     app.warn(problems)
@@ -79,9 +99,7 @@ def report() -> None:
 @click.option(
     "--by",
     required=True,
-    type=click.Choice(
-        ["stage", "occupation", "branch", "employer", "county", "verification", "tags"]
-    ),
+    type=ReportChoice("MEMBER_BY"),
     help="The field to count by.",
 )
 @as_of_option
@@ -106,7 +124,7 @@ def report_members(app: App, by: str, as_of: date | None, fmt: str, reveal: bool
 @click.option(
     "--by",
     required=True,
-    type=click.Choice(["category", "status", "channel", "kind", "station", "assignee", "month"]),
+    type=ReportChoice("PETITION_BY"),
     help="The field to group by (month: YYYY-MM of received).",
 )
 @click.option("--since", type=DATE, help="Received on or after this date.")

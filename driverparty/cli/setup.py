@@ -11,7 +11,6 @@ from pydantic import ValidationError
 from driverparty.cli.app import App, output_options, pass_app, render
 from driverparty.errors import DataError, Invalid, Problem, RepoError
 
-RECORD_FOLDERS = ("branches", "members", "stations", "petitions")
 GITIGNORE = "# driverparty: temporary files of interrupted writes\nrecords/**/.*.tmp\n"
 #: committed by ``init`` (SPEC sections 2 and 4), so every clone has it: record files stay LF
 #: under Git for Windows' ``core.autocrlf=true`` (issue 18) and merge with the record driver
@@ -63,7 +62,9 @@ def init(app: App, path: str, county: str, code: str | None) -> None:
     git = Git(root.resolve(), app.author)
     created = [CONFIG_FILE]
     (root / CONFIG_FILE).write_bytes(dump_config(county, code))
-    for folder in RECORD_FOLDERS:
+    from driverparty.schema import KINDS
+
+    for folder in (k.plural for k in KINDS.values()):
         keep = root / "records" / folder / ".gitkeep"
         keep.parent.mkdir(parents=True, exist_ok=True)
         keep.touch()

@@ -15,7 +15,19 @@ import click
 from driverparty.cli.app import App, pass_app
 from driverparty.errors import UsageError
 
-STAGES = ("applicant", "activist", "candidate", "probationary", "full")
+
+def codes_of(kind: str, name: str) -> tuple[str, ...]:
+    """An enumerated field's codes, from the registry."""
+    from driverparty.schema import KINDS
+
+    return KINDS[kind].fields[name].choices
+
+
+def words_of(kind: str, name: str) -> str:
+    """An enumerated field's codes with their Chinese words, for help texts."""
+    from driverparty.schema import KINDS
+
+    return ", ".join(f"{c} {w}" for c, w in KINDS[kind].fields[name].codes_zh.items())
 
 
 class DateType(click.ParamType):
@@ -65,7 +77,13 @@ def _note_required(note: str | None, action: str) -> str:
 
 @click.command()
 @record_id
-@click.option("--to", "stage", type=click.Choice(STAGES), required=True, help="The new stage.")
+@click.option(
+    "--to",
+    "stage",
+    type=click.Choice(codes_of("member", "stage")),
+    required=True,
+    help="The new stage.",
+)
 @on_option
 @pass_app
 def promote(app: App, record_id: str, stage: str, on: date | None) -> None:
@@ -89,10 +107,10 @@ def promote(app: App, record_id: str, stage: str, on: date | None) -> None:
 @record_id
 @click.option(
     "--status",
-    type=click.Choice(["screened", "confirmed", "archived"]),
+    type=click.Choice(codes_of("member", "verification")),
     default="confirmed",
     show_default=True,
-    help="screened 初筛, confirmed 核实, archived 建档.",
+    help=words_of("member", "verification") + ".",
 )
 @on_option
 @pass_app

@@ -5,7 +5,8 @@ Imports pydantic and driverparty.models.*; nothing above.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import dataclasses
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, get_args, get_origin
 
@@ -17,7 +18,7 @@ from driverparty.models.member import Member
 from driverparty.models.petition import Petition
 from driverparty.models.station import Station
 from driverparty.models.types import Codes, Label, Personal, Ref
-from driverparty.schema import FieldInfo, KindInfo, is_active
+from driverparty.schema import FieldInfo, KindInfo, Registration, is_active
 
 __all__ = [
     "KINDS",
@@ -66,11 +67,10 @@ def _describe(name: str, info: Any) -> FieldInfo:
         kind = "int"
     elif base is float:
         kind = "float"
-    choices: tuple[str, ...] = ()
-    if str(get_origin(inner)) == "typing.Literal":
-        choices = tuple(get_args(inner))
+    enumeration = next((m for m in meta if isinstance(m, Codes)), None)
+    choices = enumeration.codes if enumeration else ()
+    codes = dict(enumeration.zh) if enumeration else {}
     label = next((m.zh for m in meta if isinstance(m, Label)), name)
-    codes = next((m.zh for m in meta if isinstance(m, Codes)), {})
     ref = next((m.kind for m in meta if isinstance(m, Ref)), None)
     return FieldInfo(
         name=name,
@@ -88,15 +88,29 @@ def _describe(name: str, info: Any) -> FieldInfo:
 class Kind(KindInfo):
     """One record kind: what ``schema.json`` says of it, read from its model, and the model."""
 
-    model: type[RecordModel]
+    model: type[RecordModel] = field(kw_only=True)
 
     @classmethod
     def of(cls, model: type[RecordModel]) -> Kind:
         fields = {n: _describe(n, f) for n, f in model.model_fields.items()}
-        return cls(model.record_kind, model.prefix, model.zh, model.table_columns, fields, model)
+        reg = model.registration
+        own = {f.name: getattr(reg, f.name) for f in dataclasses.fields(Registration)}
+        return cls(**own, fields=fields, model=model)
 
 
-KINDS: dict[str, Kind] = {m.record_kind: Kind.of(m) for m in (Branch, Member, Station, Petition)}
+def register(*models: type[RecordModel]) -> dict[str, Kind]:
+    """The kinds, in the order commands, reports and ``validate`` list them."""
+    kinds = {m.registration.name: Kind.of(m) for m in models}
+    for name, kind in kinds.items():
+        for column in kind.table_columns:
+            assert column in kind.fields, f"{name}: table column {column} is no field"
+        for f in kind.fields.values():
+            assert f.ref is None or f.ref in kinds, f"{name}.{f.name}: no kind {f.ref}"
+    return kinds
+
+
+#: The registry: every kind there is. A new kind is its model module and one entry here.
+KINDS: dict[str, Kind] = register(Branch, Member, Station, Petition)
 
 
 def kind_of(name: str) -> Kind:
@@ -156,6 +170,9 @@ def described() -> dict[str, KindInfo]:
     """The kinds as ``driverparty.schema`` holds them, read from the models: what
     ``schema.json`` must say (``make schema`` writes it, ``tests/test_schema.py`` compares)."""
     return {
-        name: KindInfo(k.name, k.prefix, k.zh, k.table_columns, k.fields)
+        name: KindInfo(
+            **{f.name: getattr(k, f.name) for f in dataclasses.fields(Registration)},
+            fields=k.fields,
+        )
         for name, k in KINDS.items()
     }

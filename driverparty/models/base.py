@@ -1,6 +1,6 @@
 """The base of every record model: config, the (field, message) rules hook, and dumping.
 
-Imports driverparty.models.types only.
+Imports driverparty.schema (the pydantic-free ``Registration``) only.
 """
 
 from __future__ import annotations
@@ -10,6 +10,8 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict
 
+from driverparty.schema import Registration
+
 
 class RecordModel(BaseModel):
     """A record of one kind. Subclasses declare fields in SPEC order (that is the file's key
@@ -17,13 +19,8 @@ class RecordModel(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
 
-    record_kind: ClassVar[str]
-    prefix: ClassVar[str]
-    zh: ClassVar[str]
-    #: the columns ``list`` shows as a table when ``--fields`` is not given
-    table_columns: ClassVar[tuple[str, ...]]
-    #: fields that are always written even when they hold their default
-    always_written: ClassVar[tuple[str, ...]] = ()
+    #: the kind's name, folder, prefix, help, examples, active span … (``schema.Registration``)
+    registration: ClassVar[Registration]
 
     def rules(self) -> list[tuple[str, str]]:
         """Rules across fields of this one record: ``[(field, message), ...]``."""
@@ -33,18 +30,6 @@ class RecordModel(BaseModel):
         """The record as the tool holds it: SPEC order, unset (None) fields left out, defaults
         (``mobile = false``, empty lists) filled in."""
         return self.model_dump(exclude_none=True)
-
-    @classmethod
-    def file_dict(cls, record: dict[str, Any]) -> dict[str, Any]:
-        """What the file holds of a canonical record: empty lists and false flags left out too,
-        but for the fields always written."""
-        return {k: v for k, v in record.items() if _is_set(v) or k in cls.always_written}
-
-
-def _is_set(value: Any) -> bool:
-    if value is False or value == [] or value is None:
-        return False
-    return True
 
 
 def ordered(pairs: list[tuple[str, date | None]]) -> list[tuple[str, str]]:

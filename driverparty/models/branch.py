@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar, Literal
+from typing import Annotated, ClassVar
 
 from driverparty.models.base import RecordModel, ordered
 from driverparty.models.types import Codes, Label, Line, Name, PastDate, RecordId, Ref, Text
+from driverparty.schema import Registration
 
 BranchKind = Annotated[
-    Literal["committee", "general_branch", "branch", "joint_branch", "mobile_branch"],
+    str,
     Codes(
         {
             "committee": "行业党委",
@@ -20,7 +21,7 @@ BranchKind = Annotated[
     ),
 ]
 Sector = Annotated[
-    Literal["truck", "ride_hailing", "taxi", "delivery", "hazmat", "other"],
+    str,
     Codes(
         {
             "truck": "货车",
@@ -35,17 +36,19 @@ Sector = Annotated[
 
 
 class Branch(RecordModel):
-    record_kind: ClassVar[str] = "branch"
-    prefix: ClassVar[str] = "B"
-    zh: ClassVar[str] = "党组织"
-    table_columns: ClassVar[tuple[str, ...]] = (
-        "id",
-        "name",
-        "kind",
-        "parent",
-        "host",
-        "secretary",
-        "founded",
+    registration: ClassVar[Registration] = Registration(
+        name="branch",
+        plural="branches",
+        prefix="B",
+        zh="党组织",
+        title="Party branches (党组织).",
+        help="Party branches (党组织): committees, branches, joint and mobile branches.",
+        table_columns=("id", "name", "kind", "parent", "host", "secretary", "founded"),
+        add_example="--name 滴滴出行贺州办事处党支部 --kind branch --founded 2023-07-01 "
+        "--parent B-0001",
+        where_example="kind=branch",
+        active=("founded", "dissolved"),
+        inactive="Dissolved branches",
     )
 
     id: Annotated[RecordId, Label("编号")]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, ClassVar, Literal
+from typing import Annotated, ClassVar
 
 from driverparty.models.base import RecordModel, ordered
 from driverparty.models.types import (
@@ -22,20 +22,19 @@ from driverparty.models.types import (
     Token,
     id_number_birth_date,
 )
+from driverparty.schema import Registration
 
-Stage = Annotated[
-    Literal["applicant", "activist", "candidate", "probationary", "full"],
-    Codes(
-        {
-            "applicant": "入党申请人",
-            "activist": "积极分子",
-            "candidate": "发展对象",
-            "probationary": "预备党员",
-            "full": "正式党员",
-        }
-    ),
-]
-STAGES: tuple[str, ...] = ("applicant", "activist", "candidate", "probationary", "full")
+STAGE = Codes(
+    {
+        "applicant": "入党申请人",
+        "activist": "积极分子",
+        "candidate": "发展对象",
+        "probationary": "预备党员",
+        "full": "正式党员",
+    }
+)
+Stage = Annotated[str, STAGE]
+STAGES = STAGE.codes
 STAGE_DATES: tuple[str, ...] = (
     "applied_on",
     "activist_on",
@@ -43,10 +42,10 @@ STAGE_DATES: tuple[str, ...] = (
     "probationary_on",
     "full_on",
 )
-PARTY_STAGES = frozenset({"probationary", "full"})
+PARTY_STAGES = STAGE.subset("probationary", "full")
 
 Occupation = Annotated[
-    Literal["truck", "ride_hailing", "taxi", "delivery", "other"],
+    str,
     Codes(
         {
             "truck": "货车司机",
@@ -57,11 +56,8 @@ Occupation = Annotated[
         }
     ),
 ]
-Gender = Annotated[Literal["male", "female"], Codes({"male": "男", "female": "女"})]
-Verification = Annotated[
-    Literal["screened", "confirmed", "archived"],
-    Codes({"screened": "初筛", "confirmed": "核实", "archived": "建档"}),
-]
+Gender = Annotated[str, Codes({"male": "男", "female": "女"})]
+Verification = Annotated[str, Codes({"screened": "初筛", "confirmed": "核实", "archived": "建档"})]
 
 
 def probation_ends(probationary_on: date) -> date:
@@ -73,18 +69,27 @@ def probation_ends(probationary_on: date) -> date:
 
 
 class Member(RecordModel):
-    record_kind: ClassVar[str] = "member"
-    prefix: ClassVar[str] = "M"
-    zh: ClassVar[str] = "成员"
-    table_columns: ClassVar[tuple[str, ...]] = (
-        "id",
-        "name",
-        "occupation",
-        "employer",
-        "stage",
-        "branch",
-        "phone",
-        "verification",
+    registration: ClassVar[Registration] = Registration(
+        name="member",
+        plural="members",
+        prefix="M",
+        zh="成员",
+        title="Members and the pipeline (党员).",
+        help="Members (党员) and the recruitment pipeline, verification, check-in.",
+        table_columns=(
+            "id",
+            "name",
+            "occupation",
+            "employer",
+            "stage",
+            "branch",
+            "phone",
+            "verification",
+        ),
+        add_example="--name 王建国 --occupation truck --stage applicant --phone 13812345678",
+        where_example="stage=full --where branch=",
+        active=(None, "left_on"),
+        inactive="Members who left",
     )
 
     id: Annotated[RecordId, Label("编号")]

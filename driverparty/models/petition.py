@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar, Literal
+from typing import Annotated, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -19,9 +19,10 @@ from driverparty.models.types import (
     Ref,
     Text,
 )
+from driverparty.schema import Registration
 
 Channel = Annotated[
-    Literal["mailbox", "hotline", "mini_program", "forum", "visit", "walk_in", "other"],
+    str,
     Codes(
         {
             "mailbox": "解忧信箱",
@@ -35,60 +36,41 @@ Channel = Annotated[
     ),
 ]
 PetitionKind = Annotated[
-    Literal["request", "wish", "complaint", "dispute"],
+    str,
     Codes({"request": "诉求", "wish": "微心愿", "complaint": "投诉", "dispute": "纠纷"}),
 ]
-Category = Annotated[
-    Literal[
-        "repair",
-        "legal",
-        "insurance",
-        "social_security",
-        "schooling",
-        "medical",
-        "hardship",
-        "pricing",
-        "parking",
-        "charging",
-        "rest",
-        "labor",
-        "accident",
-        "other",
-    ],
-    Codes(
-        {
-            "repair": "维修",
-            "legal": "法律",
-            "insurance": "保险",
-            "social_security": "社保",
-            "schooling": "子女入学",
-            "medical": "就医",
-            "hardship": "生活困难",
-            "pricing": "运价",
-            "parking": "停车",
-            "charging": "充电",
-            "rest": "休息",
-            "labor": "劳动权益",
-            "accident": "事故",
-            "other": "其他",
-        }
-    ),
-]
-Status = Annotated[
-    Literal["received", "assigned", "resolved", "closed", "rejected", "withdrawn"],
-    Codes(
-        {
-            "received": "已收集",
-            "assigned": "已转办",
-            "resolved": "已办结",
-            "closed": "已回访",
-            "rejected": "不予受理",
-            "withdrawn": "已撤回",
-        }
-    ),
-]
-OPEN_STATUSES = frozenset({"received", "assigned"})
-DONE_STATUSES = frozenset({"resolved", "closed"})
+CATEGORY = Codes(
+    {
+        "repair": "维修",
+        "legal": "法律",
+        "insurance": "保险",
+        "social_security": "社保",
+        "schooling": "子女入学",
+        "medical": "就医",
+        "hardship": "生活困难",
+        "pricing": "运价",
+        "parking": "停车",
+        "charging": "充电",
+        "rest": "休息",
+        "labor": "劳动权益",
+        "accident": "事故",
+        "other": "其他",
+    }
+)
+Category = Annotated[str, CATEGORY]
+STATUS = Codes(
+    {
+        "received": "已收集",
+        "assigned": "已转办",
+        "resolved": "已办结",
+        "closed": "已回访",
+        "rejected": "不予受理",
+        "withdrawn": "已撤回",
+    }
+)
+Status = Annotated[str, STATUS]
+OPEN_STATUSES = STATUS.subset("received", "assigned")
+DONE_STATUSES = STATUS.subset("resolved", "closed")
 
 
 class Event(BaseModel):
@@ -102,24 +84,32 @@ class Event(BaseModel):
     by: Line | None = None
 
 
-CATEGORIES: tuple[str, ...] = Category.__origin__.__args__  # type: ignore[attr-defined]
+CATEGORIES = CATEGORY.codes
 
 
 class Petition(RecordModel):
-    record_kind: ClassVar[str] = "petition"
-    prefix: ClassVar[str] = "P"
-    zh: ClassVar[str] = "诉求"
-    table_columns: ClassVar[tuple[str, ...]] = (
-        "id",
-        "received",
-        "kind",
-        "category",
-        "status",
-        "assignee",
-        "due",
-        "summary",
+    registration: ClassVar[Registration] = Registration(
+        name="petition",
+        plural="petitions",
+        prefix="P",
+        zh="诉求",
+        title="Drivers' petitions (诉求).",
+        help="Drivers' petitions (诉求、微心愿): collect → transfer → resolve → follow-up.",
+        table_columns=(
+            "id",
+            "received",
+            "kind",
+            "category",
+            "status",
+            "assignee",
+            "due",
+            "summary",
+        ),
+        add_example="--received 2025-03-02 --channel hotline --category repair "
+        "--summary '货车维修点太远'",
+        where_example="status=assigned",
+        always_written=("kind", "status"),
     )
-    always_written: ClassVar[tuple[str, ...]] = ("kind", "status")
 
     id: Annotated[RecordId, Label("编号")]
     received: Annotated[PastDate, Label("收到日期")]

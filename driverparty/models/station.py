@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar, Literal
+from typing import Annotated, ClassVar
 
 from pydantic import Field
 
@@ -19,9 +19,10 @@ from driverparty.models.types import (
     Ref,
     Text,
 )
+from driverparty.schema import Registration
 
 StationKind = Annotated[
-    Literal["rest_stop", "drivers_home", "service_center", "partner_store"],
+    str,
     Codes(
         {
             "rest_stop": "驿站",
@@ -31,67 +32,47 @@ StationKind = Annotated[
         }
     ),
 ]
-Amenity = Annotated[
-    Literal[
-        "water",
-        "microwave",
-        "charging",
-        "first_aid",
-        "books",
-        "restroom",
-        "shower",
-        "laundry",
-        "wifi",
-        "parking",
-        "lodging",
-        "meals",
-        "kitchen",
-        "fitness",
-        "legal_aid",
-        "mailbox",
-        "repair",
-        "medical",
-        "tv",
-    ],
-    Codes(
-        {
-            "water": "饮水",
-            "microwave": "微波炉",
-            "charging": "充电",
-            "first_aid": "急救药箱",
-            "books": "书籍",
-            "restroom": "卫生间",
-            "shower": "淋浴",
-            "laundry": "洗衣",
-            "wifi": "无线网络",
-            "parking": "停车",
-            "lodging": "住宿",
-            "meals": "餐食",
-            "kitchen": "厨房",
-            "fitness": "健身",
-            "legal_aid": "法律援助",
-            "mailbox": "解忧信箱",
-            "repair": "维修",
-            "medical": "医疗",
-            "tv": "电视",
-        }
-    ),
-]
-AMENITIES: tuple[str, ...] = Amenity.__origin__.__args__  # type: ignore[attr-defined]
+AMENITY = Codes(
+    {
+        "water": "饮水",
+        "microwave": "微波炉",
+        "charging": "充电",
+        "first_aid": "急救药箱",
+        "books": "书籍",
+        "restroom": "卫生间",
+        "shower": "淋浴",
+        "laundry": "洗衣",
+        "wifi": "无线网络",
+        "parking": "停车",
+        "lodging": "住宿",
+        "meals": "餐食",
+        "kitchen": "厨房",
+        "fitness": "健身",
+        "legal_aid": "法律援助",
+        "mailbox": "解忧信箱",
+        "repair": "维修",
+        "medical": "医疗",
+        "tv": "电视",
+    }
+)
+Amenity = Annotated[str, AMENITY]
+AMENITIES = AMENITY.codes
 
 
 class Station(RecordModel):
-    record_kind: ClassVar[str] = "station"
-    prefix: ClassVar[str] = "S"
-    zh: ClassVar[str] = "服务站点"
-    table_columns: ClassVar[tuple[str, ...]] = (
-        "id",
-        "name",
-        "kind",
-        "county",
-        "branch",
-        "opened",
-        "hours",
+    registration: ClassVar[Registration] = Registration(
+        name="station",
+        plural="stations",
+        prefix="S",
+        zh="服务站点",
+        title="Driver service stations (驿站).",
+        help="Driver service stations (驿站、司机之家、党群服务中心、暖新商家).",
+        table_columns=("id", "name", "kind", "county", "branch", "opened", "hours"),
+        add_example="--name 爱莲驿站 --kind rest_stop --opened 2024-05-01 "
+        "--amenities water,charging",
+        where_example="amenities=charging",
+        active=("opened", "closed"),
+        inactive="Closed stations",
     )
 
     id: Annotated[RecordId, Label("编号")]

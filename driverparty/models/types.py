@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BeforeValidator, Field, ValidationInfo
+from pydantic import AfterValidator, BeforeValidator, Field, GetCoreSchemaHandler, ValidationInfo
+from pydantic_core import core_schema
 
 # --- metadata markers -------------------------------------------------------------------------
 
@@ -28,12 +29,29 @@ class Label:
 
 @dataclass(frozen=True)
 class Codes:
-    """Chinese words for the codes of an enumerated field."""
+    """An enumerated field, written once: its codes in order, each with its Chinese word.
+    ``Annotated[str, Codes({...})]`` validates as the ``Literal`` of the codes (pydantic asks
+    this marker for the schema); ``codes`` is the tuple other modules derive from it.
+    (A Literal built at run time would be invisible to mypy, so the marker builds it.)"""
 
     zh: dict[str, str] = field(default_factory=dict)
 
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(self.zh)
+
+    def subset(self, *codes: str) -> frozenset[str]:
+        """Some of the codes (``OPEN_STATUSES``): each must be one of them."""
+        unknown = [c for c in codes if c not in self.zh]
+        if unknown:
+            raise ValueError(f"not codes of this field: {unknown}")
+        return frozenset(codes)
+
     def __hash__(self) -> int:
         return hash(tuple(self.zh.items()))
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> Any:
+        return core_schema.literal_schema(list(self.zh))
 
 
 @dataclass(frozen=True)
@@ -140,6 +158,14 @@ def _number_only(value: Any) -> Any:
     return value
 
 
+def _text_only(value: Any) -> Any:
+    """Personal data is text: a phone written as a TOML number (``phone = 13812345678``) is
+    refused, never taken (issue 16.7; output masks it all the same)."""
+    if not isinstance(value, str):
+        raise ValueError("must be text (in quotes)")
+    return value
+
+
 def check_phone(value: str) -> str:
     if not PHONE_RE.match(value):
         raise ValueError("not a mainland mobile number")
@@ -203,8 +229,8 @@ AnyDate = Annotated[date, BeforeValidator(parse_date)]
 Bool = Annotated[bool, BeforeValidator(parse_bool)]
 Int = Annotated[int, BeforeValidator(_int_only)]
 Float = Annotated[float, BeforeValidator(_number_only)]
-Phone = Annotated[str, AfterValidator(check_phone), Personal()]
-IdNumber = Annotated[str, AfterValidator(check_id_number), Personal()]
+Phone = Annotated[str, BeforeValidator(_text_only), AfterValidator(check_phone), Personal()]
+IdNumber = Annotated[str, BeforeValidator(_text_only), AfterValidator(check_id_number), Personal()]
 Plate = Annotated[str, AfterValidator(check_plate)]
 Token = Annotated[str, AfterValidator(check_token)]
 Hours = Annotated[str, AfterValidator(check_hours)]
