@@ -12,7 +12,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sys
+import tomllib
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from driverparty.checks import Record, added_problems
@@ -20,6 +23,7 @@ from driverparty.errors import DataError, Invalid, Problem, UsageError
 from driverparty.models import KINDS, validate_record
 from driverparty.personal import PERSONAL_FIELDS, is_masked
 from driverparty.store import ID_RE, Store
+from driverparty.tomlio import MAX_FILE_BYTES
 
 IMPORT_FORMATS = ("csv", "json", "jsonl")
 
@@ -186,3 +190,33 @@ def import_records(
                 subject=f"{kind} import {len(changes)} record{'s' if len(changes) != 1 else ''}",
             )
     return added, updated
+
+
+def read_record(source: str) -> dict[str, Any]:
+    """``--from FILE|-``: one record as TOML or JSON (by extension; ``-`` is JSON on stdin)."""
+    try:
+        if source == "-":
+            text, fmt = sys.stdin.read(MAX_FILE_BYTES + 1), "json"
+        else:
+            path = Path(source)
+            fmt = {".toml": "toml", ".json": "json"}.get(path.suffix.lower(), "")
+            if not fmt:
+                raise UsageError(f"--from {source}: give a .toml or .json file, or - for json")
+            with path.open("rb") as fh:  # issue 9: one record is small; do not slurp a huge file
+                raw = fh.read(MAX_FILE_BYTES + 1)
+            if len(raw) > MAX_FILE_BYTES:
+                raise DataError(f"--from {source}: too large (a record is at most 1 MiB)")
+            text = raw.decode("utf-8")
+    except OSError as err:
+        raise DataError(f"--from {source}: cannot read: {err.strerror}") from None
+    except UnicodeDecodeError:
+        raise DataError(f"--from {source}: not UTF-8 text") from None
+    try:
+        data = tomllib.loads(text) if fmt == "toml" else json.loads(text)
+    except (tomllib.TOMLDecodeError, json.JSONDecodeError) as err:
+        raise DataError(f"--from {source}: not valid {fmt.upper()}: {err}") from None
+    except RecursionError:
+        raise DataError(f"--from {source}: not valid {fmt.upper()}: nested too deeply") from None
+    if not isinstance(data, dict):
+        raise DataError(f"--from {source}: must hold one record (a table / an object)")
+    return data

@@ -242,6 +242,20 @@ class RecordCache:
             self._reset()
             return {}
 
+    def entry(self, kind: str, path: str) -> Cached | None:
+        """One cached file's row (``Store.get``): its record with dates as ISO text."""
+        if self.db is None:
+            return None
+        try:
+            columns = Columns(kind)
+            row = self.db.execute(
+                f"SELECT _blob, _latest, {columns.sql} FROM {table(kind)} WHERE _path = ?", (path,)
+            ).fetchone()
+            return Cached(row[0], columns.record(row[2:]), row[1]) if row else None
+        except (sqlite3.Error, ValueError, TypeError, RecursionError):
+            self._reset()
+            return None
+
     def update(
         self,
         kind: str,

@@ -129,6 +129,16 @@ def read_config(root: Path) -> tuple[Config, bytes]:
         raise DataError(f"{CONFIG_FILE}: {loc}: {msg}") from None
 
 
+def check_new(county: str, code: str | None) -> None:
+    """``init``'s ``--county`` and ``--code``, held to driverparty.toml's rules."""
+    try:
+        Config.model_validate({"county": county, "code": code})
+    except ValidationError as err:
+        first = err.errors(include_url=False)[0]
+        option = "--" + str(first["loc"][0]) if first["loc"] else "--county"
+        raise DataError(f"{option}: {str(first['msg']).removeprefix('Value error, ')}") from None
+
+
 def dump_config(county: str, code: str | None) -> bytes:
     lines = [f"county = {_quote(county)}"]
     if code:

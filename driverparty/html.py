@@ -17,6 +17,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from datetime import date
 from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pygal
@@ -25,6 +26,7 @@ from markupsafe import Markup
 from pygal.style import Style
 from wcwidth import wcswidth
 
+from driverparty.errors import DataError
 from driverparty.labels import ZH
 from driverparty.output import header, translate_code
 from driverparty.personal import mask_tree
@@ -451,3 +453,16 @@ def report(records: Records, config: Config, as_of: date, lang: str, reveal: boo
         branch_names=branch_names,
         reveal=reveal,
     )
+
+
+def write(path: Path, text: str) -> None:
+    """Write the page whole or not at all, with the writer records use."""
+    from driverparty.tomlio import atomic_write
+
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise DataError(f"{path}: no folder {folder}")
+    try:
+        atomic_write(path, text.encode("utf-8"), sync=False)
+    except OSError as err:
+        raise DataError(f"{path}: {err.strerror or err}") from None

@@ -11,12 +11,15 @@ import csv
 import io
 import json
 from collections.abc import Iterable, Sequence
-from datetime import date
+from datetime import date, time
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from driverparty.labels import ZH
 from driverparty.personal import mask, mask_tree
+
+if TYPE_CHECKING:
+    from driverparty.store import Shown
 
 FORMATS = ("table", "json", "jsonl", "csv", "tsv")
 #: columns whose values are words of labels.ZH (report sections and metrics, history actions)
@@ -70,8 +73,9 @@ def translate_code(column: str, value: str, lang: str) -> str:
 
 
 def plain(value: Any) -> Any:
-    """A value as json holds it: dates as ISO strings, everything else as it is."""
-    if isinstance(value, date):
+    """A value as json holds it: dates (and a hand-written TOML time) as ISO strings,
+    everything else as it is."""
+    if isinstance(value, (date, time)):
         return value.isoformat()
     if isinstance(value, dict):
         return {k: plain(v) for k, v in value.items()}
@@ -165,6 +169,27 @@ def _delimited(items: list[Row], columns: Sequence[str], fmt: str, personal: lis
             cells[i] = mask(c, cells[i])
         writer.writerow(cells)
     return buf.getvalue()
+
+
+def record_text(shown: Shown, fmt: str, reveal: bool) -> str:
+    """One record as ``get`` prints it (SPEC section 4). ``toml``: the record re-rendered in
+    canonical form from its parsed values with personal data masked — for a canonical file,
+    exactly the file as stored, masked; ``--reveal`` prints the file as stored. Masking is
+    decided from the parsed values (issue 16.6): a quoted or indented key, a multi-line
+    string or a number (16.7) is masked like any other. ``json``: one object. A file that is
+    not TOML at all cannot be masked, so it is shown only with ``--reveal``."""
+    if fmt == "toml" and reveal:
+        return shown.stored.decode("utf-8", "replace")
+    if shown.record is None:
+        return ""
+    if fmt == "json":
+        return render(shown.record, None, "json", reveal=reveal)
+    from driverparty.store import record_bytes
+    from driverparty.tomlio import dumps
+
+    record = mask_tree(shown.record)
+    data = record_bytes(shown.kind, record) if shown.valid else dumps(record)
+    return data.decode("utf-8")
 
 
 def personal_fields(kind: str) -> list[str]:

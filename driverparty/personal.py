@@ -1,22 +1,30 @@
 """Personal data: which fields hold it and how it is masked (SPEC section 4, "Personal data").
 
-Kept free of pydantic so that fast read paths (``get``) can mask without importing the models;
+Kept free of pydantic so that fast read paths (``get``, ``list``) can mask without importing
+the models. Masking is decided from parsed values, never from a file's text (issue 16.6);
 ``tests/test_models.py`` checks this set equals the fields the models mark ``Personal()``.
 Imports nothing from driverparty.
 """
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 PERSONAL_FIELDS = frozenset({"phone", "id_number"})
 
 
 def mask(field: str, value: Any) -> Any:
-    """Mask one personal value: ``138****5678``; an ID number keeps its first 6 and last 4."""
-    if not isinstance(value, str) or not value:
+    """Mask one personal value: ``138****5678``; an ID number keeps its first 6 and last 4.
+    A value of any other type — a phone written as a TOML number, a list, a table — is
+    masked all the same (issue 16.7): numbers and the like as their text."""
+    if value is None or value == "":
         return value
+    if isinstance(value, list):
+        return [mask(field, v) for v in value]
+    if isinstance(value, dict):
+        return {k: mask(field, v) for k, v in value.items()}
+    if not isinstance(value, str):
+        value = value.isoformat() if hasattr(value, "isoformat") else str(value)
     if field == "phone":
         if len(value) <= 7:
             return "*" * len(value)
@@ -48,18 +56,3 @@ def mask_tree(obj: Any) -> Any:
     if isinstance(obj, list):
         return [mask_tree(item) for item in obj]
     return obj
-
-
-_TOML_LINE = re.compile(
-    r"^(?P<key>phone|id_number)(?P<eq>\s*=\s*)(?P<q>[\"'])(?P<value>[^\"']*)(?P=q)", re.MULTILINE
-)
-
-
-def mask_toml_text(text: str) -> str:
-    """Mask personal values in TOML text as stored (for ``get --format toml``)."""
-
-    def repl(m: re.Match[str]) -> str:
-        masked = mask(m["key"], m["value"])
-        return f"{m['key']}{m['eq']}{m['q']}{masked}{m['q']}"
-
-    return _TOML_LINE.sub(repl, text)

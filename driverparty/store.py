@@ -11,15 +11,42 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Callable, Iterable
+import stat
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from driverparty.cache import FILTERED, RecordCache, blob_id, digest, revive, same_blob
-from driverparty.checks import Record, Records, added_problems, check_all, problem_order, referrers
-from driverparty.errors import DataError, GitFailed, Invalid, Problem, RecordNotFound, UsageError
+from driverparty.cache import (
+    FILTERED,
+    RecordCache,
+    blob_id,
+    digest,
+    query_listing,
+    remembered,
+    revive,
+    same_blob,
+)
+from driverparty.checks import (
+    Record,
+    Records,
+    added_problems,
+    check_all,
+    problem_order,
+    referrers,
+)
+from driverparty.errors import (
+    DataError,
+    GitFailed,
+    Invalid,
+    NotARepository,
+    Problem,
+    RecordNotFound,
+    RepoError,
+    UsageError,
+)
 from driverparty.gitrepo import (
     NULL_SHA,
     Author,
@@ -29,9 +56,11 @@ from driverparty.gitrepo import (
     parse_listing,
     write_lock,
 )
+from driverparty.personal import PERSONAL_FIELDS, is_masked
 from driverparty.portable import flush_to_disk
 from driverparty.progress import Progress
-from driverparty.schema import KINDS, id_sort_key, kind_and_id
+from driverparty.query import Condition, sort_records
+from driverparty.schema import KINDS, active_sql, id_sort_key, is_active, kind_and_id
 from driverparty.tomlio import MAX_FILE_BYTES, Unreadable, dumps, linked_part, loads, read_bytes
 from driverparty.tomlio import atomic_write as _atomic_write
 
@@ -57,6 +86,16 @@ def check_id_syntax(record_id: str) -> str:
     return record_id
 
 
+def refuse_masked(data: dict[str, Any]) -> None:
+    """A masked value (``138****5678``, as output shows it) is never stored as a real one."""
+    for name in PERSONAL_FIELDS:
+        if is_masked(data.get(name)):
+            raise DataError(
+                f"{name}: a masked value ({data[name]}) is not a real one; "
+                "give it in full (see --reveal)"
+            )
+
+
 def parse_record(
     kind: str, path: str, data: bytes, today: date
 ) -> tuple[Record | None, list[Problem]]:
@@ -80,6 +119,23 @@ def parse_record(
         return None, problems
     assert model is not None
     return model.canonical(), []
+
+
+@dataclass
+class Shown:
+    """One record as ``get`` shows it (:meth:`Store.get`)."""
+
+    kind: str
+    path: str
+    stored: bytes  #: the file as stored
+    #: the validated record (``valid``), else the file's TOML as parsed, keys in field order;
+    #: None when the file is not TOML at all
+    record: Record | None
+    problems: list[Problem]
+
+    @property
+    def valid(self) -> bool:
+        return not self.problems
 
 
 class Blobs:
@@ -139,6 +195,18 @@ class Store:
         self.author = author
         self.git = Git(root, author)
         self.settings: str | None = None  # digest of driverparty.toml, once validated
+        self._ready = False
+
+    def check_ready(self) -> None:
+        """Stop early (exit 3 or 1) unless this is a git work tree whose driverparty.toml is
+        valid. Every command but the fast paths below calls it first (``App.store``); those
+        decide for themselves (the cache vouches for the settings it last saw valid)."""
+        if self._ready:
+            return
+        if not self.git.is_repo():
+            raise NotARepository(f"{self.root}: not a git work tree (run `git init` there)")
+        self.config  # noqa: B018 - a broken driverparty.toml stops every command early
+        self._ready = True
 
     # --- reading --------------------------------------------------------------------------------
 
@@ -203,6 +271,95 @@ class Store:
         if record is None:
             raise Invalid(problems)
         return record
+
+    def get(self, kind: str, record_id: str) -> Shown:
+        """One record to show (``get``): the file as stored, the record and its problems. A
+        file the cache holds as valid (the same blob id, checked as of today) is taken from
+        it without importing a model; any other is parsed and validated here. An invalid
+        record comes as its parsed TOML with its problems, so the clerk sees what to fix."""
+        spec = KINDS[kind]
+        rel = spec.path(check_id_syntax(record_id))
+        data = self.read_bytes(kind, record_id)
+        blob = blob_id(data)
+        cache = self._cache_or_none()
+        try:
+            hit = cache.entry(kind, rel) if cache else None
+            if (
+                hit is not None
+                and same_blob(data, hit.blob)  # CRLF under core.autocrlf: git's blob all the same
+                and hit.record is not None
+                and (hit.latest is None or hit.latest <= self.today.isoformat())
+            ):
+                dates = frozenset(f.name for f in spec.fields.values() if f.type == "date")
+                return Shown(kind, rel, data, revive(hit.record, dates), [])
+            record, problems = parse_record(kind, rel, data, self.today)
+            if record is not None:
+                if cache and b"\r" not in data:  # a CRLF file's git blob is not known here
+                    cache.update(kind, [(rel, blob, record)])
+                return Shown(kind, rel, data, record, [])
+        finally:
+            if cache:
+                cache.close()
+        try:
+            raw: Record | None = loads(data)
+        except Unreadable:
+            raw = None
+        if raw is not None:
+            order = {name: i for i, name in enumerate(spec.fields)}
+            raw = dict(sorted(raw.items(), key=lambda kv: order.get(kv[0], len(order))))
+        return Shown(kind, rel, data, raw, problems)
+
+    def listing(
+        self,
+        kind: str,
+        where: Sequence[Condition] = (),
+        sort: str | None = None,
+        limit: int | None = None,
+        show_all: bool = False,
+    ) -> tuple[list[Record], list[Problem]]:
+        """The records of a kind that pass every condition (and are active, unless
+        ``show_all``), sorted (``query.sort_records``) and cut to ``limit``, and the problems
+        of unreadable files. When SQL can say every condition and git shows the kind's files
+        as the cache last saw them, the cache answers alone and no model is imported (issue 8:
+        ``cache.query_listing``; rows then hold dates as ISO text and unset fields as None);
+        else every file is read, those the cache cannot vouch for parsed and validated."""
+        fields = list(KINDS[kind].fields)
+        tests = [c.sql() for c in where]
+        known = [t for t in tests if t is not None]
+        rows = self._listed(kind, known, show_all) if len(known) == len(tests) else None
+        problems: list[Problem] = []
+        if rows is None:
+            self.check_ready()
+            records, problems = self.load([kind], _all_of(known) if known else None)
+            rows = list(records.by_kind[kind].values())
+            if not show_all:
+                rows = [r for r in rows if is_active(kind, r, self.today)]
+            rows = [r for r in rows if all(c(r) for c in where)]
+        rows = sort_records(rows, sort, fields, id_sort_key)
+        if limit is not None:
+            rows = rows[:limit]
+        return rows, problems
+
+    def _listed(
+        self, kind: str, tests: list[tuple[str, list[Any]]], show_all: bool
+    ) -> list[Record] | None:
+        """:meth:`listing`'s fast path: the cache's answer, or None when it cannot vouch."""
+        try:  # git looks first, and works while the cache is asked
+            running = self.git.look(KINDS[kind].folder)
+        except GitFailed:
+            return None  # not a repository, say: the full read says so properly
+        if not show_all and (active := active_sql(kind, self.today)) is not None:
+            tests = [*tests, active]
+        try:
+            return query_listing(self.git, kind, running, _all_of(tests), self.today)
+        except GitFailed:
+            return None
+
+    def remembered(self, key: str, compute: Callable[[], tuple[Any, bool]]) -> Any:
+        """``compute()`` (it returns the value and whether to keep it) once per fingerprint of
+        the records and settings (``cache.remembered``): a summary of 50,000 members is not
+        recounted, nor a model imported, until something it counts changes (issue 8)."""
+        return remembered(self.git, self.today, key, compute)
 
     def load(
         self, kinds: Iterable[str] | None = None, only: tuple[str, list[Any]] | None = None
@@ -294,6 +451,13 @@ class Store:
     def _cache(self) -> RecordCache:
         return RecordCache(self.git.git_dir / "driverparty" / "cache.sqlite")
 
+    def _cache_or_none(self) -> RecordCache | None:
+        """The cache, when there is a git directory to hold it."""
+        try:
+            return self._cache()
+        except GitFailed:
+            return None
+
     def stray_files(self) -> list[Problem]:
         """Files under records/ that are not record files of a known kind."""
         base = self.root / "records"
@@ -327,6 +491,77 @@ class Store:
             set(self.stray_files() + problems + check_all(records)),
             key=problem_order,
         )
+
+    # --- hand edits and the repository's git settings ------------------------------------------
+
+    def hand_edits(self) -> list[tuple[str, str, list[Problem]]]:
+        """Uncommitted changes under records/ (``status``): (file, change, its problems)."""
+        names = {"M": "modified", "A": "added", "D": "deleted", "?": "untracked", "R": "renamed"}
+        rows = []
+        for code, path in self.git.status("records"):
+            if Path(path).name.startswith("."):
+                continue
+            change = names.get(code.strip()[:1] or "M", "modified")
+            rows.append((path, change, self.check_file(path) if change != "deleted" else []))
+        return rows
+
+    def check_file(self, path: str) -> list[Problem]:
+        """The problems of one file under records/ on its own (not across records)."""
+        parts = Path(path).parts
+        kind = next((k for k in KINDS if len(parts) == 3 and parts[1] == KINDS[k].plural), None)
+        if kind is None or not path.endswith(".toml"):
+            return [Problem(path, None, None, "not a record file")]
+        try:
+            data = read_bytes(self.root / path, root=self.root)
+        except Unreadable as err:
+            return [Problem(path, None, None, str(err))]
+        except OSError as err:
+            return [Problem(path, None, None, f"cannot read: {err.strerror}")]
+        _, problems = parse_record(kind, path, data, self.today)
+        return problems
+
+    def commit_hand_edits(self, text: str | None) -> str | None:
+        """``commit``: validate every record and commit the hand edits under records/; the
+        new commit's id, or None when there is nothing to commit. Refused while anything is
+        invalid."""
+        with self.locked():
+            problems = self.validate()
+            if problems:
+                raise Invalid(problems)
+            paths = [p for _, p in self.git.status("records") if not Path(p).name.startswith(".")]
+            if not paths:
+                return None
+            n = len(paths)
+            subject = text or f"records edit by hand ({n} file{'s' if n != 1 else ''})"
+            return self.git.commit(paths, subject + "\n")
+
+    def install_hook(self, force: bool = False) -> Path:
+        """A git pre-commit hook that runs ``driverparty validate``, and the merge driver; both
+        call the ``driverparty`` on PATH, so they keep working when the tool is reinstalled."""
+        hooks = self.git.git_dir / "hooks"
+        hooks.mkdir(exist_ok=True)
+        hook = hooks / "pre-commit"
+        if hook.exists() and HOOK_MARK.encode() not in hook.read_bytes() and not force:
+            raise DataError(f"{hook}: a pre-commit hook is there already; --force replaces it")
+        hook.write_bytes(HOOK.encode())
+        hook.chmod(hook.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
+        self.register_merge_driver()
+        return hook
+
+    def register_merge_driver(self) -> None:
+        """Register the record merge driver (``driverparty merge-driver``) for
+        records/**/*.toml in the repository's own config and .git/info/attributes (issue 7); a
+        clone's config does not travel, so ``install-hook`` and ``sync`` do it again there."""
+        self.git.run("config", "merge.driverparty.name", "driverparty record merge")
+        self.git.run("config", "merge.driverparty.driver", MERGE_DRIVER)
+        info = self.git.git_dir / "info"
+        info.mkdir(exist_ok=True)
+        attributes = info / "attributes"
+        line = "records/**/*.toml merge=driverparty"
+        existing = attributes.read_bytes().decode("utf-8", "replace") if attributes.exists() else ""
+        if line not in existing.splitlines():
+            joint = "\n" if existing and not existing.endswith("\n") else ""
+            attributes.write_bytes((existing + joint + line + "\n").encode())
 
     # --- ids ------------------------------------------------------------------------------------
 
@@ -407,6 +642,7 @@ class Store:
         record_id: str | None = None,
         prepare: Callable[[Record], Record] | None = None,
     ) -> str:
+        refuse_masked(data)
         with self.locked():
             linked = self.linked_folder(kind)
             if linked:  # issue 9: before next_id, which sees no ids in a folder not followed
@@ -425,6 +661,7 @@ class Store:
         self, kind: str, record_id: str, fields: dict[str, Any], unset: Iterable[str] = ()
     ) -> bool:
         """Set and unset fields of one record; False (and no commit) when nothing changes."""
+        refuse_masked(fields)
         with self.locked():
             old = self.read(kind, record_id)
             if "id" in fields and fields["id"] != record_id:
@@ -571,6 +808,104 @@ class Store:
             )
         cache.close()
         return sha
+
+
+GITIGNORE = "# driverparty: temporary files of interrupted writes\nrecords/**/.*.tmp\n"
+#: committed by ``init`` (SPEC sections 2 and 4), so every clone has it: record files stay LF
+#: under Git for Windows' ``core.autocrlf=true`` (issue 18) and merge with the record driver
+GITATTRIBUTES = (
+    "# driverparty: LF line ends on every platform; records merge field by field\n"
+    "driverparty.toml text eol=lf\n"
+    "records/**/*.toml text eol=lf merge=driverparty\n"
+)
+NO_IDENTITY = (
+    "git does not know who you are (every change is a commit in your name): run "
+    '`git config --global user.name "Your Name"` and '
+    "`git config --global user.email you@example.org`, "
+    'or give --author "Name <email>" before the command; nothing was created'
+)
+HOOK_MARK = "# installed by driverparty install-hook"
+#: The pre-commit hook. It calls the ``driverparty`` on PATH, never a path into one virtual
+#: environment, so it keeps working when the tool is reinstalled (SPEC section 4, issue 18).
+#: Git runs hooks with sh, Git for Windows with its own (``driverparty`` finds
+#: ``driverparty.exe`` there); UTF-8 and LF whatever the system's code page.
+HOOK = f"""#!/bin/sh
+{HOOK_MARK}
+if ! command -v driverparty >/dev/null 2>&1; then
+  echo "error: driverparty is not on PATH: install it, or commit with --no-verify" >&2
+  exit 1
+fi
+exec driverparty --repo "$(git rev-parse --show-toplevel)" validate
+"""
+#: git's merge driver for record files: the ``driverparty`` on PATH, as the hook
+MERGE_DRIVER = "driverparty merge-driver %O %A %B %P"
+
+
+def create_repository(root: Path, county: str, code: str | None, author: Author | None) -> Path:
+    """``init``: a records repository at ``root`` — git initialised if needed, driverparty.toml,
+    one folder per kind of the registry, the merge driver registered — committed. Returns
+    the repository's resolved path."""
+    from driverparty.config import CONFIG_FILE, check_new, dump_config
+    from driverparty.gitrepo import identity_missing, init_repo
+
+    if (root / CONFIG_FILE).exists():
+        raise DataError(f"{root / CONFIG_FILE}: already a records repository")
+    check_new(county, code)
+    existing = next(p for p in (root.absolute(), *root.absolute().parents) if p.is_dir())
+    if identity_missing(existing, author):  # before anything is made (issue 18)
+        raise RepoError(NO_IDENTITY)
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise RepoError(f"{root}: cannot create: {err.strerror}") from None
+    init_repo(root)
+    store = Store(root.resolve(), date.today(), author)
+    created = [CONFIG_FILE]
+    (root / CONFIG_FILE).write_bytes(dump_config(county, code))
+    for kind in KINDS.values():
+        keep = root / kind.folder / ".gitkeep"
+        keep.parent.mkdir(parents=True, exist_ok=True)
+        keep.touch()
+        created.append(f"{kind.folder}/.gitkeep")
+    if not (root / ".gitignore").exists():
+        (root / ".gitignore").write_bytes(GITIGNORE.encode())
+        created.append(".gitignore")
+    attributes = root / ".gitattributes"
+    had = attributes.read_bytes().decode("utf-8", "replace") if attributes.exists() else ""
+    missing = "".join(
+        line for line in GITATTRIBUTES.splitlines(True) if line[:-1] not in had.splitlines()
+    )
+    if missing:
+        joint = "\n" if had and not had.endswith("\n") else ""
+        attributes.write_bytes((had + joint + missing).encode())
+        created.append(".gitattributes")
+    store.register_merge_driver()
+    store.git.commit(created, message(f"repository init {county}", "init"))
+    return store.root
+
+
+def county_repository(source: str, workdir: Path) -> Path:
+    """A county's records repository for ``rollup``: a local path, or a git URL cloned
+    shallowly into ``workdir``."""
+    path = Path(source).expanduser()
+    if (path / "driverparty.toml").is_file():
+        return path
+    if path.exists():
+        raise RepoError(f"{source}: not a records repository (no driverparty.toml)")
+    dest = workdir / f"county{len(list(workdir.iterdir()))}"
+    try:
+        Git(workdir).clone(source, dest)
+    except GitFailed as err:
+        reason = str(err).removeprefix("git clone failed: ")
+        raise RepoError(f"{source}: cannot clone: {reason}") from None
+    if not (dest / "driverparty.toml").is_file():
+        raise RepoError(f"{source}: not a records repository (no driverparty.toml)")
+    return dest
+
+
+def _all_of(tests: list[tuple[str, list[Any]]]) -> tuple[str, list[Any]]:
+    """SQL tests (``Condition.sql``) joined into one that all must pass."""
+    return " AND ".join(t for t, _ in tests) or "1", [v for _, p in tests for v in p]
 
 
 def record_bytes(kind: str, record: Record) -> bytes:

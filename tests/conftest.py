@@ -69,7 +69,7 @@ def git(repo: Path, *args: str) -> str:
 def make_repo(path: Path, county: str = "八步区", with_sample: bool = False) -> Path:
     """A committed records repository at ``path``: empty, or holding the sample county, with
     the .gitattributes `init` writes (record files stay LF under core.autocrlf=true)."""
-    from driverparty.cli.setup import GITATTRIBUTES
+    from driverparty.store import GITATTRIBUTES
 
     path.mkdir(parents=True, exist_ok=True)
     git(path, "init", "-q", "-b", "main")

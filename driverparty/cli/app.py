@@ -15,8 +15,7 @@ import click
 from driverparty.errors import DriverpartyError, Problem, UsageError
 
 if TYPE_CHECKING:
-    from driverparty.gitrepo import Author
-    from driverparty.store import Store
+    from driverparty.store import Author, Store
 
 F = TypeVar("F", bound=Callable[..., Any])
 FORMATS = ("table", "json", "jsonl", "csv", "tsv")
@@ -57,7 +56,7 @@ class App:
     def author(self) -> Author | None:
         if not self.author_text:
             return None
-        from driverparty.gitrepo import Author
+        from driverparty.store import Author
 
         try:
             return Author.parse(self.author_text)
@@ -66,21 +65,23 @@ class App:
 
     @cached_property
     def root(self) -> Path:
-        from driverparty.gitrepo import find_root
+        from driverparty.store import find_root
 
         return find_root(self.repo_option)
 
     @cached_property
-    def store(self) -> Store:
+    def reader(self) -> Store:
+        """The store, not yet checked: for the reads that decide themselves what to check
+        (``get``, ``list``, a remembered ``summary``: the cache vouches for the settings)."""
         from driverparty.store import Store
 
-        root = self.root
-        store = Store(root, self.today, self.author)
-        if not store.git.is_repo():
-            from driverparty.errors import NotARepository
+        return Store(self.root, self.today, self.author)
 
-            raise NotARepository(f"{root}: not a git work tree (run `git init` there)")
-        store.config  # noqa: B018 - a broken driverparty.toml stops every command early
+    @cached_property
+    def store(self) -> Store:
+        """The store, checked: a git work tree with a valid driverparty.toml, or exit."""
+        store = self.reader
+        store.check_ready()
         return store
 
     def emit(self, text: str) -> None:

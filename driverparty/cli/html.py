@@ -9,20 +9,6 @@ import click
 
 from driverparty.cli.app import App, pass_app
 from driverparty.cli.reports import as_of_option
-from driverparty.errors import DataError
-
-
-def write_file(path: Path, text: str) -> None:
-    """Write the page whole or not at all, with the writer records use."""
-    from driverparty.tomlio import atomic_write
-
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise DataError(f"{path}: no folder {folder}")
-    try:
-        atomic_write(path, text.encode("utf-8"), sync=False)
-    except OSError as err:
-        raise DataError(f"{path}: {err.strerror or err}") from None
 
 
 @click.command("html")
@@ -57,5 +43,5 @@ def html(app: App, as_of: date | None, output: str, reveal: bool) -> None:
     if output == "-":
         app.emit(text)
     else:
-        write_file(Path(output), text)
+        page.write(Path(output), text)
     app.finish()

@@ -7,19 +7,13 @@ Subcommands are built on first use, so ``member get`` imports no pydantic.
 
 from __future__ import annotations
 
-import json
-import sys
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
 from driverparty.cli.app import App, format_options, pass_app, render
 from driverparty.cli.main import LazyGroup
-from driverparty.errors import DataError, GitFailed, UsageError
-
-if TYPE_CHECKING:
-    from driverparty.query import Condition
+from driverparty.errors import Problem
 
 _R = "driverparty.cli.records"
 #: subcommand → (module, factory or command, one-line help, kinds it belongs to or None for all).
@@ -179,51 +173,6 @@ def collect_fields(kind: str, params: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def read_from(source: str) -> dict[str, Any]:
-    """``--from FILE|-``: one record as TOML or JSON (by extension; ``-`` is JSON on stdin)."""
-    import tomllib
-
-    from driverparty.tomlio import MAX_FILE_BYTES
-
-    try:
-        if source == "-":
-            text, fmt = sys.stdin.read(MAX_FILE_BYTES + 1), "json"
-        else:
-            path = Path(source)
-            fmt = {".toml": "toml", ".json": "json"}.get(path.suffix.lower(), "")
-            if not fmt:
-                raise UsageError(f"--from {source}: give a .toml or .json file, or - for json")
-            with path.open("rb") as fh:  # issue 9: one record is small; do not slurp a huge file
-                raw = fh.read(MAX_FILE_BYTES + 1)
-            if len(raw) > MAX_FILE_BYTES:
-                raise DataError(f"--from {source}: too large (a record is at most 1 MiB)")
-            text = raw.decode("utf-8")
-    except OSError as err:
-        raise DataError(f"--from {source}: cannot read: {err.strerror}") from None
-    except UnicodeDecodeError:
-        raise DataError(f"--from {source}: not UTF-8 text") from None
-    try:
-        data = tomllib.loads(text) if fmt == "toml" else json.loads(text)
-    except (tomllib.TOMLDecodeError, json.JSONDecodeError) as err:
-        raise DataError(f"--from {source}: not valid {fmt.upper()}: {err}") from None
-    except RecursionError:
-        raise DataError(f"--from {source}: not valid {fmt.upper()}: nested too deeply") from None
-    if not isinstance(data, dict):
-        raise DataError(f"--from {source}: must hold one record (a table / an object)")
-    return data
-
-
-def _check_masked(data: dict[str, Any]) -> None:
-    from driverparty.personal import PERSONAL_FIELDS, is_masked
-
-    for name in PERSONAL_FIELDS:
-        if is_masked(data.get(name)):
-            raise DataError(
-                f"{name}: a masked value ({data[name]}) is not a real one; "
-                "give it in full (see --reveal)"
-            )
-
-
 def complete_ids(kind: str) -> Any:
     """Shell completion of record ids: the files in the kind's folder."""
 
@@ -253,14 +202,14 @@ def id_argument(kind: str) -> click.Argument:
 def make_add(kind: str) -> click.Command:
     @pass_app
     def callback(app: App, record_id: str | None, source: str | None, **params: Any) -> None:
+        from driverparty.bulk import read_record
         from driverparty.workflows import new_record_defaults
 
-        data = read_from(source) if source else {}
+        data = read_record(source) if source else {}
         data.update(collect_fields(kind, params))
         if record_id is None and data.get("id") is not None:
             record_id = str(data.pop("id"))
         data.pop("id", None)
-        _check_masked(data)
         store = app.store
         new_id = store.add(
             kind,
@@ -295,9 +244,10 @@ def make_update(kind: str) -> click.Command:
     def callback(
         app: App, record_id: str, source: str | None, unset: tuple[str, ...], **params: Any
     ) -> None:
-        data = read_from(source) if source else {}
+        from driverparty.bulk import read_record
+
+        data = read_record(source) if source else {}
         data.update(collect_fields(kind, params))
-        _check_masked(data)
         if not app.store.update(kind, record_id, data, unset):
             click.echo(f"{kind} {record_id}: nothing changed, nothing committed", err=True)
 
@@ -327,34 +277,14 @@ def make_update(kind: str) -> click.Command:
 def make_get(kind: str) -> click.Command:
     @pass_app
     def callback(app: App, record_id: str, fmt: str, reveal: bool) -> None:
-        from driverparty.errors import RecordNotFound
-        from driverparty.gitrepo import find_root
-        from driverparty.personal import mask_toml_text
-        from driverparty.tomlio import Unreadable, loads, read_bytes
+        from driverparty.output import record_text
 
-        if not _ID_OK(record_id):
-            raise UsageError(f"bad id {record_id!r}")
-        from driverparty.schema import KINDS
-
-        rel = KINDS[kind].path(record_id)
-        try:
-            root = find_root(app.repo_option)
-            data = read_bytes(root / rel, root=root)
-        except FileNotFoundError:
-            raise RecordNotFound(kind, record_id) from None
-        except Unreadable as err:
-            raise DataError(f"{rel}: {err}") from None
-        if fmt == "toml":
-            text = data.decode("utf-8", "replace")
-            app.emit(text if reveal else mask_toml_text(text))
-            return
-        try:
-            record = loads(data)
-        except Unreadable as err:
-            raise DataError(f"{rel}: {err}") from None
-        from driverparty.output import render as render_rows
-
-        app.emit(render_rows(record, None, "json", app.lang, reveal))
+        shown = app.reader.get(kind, record_id)
+        app.emit(record_text(shown, fmt, reveal))
+        if shown.record is None and not reveal and fmt == "toml":
+            shown.problems.append(_NOT_SHOWN)
+        app.warn(shown.problems)
+        app.finish()
 
     return click.Command(
         "get",
@@ -370,14 +300,18 @@ def make_get(kind: str) -> click.Command:
             ),
             click.Option(["--reveal"], is_flag=True, help="Show phone and ID numbers in full."),
         ],
-        help=f"Show one {kind} (personal data masked).",
+        help=f"Show one {kind} (personal data masked). An invalid record is shown all the "
+        "same, its problems on stderr (exit 1).",
     )
 
 
-def _ID_OK(record_id: str) -> bool:  # noqa: N802 - a predicate constant in spirit
-    import re
-
-    return re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,39}", record_id) is not None
+_NOT_SHOWN = Problem(
+    "",
+    None,
+    None,
+    "the record is not shown: a file that is not TOML cannot be masked "
+    "(--reveal shows it as stored)",
+)
 
 
 def make_list(kind: str) -> click.Command:
@@ -392,16 +326,14 @@ def make_list(kind: str) -> click.Command:
         fmt: str,
         reveal: bool,
     ) -> None:
-        from driverparty.query import parse_fields, parse_where, sort_records
-        from driverparty.schema import KINDS, id_sort_key
+        from driverparty.query import parse_fields, parse_where
+        from driverparty.schema import KINDS
 
         spec = KINDS[kind]
         conditions = [parse_where(w, spec.fields) for w in where]
         columns = parse_fields(fields, list(spec.fields))
-        rows = _listing(app, kind, conditions, show_all)
-        rows = sort_records(rows, sort, list(spec.fields), id_sort_key)
-        if limit is not None:
-            rows = rows[:limit]
+        rows, problems = app.reader.listing(kind, conditions, sort, limit, show_all)
+        app.warn(problems)
         if columns is None:
             columns = list(spec.table_columns) if fmt == "table" else list(spec.fields)
         render(app, rows, columns, fmt, reveal, kind)
@@ -434,49 +366,6 @@ def make_list(kind: str) -> click.Command:
         help=f"List {spec.plural}.\n\n\b\nExample:\n  driverparty {kind} list --where "
         f"{spec.where_example} --format csv",
     )
-
-
-def _listing(
-    app: App, kind: str, conditions: list[Condition], show_all: bool
-) -> list[dict[str, Any]]:
-    """The records of a kind that pass every condition (and are active, unless ``show_all``).
-    When SQL can say every condition and git shows the kind's files as the cache last saw
-    them, the cache answers alone and no model is imported (issue 8: ``cache.query_listing``);
-    else every file is read, those the cache cannot vouch for parsed and validated."""
-    from driverparty.gitrepo import Git
-    from driverparty.schema import KINDS, active_sql, is_active
-
-    tests = [c.sql() for c in conditions]
-    known = [t for t in tests if t is not None]
-    if len(known) == len(tests):
-        git = Git(app.root)
-        try:  # git looks first, and works while the cache and output are imported
-            running = git.look(KINDS[kind].folder)
-        except GitFailed:
-            running = None  # not a repository, say: the full read below says so properly
-        if running is not None:
-            from driverparty.cache import query_listing
-            from driverparty.output import render  # noqa: F401 - imported while git runs
-
-            if not show_all and (active := active_sql(kind, app.today)) is not None:
-                known.append(active)
-            try:
-                rows = query_listing(git, kind, running, _all_of(known), app.today)
-            except GitFailed:
-                rows = None
-            if rows is not None:
-                return rows
-    records, problems = app.store.load([kind], _all_of(known) if known else None)
-    app.warn(problems)
-    rows = list(records.by_kind[kind].values())
-    if not show_all:
-        rows = [r for r in rows if is_active(kind, r, app.today)]
-    return [r for r in rows if all(c(r) for c in conditions)]
-
-
-def _all_of(tests: list[tuple[str, list[Any]]]) -> tuple[str, list[Any]]:
-    """SQL tests (``Condition.sql``) joined into one that all must pass."""
-    return " AND ".join(t for t, _ in tests) or "1", [v for _, p in tests for v in p]
 
 
 def make_remove(kind: str) -> click.Command:

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
 import tempfile
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -16,7 +13,6 @@ import click
 from driverparty.cli.app import App, output_options, pass_app, render
 from driverparty.cli.main import LazyGroup
 from driverparty.cli.workflows import DATE
-from driverparty.errors import RepoError
 
 as_of_option = click.option(
     "--as-of", "as_of", type=DATE, help="Count as of this date (default today)."
@@ -68,9 +64,6 @@ def summary(app: App, as_of: date | None, fmt: str, reveal: bool) -> None:
       driverparty --lang zh summary --as-of 2026-06-30
       driverparty summary --format json | jq '.[] | select(.section=="petitions")'
     """
-    from driverparty.cache import remembered
-    from driverparty.gitrepo import Git
-
     day = as_of or app.today
 
     def count() -> tuple[list[dict[str, Any]], bool]:
@@ -80,7 +73,7 @@ def summary(app: App, as_of: date | None, fmt: str, reveal: bool) -> None:
         app.warn(problems)
         return reports.summary(records, app.store.config, day), not problems
 
-    rows = remembered(Git(app.root), app.today, f"summary|{day.isoformat()}", count)
+    rows = app.reader.remembered(f"summary|{day.isoformat()}", count)
     _report(app, rows, ["section", "metric", "value"], fmt, reveal)
 
 
@@ -247,33 +240,6 @@ def report_stations(
 # --- rollup ------------------------------------------------------------------------------------
 
 
-def _open_county(source: str, workdir: Path, note: Callable[[str], None]) -> Path:
-    """A county repository: a local path, or a git URL cloned shallowly into ``workdir``."""
-    path = Path(source).expanduser()
-    if (path / "driverparty.toml").is_file():
-        return path
-    if path.exists():
-        raise RepoError(f"{source}: not a records repository (no driverparty.toml)")
-    dest = workdir / f"county{len(list(workdir.iterdir()))}"
-    note(f"cloning {source}")
-    from driverparty.gitrepo import git_binary
-
-    proc = subprocess.run(
-        [git_binary(), "clone", "-q", "--depth", "1", "--", source, str(dest)],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        errors="replace",
-        env={**os.environ, "GIT_TERMINAL_PROMPT": "0"},
-    )
-    if proc.returncode != 0:
-        reason = (proc.stderr.strip().splitlines() or ["git clone failed"])[-1]
-        raise RepoError(f"{source}: cannot clone: {reason}")
-    if not (dest / "driverparty.toml").is_file():
-        raise RepoError(f"{source}: not a records repository (no driverparty.toml)")
-    return dest
-
-
 @click.command()
 @click.argument("repos", nargs=-1, required=True, metavar="REPO...")
 @as_of_option
@@ -289,7 +255,7 @@ def rollup(app: App, repos: tuple[str, ...], as_of: date | None, fmt: str, revea
       driverparty rollup ../babu ../pinggui /media/usb/zhongshan.git
     """
     from driverparty import reports
-    from driverparty.store import Store
+    from driverparty.store import Store, county_repository
 
     day = as_of or app.today
     interactive = sys.stderr.isatty()
@@ -305,7 +271,9 @@ def rollup(app: App, repos: tuple[str, ...], as_of: date | None, fmt: str, revea
     with tempfile.TemporaryDirectory(prefix="driverparty-rollup-") as tmp:
         for i, source in enumerate(repos, 1):
             note(f"[{i}/{len(repos)}] {source}")
-            root = _open_county(source, Path(tmp), note)
+            if not Path(source).expanduser().exists():
+                note(f"cloning {source}")
+            root = county_repository(source, Path(tmp))
             store = Store(root.resolve(), app.today)
             records, problems = store.load()
             app.warn(problems)

@@ -55,11 +55,10 @@ def sync(app: App, remote: str | None) -> None:
       git remote add origin /media/usb/babu.git   # once; see docs/SYNC.md
       driverparty sync
     """
-    from driverparty.cli.setup import register_merge_driver
     from driverparty.sync import sync as run
 
     result = run(app.store, remote)
-    register_merge_driver(app.store.git)  # a fresh clone has none (SPEC section 4)
+    app.store.register_merge_driver()  # a fresh clone has none (SPEC section 4)
     for kind, old, new in result.renumbered:
         click.echo(f"renumbered {kind} {old} → {new}")
     for path in result.merged_records:
