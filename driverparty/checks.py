@@ -7,7 +7,7 @@ Imports driverparty.errors and driverparty.schema (the registry).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,17 +48,44 @@ def _p(kind: str, record_id: str, fld: str | None, message: str) -> Problem:
     return Problem(KINDS[kind].path(record_id), record_id, fld, message)
 
 
-def check_references(records: Records) -> list[Problem]:
-    """A field that names another record must name one that exists."""
-    problems = []
+def references(records: Records) -> Iterator[tuple[str, str, str, str, str]]:
+    """Every reference the records make: (kind, id, field, kind named, id named). A field
+    holding a list of ids (``contacts``, ``participants``) gives one per item: the models
+    say which fields name which kind (``Ref``), so no kind needs code of its own here."""
     for kind, spec in KINDS.items():
-        refs = [(f.name, f.ref) for f in spec.fields.values() if f.ref]
+        refs = spec.references
+        if not refs:
+            continue
         for rid, rec in records.by_kind[kind].items():
             for name, target in refs:
-                value = rec.get(name)
-                if value is not None and target and not records.exists(target, value):
-                    problems.append(_p(kind, rid, name, f"no {target} {value}"))
-    return problems
+                for value in spec.ids_named(rec, name):
+                    yield kind, rid, name, target, value
+
+
+def renamed_references(
+    kind: str, record: Record, renames: Mapping[tuple[str, str], str]
+) -> dict[str, Any]:
+    """The reference fields of ``record`` whose ids ``renames`` ((kind, old id) → new id)
+    renumbers, with the new ids — a list field item by item (``sync``'s renumbering)."""
+    changed: dict[str, Any] = {}
+    for name, target in KINDS[kind].references:
+        value = record.get(name)
+        if isinstance(value, list):
+            new = [renames.get((target, v), v) if isinstance(v, str) else v for v in value]
+            if new != value:
+                changed[name] = new
+        elif isinstance(value, str) and (target, value) in renames:
+            changed[name] = renames[(target, value)]
+    return changed
+
+
+def check_references(records: Records) -> list[Problem]:
+    """A field that names another record must name one that exists."""
+    return [
+        _p(kind, rid, name, f"no {target} {value}")
+        for kind, rid, name, target, value in references(records)
+        if not records.exists(target, value)
+    ]
 
 
 def _unique(kind: str, fld: str, what: str) -> Callable[[Records], list[Problem]]:
@@ -164,12 +191,16 @@ def check_all(records: Records) -> list[Problem]:
 
 
 def referrers(records: Records, kind: str, record_id: str) -> list[tuple[str, str, str]]:
-    """Every (kind, id, field) whose reference field names ``kind`` ``record_id``."""
+    """Every (kind, id, field) whose reference field — or one item of a list of ids — names
+    ``kind`` ``record_id``."""
     found = []
-    for other, spec in KINDS.items():
-        refs = [f.name for f in spec.fields.values() if f.ref == kind]
-        for rid, rec in records.by_kind[other].items():
-            for name in refs:
-                if rec.get(name) == record_id and not (other == kind and rid == record_id):
-                    found.append((other, rid, name))
+    for other, rid, name, target, value in references(records):
+        if (target, value) == (kind, record_id) and not (other == kind and rid == record_id):
+            if (other, rid, name) not in found:
+                found.append((other, rid, name))
     return found
+
+
+#: kinds one rule reads together (a branch's secretary must be a full member): a change to
+#: either kind has the store load both before it checks
+READ_TOGETHER: tuple[frozenset[str], ...] = (frozenset({"branch", "member"}),)

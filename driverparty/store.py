@@ -30,6 +30,7 @@ from driverparty.cache import (
     same_blob,
 )
 from driverparty.checks import (
+    READ_TOGETHER,
     Record,
     Records,
     added_problems,
@@ -725,20 +726,17 @@ class Store:
 
     @staticmethod
     def _kinds_to_check(changes: list[Change]) -> list[str]:
-        """The kinds whose records a change can break: its own kinds, both branches and members
-        when either changes (a secretary must be a full member), and, for a removal, every kind
-        that refers to it. Other kinds are only listed (references need their ids, not their
-        contents), so a petition add need not read every member (issue 8)."""
+        """The kinds whose records a change can break: its own kinds, the kinds a rule reads
+        with them (``checks.READ_TOGETHER``), and, for a removal, every kind with a field (or a
+        list of ids) that can name it. Other kinds are only listed (references need their
+        ids, not their contents), so a petition add need not read every member (issue 8)."""
         kinds = {kind for kind, _, _ in changes}
-        if kinds & {"branch", "member"}:
-            kinds |= {"branch", "member"}
+        for group in READ_TOGETHER:
+            if kinds & group:
+                kinds |= group
         for kind, _, record in changes:
             if record is None:
-                kinds |= {
-                    k
-                    for k, spec in KINDS.items()
-                    if any(f.ref == kind for f in spec.fields.values())
-                }
+                kinds |= {k for k, spec in KINDS.items() if kind in dict(spec.references).values()}
         return [k for k in KINDS if k in kinds]
 
     def save(

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from driverparty.checks import Record, Records, check_all, problem_order
+from driverparty.checks import Record, Records, check_all, problem_order, renamed_references
 from driverparty.errors import DataError, GitFailed, Problem, RepoError, UsageError
 from driverparty.gitrepo import Entry, Git, Tree, message
 from driverparty.merge import finish_record, merge_records
@@ -176,18 +176,13 @@ class Merger:
                 **records.by_kind[kind][old],
                 "id": renames[(kind, old)],
             }
-        # every reference to a renumbered record follows it: the models say which fields name
-        # which kind (Ref metadata), so a new reference field needs no change here
-        for kind, spec in KINDS.items():
-            refs = [(f.name, f.ref) for f in spec.fields.values() if f.ref]
+        # every reference to a renumbered record follows it, a list of ids item by item: the
+        # models say which fields name which kind (Ref), so a new reference needs no change here
+        for kind in KINDS:
             for rid, rec in records.by_kind[kind].items():
                 key = (kind, renames.get((kind, rid), rid))
                 current = new.get(key, rec)
-                changed = {
-                    name: renames[(target, current[name])]
-                    for name, target in refs
-                    if target and (target, current.get(name)) in renames
-                }
+                changed = renamed_references(kind, current, renames)
                 if changed:
                     new[key] = {**current, **changed}
         changes: dict[str, Entry | None] = {}

@@ -146,3 +146,46 @@ def test_root_help_imports_no_pydantic_and_lists_every_kind(repo: Path) -> None:
     assert not parsed
     for name, kind in KINDS.items():
         assert f"  {name} " in out and kind.title in out
+
+
+# --- references that hold a list of ids (issue 17): no per-kind code ------------------------
+
+
+def test_a_list_of_ids_is_a_reference_like_any_other(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A kind whose field holds a list of member ids (as ``activity.participants`` will):
+    checked, found as a referrer (so ``remove`` refuses), renumbered by sync item by item, and
+    loaded before a member is removed — read from the registry alone."""
+    from driverparty import checks, schema
+    from driverparty.schema import FieldInfo, KindInfo
+    from driverparty.store import Store
+
+    def field(name: str, ftype: str, ref: str | None = None) -> FieldInfo:
+        return FieldInfo(name, name, ftype, name == "id", (), {}, False, ref)
+
+    team = KindInfo(
+        name="team",
+        plural="teams",
+        prefix="T",
+        zh="小组",
+        title="Teams.",
+        help="Teams.",
+        table_columns=("id",),
+        add_example="",
+        where_example="",
+        fields={"id": field("id", "str"), "members": field("members", "list", "member")},
+    )
+    monkeypatch.setitem(schema.KINDS, "team", team)
+    records = checks.Records()
+    records.by_kind["member"]["M-0001"] = {"id": "M-0001"}
+    records.by_kind["team"]["T-0001"] = {"id": "T-0001", "members": ["M-0001", "M-0002"]}
+    assert [str(p) for p in checks.check_references(records)] == [
+        "records/teams/T-0001.toml: members: no member M-0002"
+    ]
+    assert checks.referrers(records, "member", "M-0001") == [("team", "T-0001", "members")]
+    assert checks.referrers(records, "member", "M-0003") == []
+    renames = {("member", "M-0001"): "M-0061"}
+    assert checks.renamed_references("team", records.by_kind["team"]["T-0001"], renames) == {
+        "members": ["M-0061", "M-0002"]
+    }
+    assert "team" in Store._kinds_to_check([("member", "M-0001", None)])
+    assert "team" not in Store._kinds_to_check([("station", "S-0001", None)])
