@@ -32,7 +32,8 @@ test-windows-sim: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check driverparty tests scripts bench
 	$(BIN)/ruff format --check driverparty tests scripts bench
-	$(BIN)/mypy driverparty
+	$(BIN)/mypy --strict driverparty
+	$(BIN)/lint-imports
 
 format: $(STAMP)
 	$(BIN)/ruff format driverparty tests scripts bench

@@ -67,13 +67,16 @@ CHART_STYLE = Style(
 # --- charts ---------------------------------------------------------------------------------
 
 
+COMMENT: object = ET.Comment  # the tag of a comment node: a function, not a name
+
+
 def _strip_scripts_and_comments(root: ET.Element) -> ET.Element:
     """pygal adds a config <script> (for its tooltips) and comments naming the render date;
     the page runs no script, and a report rendered twice must be byte-identical."""
     for parent in list(root.iter()):
         for child in list(parent):
             tag = child.tag
-            if tag is ET.Comment or (isinstance(tag, str) and tag.rsplit("}", 1)[-1] == "script"):
+            if tag is COMMENT or (isinstance(tag, str) and tag.rsplit("}", 1)[-1] == "script"):
                 parent.remove(child)
     return root
 
@@ -276,7 +279,7 @@ def on_time(row: Row) -> int | None:
     rate = row.get("resolved_on_time_rate")
     if rate is None:
         return None if not row.get("resolved") else 0
-    return round(row["resolved"] * rate / 100)
+    return int(round(row["resolved"] * rate / 100))
 
 
 def page(

@@ -79,7 +79,8 @@ def petition_due(p: Record, config: Config) -> date:
     due = p.get("due")
     if isinstance(due, date):
         return due
-    return p["received"] + timedelta(days=config.petitions.due_days_for(p["category"]))
+    received: date = p["received"]
+    return received + timedelta(days=config.petitions.due_days_for(p["category"]))
 
 
 def petitions_as_of(records: Records, config: Config, as_of: date) -> list[Record]:

@@ -128,7 +128,7 @@ def output_options(formats: Sequence[str] = FORMATS, default: str = "table") -> 
     return decorator
 
 
-def kind_choice() -> click.Choice:
+def kind_choice() -> click.Choice[str]:
     """The record kinds of the registry, as a choice on the command line."""
     from driverparty.schema import KINDS
 

@@ -105,7 +105,7 @@ class DriverpartyGroup(LazyGroup):
     def entries(self) -> dict[str, tuple[str, str, str]]:
         return {**COMMANDS, **kind_commands()}
 
-    def main(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+    def main(self, *args: Any, **kwargs: Any) -> Any:
         text_streams()  # UTF-8 to pipes and files, never a crash on a terminal (SPEC section 8)
         try:
             code = super().main(*args, **{**kwargs, "standalone_mode": False})

@@ -110,7 +110,7 @@ def kind_group(kind: str) -> click.Group:
 # --- options from the model ------------------------------------------------------------------
 
 
-class CodeType(click.ParamType):
+class CodeType(click.ParamType[str]):
     """An enumerated field: completes its codes; the model checks the value (exit 1)."""
 
     name = "code"
@@ -137,7 +137,7 @@ def field_options(kind: str) -> list[click.Option]:
     for f in KINDS[kind].fields.values():
         if f.name in ("id", "events"):
             continue
-        ptype: click.ParamType = CodeType(f.choices) if f.choices else click.STRING
+        ptype: click.ParamType[str] = CodeType(f.choices) if f.choices else click.STRING
         help_text = f.zh + ("; required" if f.required else "")
         if f.type == "bool":
             opt = click.Option(
@@ -201,7 +201,7 @@ def id_argument(kind: str) -> click.Argument:
 
 def make_add(kind: str) -> click.Command:
     @pass_app
-    def callback(app: App, record_id: str | None, source: str | None, **params: Any) -> None:
+    def callback(app: App, /, record_id: str | None, source: str | None, **params: Any) -> None:
         from driverparty.bulk import read_record
         from driverparty.workflows import new_record_defaults
 
@@ -242,7 +242,7 @@ def make_add(kind: str) -> click.Command:
 def make_update(kind: str) -> click.Command:
     @pass_app
     def callback(
-        app: App, record_id: str, source: str | None, unset: tuple[str, ...], **params: Any
+        app: App, /, record_id: str, source: str | None, unset: tuple[str, ...], **params: Any
     ) -> None:
         from driverparty.bulk import read_record
 

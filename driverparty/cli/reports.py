@@ -19,7 +19,7 @@ as_of_option = click.option(
 )
 
 
-class ReportChoice(click.Choice):  # type: ignore[type-arg]
+class ReportChoice(click.Choice[str]):
     """The values a report takes (``--by``), read from ``driverparty.reports`` when first
     needed: importing it imports the models, and ``summary`` (in this module) answers a
     remembered figure without them (issue 8)."""
@@ -28,7 +28,7 @@ class ReportChoice(click.Choice):  # type: ignore[type-arg]
         self.constant = name
         super().__init__(())
 
-    @property  # type: ignore[override]
+    @property
     def choices(self) -> tuple[str, ...]:
         from driverparty import reports
 

@@ -30,7 +30,7 @@ def words_of(kind: str, name: str) -> str:
     return ", ".join(f"{c} {w}" for c, w in KINDS[kind].fields[name].codes_zh.items())
 
 
-class DateType(click.ParamType):
+class DateType(click.ParamType[date]):
     """An ISO date on the command line (a wrong shape is a usage error, exit 2)."""
 
     name = "date"
