@@ -129,14 +129,11 @@ def _merge_log(
 
 
 def kind_of_path(path: str) -> str | None:
-    """The record kind of ``records/<kind>s/<id>.toml``, None for any other path."""
-    parts = Path(path).parts
-    if len(parts) != 3 or parts[0] != "records" or not parts[2].endswith(".toml"):
-        return None
-    folder = parts[1]
-    from driverparty.models import KINDS
+    """The record kind of ``records/<plural>/<id>.toml``, None for any other path."""
+    from driverparty.schema import kind_and_id
 
-    return next((k for k, spec in KINDS.items() if spec.plural == folder), None)
+    found = kind_and_id(path)
+    return found[0] if found else None
 
 
 def _today() -> date:

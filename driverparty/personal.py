@@ -3,14 +3,19 @@
 Kept free of pydantic so that fast read paths (``get``, ``list``) can mask without importing
 the models. Masking is decided from parsed values, never from a file's text (issue 16.6);
 ``tests/test_models.py`` checks this set equals the fields the models mark ``Personal()``.
-Imports nothing from driverparty.
+Imports driverparty.schema (the registry, no pydantic) only.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-PERSONAL_FIELDS = frozenset({"phone", "id_number"})
+from driverparty.schema import KINDS
+
+#: the fields the models mark ``Personal()``, of every kind (the registry says which)
+PERSONAL_FIELDS = frozenset(
+    f.name for kind in KINDS.values() for f in kind.fields.values() if f.personal
+)
 
 
 def mask(field: str, value: Any) -> Any:
