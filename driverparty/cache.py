@@ -15,7 +15,6 @@ file while git shows nothing changed (issue 8). Imports driverparty.schema, gitr
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import sqlite3
@@ -33,22 +32,27 @@ from driverparty.tomlio import linked_part, read_bytes
 if TYPE_CHECKING:
     from driverparty.gitrepo import Git, Running
 
+try:  # CPython's own SHA-1: hashlib loads OpenSSL first, ~3 ms on every `get` and `list`
+    from _sha1 import sha1
+except ImportError:  # another Python: the same digest through hashlib
+    from hashlib import sha1
+
 
 def _schema_key() -> str:
     """The cache's layout: rebuilt when this version or the models' fields change."""
-    fields = hashlib.sha1(SCHEMA_FILE.read_bytes()).hexdigest()[:12]
+    fields = str(sha1(SCHEMA_FILE.read_bytes()).hexdigest())[:12]
     return f"driverparty-cache-6/{__version__}/{fields}"
 
 
 def digest(data: bytes) -> str:
     """The mark the cache keeps of a folder's ``git ls-files -s`` or of ``driverparty.toml``:
     a full read (``Store.load``) writes it and :func:`query_listing` compares, so both use this."""
-    return hashlib.sha1(data).hexdigest()
+    return str(sha1(data).hexdigest())
 
 
 def blob_id(data: bytes) -> str:
     """The id git gives a file's bytes (``git hash-object``)."""
-    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+    return str(sha1(b"blob %d\0" % len(data) + data).hexdigest())
 
 
 def same_blob(data: bytes, blob: str) -> bool:
@@ -520,10 +524,10 @@ def fingerprint(git: Git, today: date) -> str | None:
         return None
     if present != tracked:  # a record git does not track, or one deleted but still tracked
         return None
-    h = hashlib.sha1(index)
+    h = sha1(index)
     for part in (settings, today.isoformat().encode(), __version__.encode()):
         h.update(b"\0" + part)
-    return h.hexdigest()
+    return str(h.hexdigest())
 
 
 def remembered(git: Git, today: date, key: str, compute: Callable[[], tuple[Any, bool]]) -> Any:

@@ -17,7 +17,7 @@ import subprocess
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
@@ -126,18 +126,30 @@ _LOG_FORMAT = (
 )
 
 
-@dataclass
 class Commit:
-    """One commit of :meth:`Git.log`, with the files it changed."""
+    """One commit of :meth:`Git.log`, with the files it changed: (old blob, new blob, status
+    letter, path) each, and ``action``, its ``Driverparty-Action`` trailer if any."""
 
-    sha: str
-    short: str
-    when: str
-    author: str
-    email: str
-    subject: str
-    action: str | None  #: its ``Driverparty-Action`` trailer, if any
-    files: list[tuple[str, str, str, str]] = field(default_factory=list)  # old, new, status, path
+    __slots__ = ("sha", "short", "when", "author", "email", "subject", "action", "files")
+
+    def __init__(
+        self,
+        sha: str,
+        short: str,
+        when: str,
+        author: str,
+        email: str,
+        subject: str,
+        action: str | None,
+    ) -> None:
+        self.sha = sha
+        self.short = short
+        self.when = when
+        self.author = author
+        self.email = email
+        self.subject = subject
+        self.action = action
+        self.files: list[tuple[str, str, str, str]] = []
 
     @property
     def day(self) -> str:

@@ -13,7 +13,6 @@ import os
 import re
 import stat
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 from pathlib import Path
@@ -59,14 +58,13 @@ from driverparty.gitrepo import (
 )
 from driverparty.personal import PERSONAL_FIELDS, is_masked
 from driverparty.portable import flush_to_disk
-from driverparty.progress import Progress
-from driverparty.query import Condition, sort_records
 from driverparty.schema import KINDS, active_sql, id_sort_key, is_active, kind_and_id
 from driverparty.tomlio import MAX_FILE_BYTES, Unreadable, dumps, linked_part, loads, read_bytes
 from driverparty.tomlio import atomic_write as _atomic_write
 
 if TYPE_CHECKING:
     from driverparty.config import Config
+    from driverparty.query import Condition
 
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")
 Change = tuple[str, str, Record | None]  # (kind, id, new record or None to remove)
@@ -122,17 +120,22 @@ def parse_record(
     return model.canonical(), []
 
 
-@dataclass
 class Shown:
-    """One record as ``get`` shows it (:meth:`Store.get`)."""
+    """One record as ``get`` shows it (:meth:`Store.get`): its kind and path, the file as
+    stored, the validated record (``valid``) — else the file's TOML as parsed, keys in field
+    order, or None when the file is not TOML at all — and its problems. (A plain class: a
+    dataclass costs ``get`` a millisecond to import.)"""
 
-    kind: str
-    path: str
-    stored: bytes  #: the file as stored
-    #: the validated record (``valid``), else the file's TOML as parsed, keys in field order;
-    #: None when the file is not TOML at all
-    record: Record | None
-    problems: list[Problem]
+    __slots__ = ("kind", "path", "stored", "record", "problems")
+
+    def __init__(
+        self, kind: str, path: str, stored: bytes, record: Record | None, problems: list[Problem]
+    ) -> None:
+        self.kind = kind
+        self.path = path
+        self.stored = stored
+        self.record = record
+        self.problems = problems
 
     @property
     def valid(self) -> bool:
@@ -324,6 +327,8 @@ class Store:
         as the cache last saw them, the cache answers alone and no model is imported (issue 8:
         ``cache.query_listing``; rows then hold dates as ISO text and unset fields as None);
         else every file is read, those the cache cannot vouch for parsed and validated."""
+        from driverparty.query import sort_records  # here: get needs none of it (issue 8)
+
         fields = list(KINDS[kind].fields)
         tests = [c.sql() for c in where]
         known = [t for t in tests if t is not None]
@@ -372,6 +377,8 @@ class Store:
         changed and uncached files are read and parsed (issue 8). ``only`` (an SQL test, see
         ``query.Condition.sql``) leaves out cached records that cannot match it — for a
         listing, which reads nothing across records."""
+        from driverparty.progress import Progress
+
         records = Records()
         problems: list[Problem] = []
         kinds = list(kinds or KINDS)

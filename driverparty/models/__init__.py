@@ -84,7 +84,7 @@ def _describe(name: str, info: Any) -> FieldInfo:
     )
 
 
-@dataclass(frozen=True)
+@dataclass(repr=False)
 class Kind(KindInfo):
     """One record kind: what ``schema.json`` says of it, read from its model, and the model."""
 
