@@ -21,9 +21,9 @@ MASKED = "158****6719"
 
 def rewrite(repo: Path, old: str, new: str) -> None:
     path = repo / M2
-    text = path.read_text()
+    text = path.read_text(encoding="utf-8")
     assert old in text
-    path.write_text(text.replace(old, new))
+    path.write_text(text.replace(old, new), encoding="utf-8")
 
 
 # how a hand edit can write the same phone so that a regex over the text misses it (16.6)
@@ -49,7 +49,7 @@ def test_get_masks_the_parsed_phone_however_it_is_written(dp: Run, repo: Path, f
 
 
 def test_get_of_a_canonical_file_is_the_file_as_stored_masked(dp: Run, repo: Path) -> None:
-    stored = (repo / M2).read_text()
+    stored = (repo / M2).read_text(encoding="utf-8")
     r = dp("member", "get", "M-0002")
     assert r.exit_code == 0
     assert r.stdout == stored.replace(PHONE, MASKED).replace(ID_NUMBER, "451123********8903")
@@ -124,7 +124,9 @@ def _imports_pydantic(repo: Path, *args: str) -> tuple[str, bool]:
         f"sys.argv = ['driverparty', '--repo', {str(repo)!r}, *{list(args)!r}]\n"
         "try:\n    main()\nfinally:\n    sys.stderr.write(str('pydantic' in sys.modules))\n"
     )
-    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    p = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, encoding="utf-8", check=False
+    )
     assert p.returncode == 0, p.stderr
     return p.stdout, p.stderr.endswith("True")
 
