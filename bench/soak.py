@@ -42,6 +42,11 @@ ENV = {
     "GIT_CONFIG_NOSYSTEM": "1",
 }
 STAGES = ["applicant", "activist", "candidate", "probationary"]
+STEP_ARGS = {
+    "activist": ("--on", "2024-07-01"),
+    "candidate": ("--on", "2025-07-01"),
+    "probationary": ("--on", "2025-10-01", "--vote", "9,7,7"),
+}
 OCCUPATIONS = ["truck", "ride_hailing", "taxi", "delivery", "other"]
 CATEGORIES = ["repair", "legal", "insurance", "parking", "charging", "rest", "labor"]
 
@@ -119,7 +124,7 @@ class Soak:
             "--stage",
             "applicant",
             "--applied-on",
-            "2026-01-05",
+            "2024-01-05",
             "--phone",
             str(self.phone),
             "--branch",
@@ -150,7 +155,13 @@ class Soak:
             return self.add_member()
         rid = self.rng.choice(ready)
         stage = self.members[rid] + 1
-        promote = ("member", "promote", rid, "--to", STAGES[stage])
+        # one step at a time, on days the Party's rules allow (issue 21): a year as activist,
+        # the concentrated training and the branch meeting's vote before probation
+        promote = ("member", "promote", rid, "--to", STAGES[stage], *STEP_ARGS[STAGES[stage]])
+        if STAGES[stage] == "probationary":
+            trained = ("member", "update", rid, "--trained-on", "2025-09-01")
+            if self.run("member update", *trained, write=True) is None:
+                return None
         if self.run("member promote", *promote, write=True) is not None:
             self.members[rid] = stage
         return None

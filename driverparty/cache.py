@@ -427,9 +427,15 @@ def _iso(value: Any) -> str:
     raise TypeError(f"cannot cache {type(value).__name__}")
 
 
+#: the dates a record may hold after today (SPEC section 3, "Common rules"): they say nothing of
+#: when the record was valid
+FUTURE_DATES = frozenset({"due", "probation_extended_to"})
+
+
 def _latest(record: dict[str, Any]) -> str | None:
-    """The latest date a record holds (``due`` aside), to re-validate when today moves back."""
-    dates = [v for k, v in record.items() if isinstance(v, date) and k != "due"]
+    """The latest date a record holds (those that may lie ahead aside), to re-validate when
+    today moves back."""
+    dates = [v for k, v in record.items() if isinstance(v, date) and k not in FUTURE_DATES]
     for event in record.get("events") or []:
         if isinstance(event.get("on"), date):
             dates.append(event["on"])

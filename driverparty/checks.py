@@ -152,6 +152,31 @@ def check_secretaries(records: Records) -> list[Problem]:
     return problems
 
 
+def check_contacts(records: Records) -> list[Problem]:
+    """An activist's contacts (培养联系人) are full members; while the member is still in the
+    pipeline (activist or candidate, not left), none of them may have left."""
+    problems = []
+    members = records.by_kind["member"]
+    for rid, rec in members.items():
+        mentoring = rec.get("stage") in ("activist", "candidate") and not rec.get("left_on")
+        for contact in KINDS["member"].ids_named(rec, "contacts"):
+            other = members.get(contact)
+            if other is None:
+                continue
+            if other.get("stage") != "full":
+                problems.append(
+                    _p(
+                        "member",
+                        rid,
+                        "contacts",
+                        f"{contact} is not a full member (stage {other.get('stage')})",
+                    )
+                )
+            elif mentoring and other.get("left_on"):
+                problems.append(_p("member", rid, "contacts", f"{contact} has left the roster"))
+    return problems
+
+
 CHECKS: list[Callable[[Records], list[Problem]]] = [
     check_references,
     check_unique_branch_names,
@@ -159,6 +184,7 @@ CHECKS: list[Callable[[Records], list[Problem]]] = [
     check_unique_id_numbers,
     check_branch_cycles,
     check_secretaries,
+    check_contacts,
 ]
 
 
@@ -192,12 +218,17 @@ def check_all(records: Records) -> list[Problem]:
 
 def referrers(records: Records, kind: str, record_id: str) -> list[tuple[str, str, str]]:
     """Every (kind, id, field) whose reference field — or one item of a list of ids — names
-    ``kind`` ``record_id``."""
+    ``kind`` ``record_id``: by kind, then in id order (so `remove` lists them the same way
+    every time)."""
+    from driverparty.schema import id_sort_key
+
     found = []
     for other, rid, name, target, value in references(records):
         if (target, value) == (kind, record_id) and not (other == kind and rid == record_id):
             if (other, rid, name) not in found:
                 found.append((other, rid, name))
+    order = {k: i for i, k in enumerate(KINDS)}
+    found.sort(key=lambda f: (order[f[0]], id_sort_key(f[1])))
     return found
 
 

@@ -6,13 +6,18 @@ Imports driverparty.errors, driverparty.tomlio and pydantic.
 from __future__ import annotations
 
 import re
+from datetime import date
+from functools import cached_property
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from driverparty.errors import DataError
 from driverparty.tomlio import Unreadable, loads, read_bytes
+
+if TYPE_CHECKING:
+    from driverparty.workdays import Clock
 
 CONFIG_FILE = "driverparty.toml"
 
@@ -22,6 +27,8 @@ class _Section(BaseModel):
 
 
 class PetitionSettings(_Section):
+    #: "day": calendar days; "workday": working days (``[calendar]``, ``driverparty.workdays``)
+    unit: Literal["day", "workday"] = "day"
     respond_days: Annotated[int, Field(ge=0, le=3650, strict=True)] = 1
     due_days: Annotated[int, Field(ge=0, le=3650, strict=True)] = 7
     due_days_by_category: dict[str, Annotated[int, Field(ge=0, le=3650, strict=True)]] = {}
@@ -44,6 +51,22 @@ class ScreeningSettings(_Section):
     interval_days: Annotated[int, Field(ge=1, le=3650, strict=True)] = 90
 
 
+class CalendarSettings(_Section):
+    """Corrections to the national holiday tables (SPEC section 2, ``[calendar]``)."""
+
+    holidays: list[date] = []  # extra days off
+    workdays: list[date] = []  # extra working days (调休 make-up days on a weekend)
+
+    @model_validator(mode="after")
+    def _not_both(self) -> CalendarSettings:
+        both = sorted(set(self.holidays) & set(self.workdays))
+        if both:
+            raise ValueError(
+                f"{both[0].isoformat()} is listed both as a holiday and as a working day"
+            )
+        return self
+
+
 class Config(_Section):
     """The whole ``driverparty.toml``."""
 
@@ -51,6 +74,7 @@ class Config(_Section):
     code: str | None = None
     petitions: PetitionSettings = PetitionSettings()
     screening: ScreeningSettings = ScreeningSettings()
+    calendar: CalendarSettings = CalendarSettings()
     standards: dict[str, list[str] | str] = {
         "five": ["water", "microwave", "charging", "first_aid", "books"],
         "default": "five",
@@ -102,6 +126,15 @@ class Config(_Section):
     def default_standard(self) -> str:
         return str(self.standards.get("default", "five"))
 
+    @cached_property
+    def clock(self) -> Clock:
+        """How petition time limits are counted here: ``[petitions] unit`` with the
+        ``[calendar]`` corrections. One per loaded config, so the years it found no holiday
+        table for are noted once per command (``Clock.missing``)."""
+        from driverparty.workdays import Clock
+
+        return Clock(self.petitions.unit, self.calendar.holidays, self.calendar.workdays)
+
 
 def load_config(root: Path) -> Config:
     """Read and validate ``driverparty.toml``; errors name the file and the key."""
@@ -146,6 +179,7 @@ def dump_config(county: str, code: str | None) -> bytes:
     lines += [
         "",
         "[petitions]",
+        'unit = "day"             # or "workday": working days, holidays and 调休 counted',
         "respond_days = 1",
         "due_days = 7",
         "",
@@ -158,6 +192,10 @@ def dump_config(county: str, code: str | None) -> bytes:
         "[standards]",
         'five = ["water", "microwave", "charging", "first_aid", "books"]',
         'default = "five"',
+        "",
+        "[calendar]               # corrections to the national holiday tables",
+        "holidays = []            # extra days off",
+        "workdays = []            # extra working days",
     ]
     return ("\n".join(lines) + "\n").encode()
 

@@ -41,6 +41,32 @@ class Period:
         return min(self.end, today)
 
 
+@dataclass(frozen=True)
+class Window:
+    """What a report counts: stock figures as of ``stock``, flow figures from ``start`` (None:
+    from the beginning) to ``end``, both inclusive."""
+
+    stock: date
+    start: date | None
+    end: date
+    label: str | None = None
+
+    def __contains__(self, day: object) -> bool:
+        if not isinstance(day, date):
+            return False
+        return (self.start is None or day >= self.start) and day <= self.end
+
+
+def window(period: Period | None, as_of: date) -> Window:
+    """The window of a report asked for ``period`` (or none) as of ``as_of``: without a period,
+    stocks as of ``as_of`` and flows up to it; with one, stocks as of its end (or ``as_of`` if
+    earlier) and flows inside it, up to ``as_of`` at the latest."""
+    if period is None:
+        return Window(as_of, None, as_of)
+    stock = period.stock_day(as_of)
+    return Window(stock, period.start, stock, period.label)
+
+
 def month_end(year: int, month: int) -> date:
     first_next = date(year + month // 12, month % 12 + 1, 1)
     return first_next - timedelta(days=1)
@@ -75,7 +101,9 @@ def resolve(
     period: str | None, since: date | None, until: date | None, as_of: date
 ) -> Period | None:
     """The period a report was asked for: ``--period``, or ``--since``/``--until`` (either may
-    be left out: from the beginning, up to ``as_of``), or None when none was given."""
+    be left out: from the beginning, up to ``as_of``), or None when none was given. A
+    ``--since`` after ``as_of`` with no ``--until`` is an empty period, not an error: nothing
+    has happened there yet."""
     if period is not None:
         if since is not None or until is not None:
             raise UsageError("--period cannot be combined with --since or --until")
@@ -83,8 +111,8 @@ def resolve(
     if since is None and until is None:
         return None
     end = until or as_of
-    if since is not None and since > end:
-        raise UsageError(f"--since {since.isoformat()} is after --until {end.isoformat()}")
+    if since is not None and until is not None and since > until:
+        raise UsageError(f"--since {since.isoformat()} is after --until {until.isoformat()}")
     label = f"{since.isoformat() if since else ''}..{end.isoformat()}"
     return Period(since, end, label)
 

@@ -23,10 +23,16 @@ class FieldLike(Protocol):
     def name(self) -> str: ...
     @property
     def type(self) -> str: ...
+    @property
+    def choices(self) -> tuple[str, ...]: ...
+    @property
+    def codes_zh(self) -> dict[str, str]: ...
 
 
 @dataclass(frozen=True)
 class Condition:
+    """One ``--where``. On a code field ``=`` and ``!=`` hold a tuple of codes: any of them."""
+
     field: str
     op: str
     value: Any
@@ -34,6 +40,12 @@ class Condition:
 
     def __call__(self, record: Mapping[str, Any]) -> bool:
         actual = record.get(self.field)
+        if isinstance(self.value, tuple):  # codes: any of them
+            if self.ftype == "list":
+                hit = any(str(v) in self.value for v in (actual or []))
+            else:
+                hit = actual is not None and actual in self.value
+            return hit if self.op == "=" else not hit
         if self.ftype == "list":
             items = [str(v) for v in (actual or [])]
             if self.value in ("", None):
@@ -79,6 +91,11 @@ class Condition:
         if self.ftype not in ("str", "date", "int", "bool") or self.op == "~":
             return None
         x = f'"{self.field}"'
+        if isinstance(self.value, tuple):
+            marks = ", ".join("?" for _ in self.value)
+            if self.op == "=":
+                return f"{x} IN ({marks})", list(self.value)
+            return f"({x} IS NULL OR {x} NOT IN ({marks}))", list(self.value)
         if self.value is None:
             return {"=": (f"{x} IS NULL", []), "!=": (f"{x} IS NOT NULL", [])}.get(self.op)
         value = self.value.isoformat() if isinstance(self.value, date) else self.value
@@ -132,7 +149,28 @@ def parse_where(expr: str, fields: Mapping[str, FieldLike]) -> Condition:
     f = fields[name]
     if f.type in ("list", "events") and op not in ("=", "!=", "~"):
         raise UsageError(f"--where {expr!r}: a list field takes =, != or ~")
+    if f.choices and op in ("=", "!=") and raw.strip():
+        return Condition(name, op, _codes(expr, raw, f), f.type)
     return Condition(name, op, _convert(raw, f, op), f.type)
+
+
+def _codes(expr: str, raw: str, f: FieldLike) -> tuple[str, ...]:
+    """``status=received,assigned`` or ``stage=正式党员``: the codes named, each written as the
+    code or its Chinese word; a value that is neither is a usage error naming the codes."""
+    words = {zh: code for code, zh in f.codes_zh.items()}
+    codes = []
+    for part in raw.replace("，", ",").split(","):
+        value = part.strip()
+        if not value:
+            continue
+        code = value if value in f.choices else words.get(value)
+        if code is None:
+            known = ", ".join(f"{c} ({f.codes_zh[c]})" if c in f.codes_zh else c for c in f.choices)
+            raise UsageError(f"--where {expr!r}: {value!r} is no {f.name} (codes: {known})")
+        codes.append(code)
+    if not codes:
+        raise UsageError(f"--where {expr!r}: no {f.name} code given")
+    return tuple(dict.fromkeys(codes))
 
 
 def parse_fields(spec: str | None, fields: Sequence[str]) -> list[str] | None:

@@ -19,8 +19,9 @@ from typing import Any
 from driverparty.checks import Records
 from driverparty.config import Config
 from driverparty.models import KINDS, is_active
-from driverparty.models.member import PARTY_STAGES, STAGE_DATES, STAGES, probation_ends
-from driverparty.models.petition import DONE_STATUSES, OPEN_STATUSES
+from driverparty.models.member import PARTY_STAGES, STAGE_DATES, STAGES, full_day
+from driverparty.models.petition import DONE_STATUSES, OPEN_STATUSES, REACHED, SATISFIED
+from driverparty.periods import Period, Window, window
 
 Row = dict[str, Any]
 Record = dict[str, Any]
@@ -50,12 +51,14 @@ def stage_as_of(member: Record, as_of: date) -> str | None:
     return STAGES[max(reached)]
 
 
-def members_as_of(records: Records, as_of: date) -> list[Record]:
-    """Active members on ``as_of``, each with ``stage`` (and verification) as of that day."""
+def members_as_of(records: Records, as_of: date, with_left: bool = False) -> list[Record]:
+    """Active members on ``as_of`` (and, ``with_left``, those who had left by then), each with
+    ``stage`` (and verification) as of that day."""
     out = []
     for m in records.by_kind["member"].values():
         if not is_active("member", m, as_of):
-            continue
+            if not (with_left and m.get("left_on") and m["left_on"] <= as_of):
+                continue
         stage = stage_as_of(m, as_of)
         if stage is None:
             continue
@@ -76,11 +79,13 @@ def active(records: Records, kind: str, as_of: date) -> list[Record]:
 
 
 def petition_due(p: Record, config: Config) -> date:
+    """The petition's ``due`` (an extended one's new due), else received + the category's
+    limit in the county's unit."""
     due = p.get("due")
     if isinstance(due, date):
         return due
     received: date = p["received"]
-    return received + timedelta(days=config.petitions.due_days_for(p["category"]))
+    return config.clock.add(received, config.petitions.due_days_for(p["category"]))
 
 
 def petitions_as_of(records: Records, config: Config, as_of: date) -> list[Record]:
@@ -90,9 +95,11 @@ def petitions_as_of(records: Records, config: Config, as_of: date) -> list[Recor
         if p["received"] > as_of:
             continue
         view = dict(p, due=petition_due(p, config))
-        for name in ("assigned_on", "resolved_on", "closed_on"):
+        for name in ("assigned_on", "resolved_on", "closed_on", "extended_on", "callback_on"):
             if view.get(name) and view[name] > as_of:
                 view.pop(name)
+        if not view.get("callback_on"):
+            view.pop("callback", None)
         status = p.get("status", "received")
         if status in ("rejected", "withdrawn"):
             ended = [e["on"] for e in p.get("events", []) if e.get("status") == status]
@@ -126,47 +133,75 @@ def is_overdue(p: Record, as_of: date) -> bool:
 
 
 def responded_on_time(p: Record, config: Config) -> bool:
-    return bool(p["assigned_on"] <= p["received"] + timedelta(days=config.petitions.respond_days))
+    """Assigned within ``respond_days`` of receipt, in the county's unit."""
+    limit = config.clock.add(p["received"], config.petitions.respond_days)
+    return bool(p["assigned_on"] <= limit)
 
 
 def resolved_on_time(p: Record) -> bool:
+    """Resolved by its ``due`` (an extended petition by its extended due)."""
     return bool(p["resolved_on"] <= p["due"])
+
+
+def petitions_in(records: Records, config: Config, win: Window) -> list[Record]:
+    """The petitions a window counts: received inside it, as they stood on its stock day."""
+    return [p for p in petitions_as_of(records, config, win.stock) if p["received"] in win]
+
+
+def petition_rates(petitions: list[Record], config: Config) -> dict[str, tuple[int, int]]:
+    """Numerators and denominators of the petition rates (SPEC section 4 ``summary``):
+    responded and resolved on time, callbacks over resolved or closed petitions, and
+    satisfied-or-basic over the callbacks that reached the driver."""
+    assigned = [p for p in petitions if p.get("assigned_on")]
+    resolved = [p for p in petitions if p.get("resolved_on")]
+    done = [p for p in petitions if is_done(p)]
+    reached = [p for p in done if p.get("callback") in REACHED]
+    return {
+        "responded_on_time_rate": (
+            sum(responded_on_time(p, config) for p in assigned),
+            len(assigned),
+        ),
+        "resolved_on_time_rate": (sum(resolved_on_time(p) for p in resolved), len(resolved)),
+        "callback_rate": (sum(1 for p in done if p.get("callback")), len(done)),
+        "satisfaction_rate": (
+            sum(1 for p in reached if p["callback"] in SATISFIED),
+            len(reached),
+        ),
+    }
 
 
 # --- summary -----------------------------------------------------------------------------------
 
 
-def rate_parts(records: Records, config: Config, as_of: date) -> dict[str, tuple[int, int]]:
+def rate_parts(
+    records: Records, config: Config, as_of: date, period: Period | None = None
+) -> dict[str, tuple[int, int]]:
     """Numerators and denominators of the summary's rates (rollup sums these)."""
-    petitions = petitions_as_of(records, config, as_of)
-    assigned = [p for p in petitions if p.get("assigned_on")]
-    resolved = [p for p in petitions if p.get("resolved_on")]
-    return {
-        "petitions.responded_on_time_rate": (
-            sum(responded_on_time(p, config) for p in assigned),
-            len(assigned),
-        ),
-        "petitions.resolved_on_time_rate": (
-            sum(resolved_on_time(p) for p in resolved),
-            len(resolved),
-        ),
-    }
+    petitions = petitions_in(records, config, window(period, as_of))
+    return {f"petitions.{k}": v for k, v in petition_rates(petitions, config).items()}
 
 
-def summary(records: Records, config: Config, as_of: date) -> list[Row]:
-    """Rows of ``section``, ``metric``, ``value`` (SPEC section 4, ``summary``)."""
+def summary(
+    records: Records, config: Config, as_of: date, period: Period | None = None
+) -> list[Row]:
+    """Rows of ``section``, ``metric``, ``value`` (SPEC section 4, ``summary``): stock figures
+    as of ``as_of`` — or, with a ``period``, as of its end (``as_of`` if earlier) — and flow
+    figures (recruitment by the stage dates, petitions by ``received``) inside the period, or
+    up to ``as_of`` without one. The report page calls it the same way."""
+    win = window(period, as_of)
+    day = win.stock
     rows: list[Row] = []
 
     def add(section: str, metric: str, value: Any) -> None:
         rows.append({"section": section, "metric": metric, "value": value})
 
-    branches = active(records, "branch", as_of)
+    branches = active(records, "branch", day)
     add("branches", "total", len(branches))
     kinds = Counter(b["kind"] for b in branches)
     for code in KINDS["branch"].fields["kind"].choices:
         add("branches", code, kinds[code])
 
-    members = members_as_of(records, as_of)
+    members = members_as_of(records, day)
     party = party_members(members)
     add("members", "total", len(members))
     add("members", "party", len(party))
@@ -175,10 +210,17 @@ def summary(records: Records, config: Config, as_of: date) -> list[Row]:
         add("members", stage, stages[stage])
     add("members", "mobile", sum(1 for m in party if m.get("mobile")))
     add("members", "unattached", sum(1 for m in party if not m.get("branch")))
-    add("members", "due_for_full", len(pipeline_due(records, as_of)))
-    add("members", "screening_due", len(screening(records, config, as_of)))
+    add("members", "due_for_full", len(pipeline_due(records, day)))
+    add("members", "screening_due", len(screening(records, config, day)))
+    everyone = records.by_kind["member"].values()  # flows count members who left since, too
+    for metric, stage_date in (
+        ("recruited", "applied_on"),
+        ("admitted", "probationary_on"),
+        ("converted", "full_on"),
+    ):
+        add("members", metric, sum(1 for m in everyone if m.get(stage_date) in win))
 
-    stations = active(records, "station", as_of)
+    stations = active(records, "station", day)
     add("stations", "total", len(stations))
     skinds = Counter(s["kind"] for s in stations)
     for code in KINDS["station"].fields["kind"].choices:
@@ -190,25 +232,52 @@ def summary(records: Records, config: Config, as_of: date) -> list[Row]:
         sum(1 for s in stations if standard <= set(s.get("amenities", []))),
     )
 
-    petitions = petitions_as_of(records, config, as_of)
+    petitions = petitions_in(records, config, win)
+    rates = petition_rates(petitions, config)
     add("petitions", "total", len(petitions))
     add("petitions", "open", sum(1 for p in petitions if is_open(p)))
     add("petitions", "resolved", sum(1 for p in petitions if is_done(p)))
-    add("petitions", "overdue", sum(1 for p in petitions if is_overdue(p, as_of)))
-    for metric, (part, whole) in rate_parts(records, config, as_of).items():
-        add("petitions", metric.split(".", 1)[1], percent(part, whole))
+    add("petitions", "overdue", sum(1 for p in petitions if is_overdue(p, day)))
+    for metric in ("responded_on_time_rate", "resolved_on_time_rate"):
+        add("petitions", metric, percent(*rates[metric]))
     add(
         "petitions",
         "wishes_fulfilled",
         sum(1 for p in petitions if p.get("kind") == "wish" and is_done(p)),
     )
+    add("petitions", "extended", sum(1 for p in petitions if p.get("extended_on")))
+    for metric in ("callback_rate", "satisfaction_rate"):
+        add("petitions", metric, percent(*rates[metric]))
     return rows
 
 
 # --- report members / petitions ----------------------------------------------------------------
 
-MEMBER_BY = ("stage", "occupation", "branch", "employer", "county", "verification", "tags")
+#: the fields ``report members`` and ``report petitions`` count by (SPEC section 4); the CLI's
+#: ``--by`` choices are read from here (``cli.reports.ReportChoice``)
+MEMBER_BY = (
+    "stage",
+    "occupation",
+    "branch",
+    "employer",
+    "county",
+    "verification",
+    "tags",
+    "gender",
+    "mobile",
+    "left_kind",
+    "year_joined",
+)
 PETITION_BY = ("category", "status", "channel", "kind", "station", "assignee", "month")
+PETITION_COLUMNS = (
+    "total",
+    "resolved",
+    "overdue",
+    "resolved_on_time_rate",
+    "median_days_to_resolve",
+    "callback_rate",
+    "satisfaction_rate",
+)
 
 
 def _ordered(counts: dict[Any, Any], order: Iterable[str] = ()) -> list[Any]:
@@ -217,9 +286,18 @@ def _ordered(counts: dict[Any, Any], order: Iterable[str] = ()) -> list[Any]:
     return sorted(counts, key=lambda k: (k is None, rank.get(k, len(rank)), str(k)))
 
 
-def report_members(records: Records, config: Config, as_of: date, by: str) -> list[Row]:
-    """Active members (party and pipeline) counted by one field."""
-    members = members_as_of(records, as_of)
+def member_columns(by: str) -> list[str]:
+    """The columns of ``report members --by``: the field, its name for a branch, the count."""
+    return [by, "name", "count"] if by == "branch" else [by, "count"]
+
+
+def report_members(
+    records: Records, config: Config, as_of: date, by: str, with_left: bool = False
+) -> list[Row]:
+    """Members (party and pipeline) who have not left — ``with_left``, those who left too —
+    counted by one field. Every code of a code field appears, 0 where none; ``branch`` lists
+    every branch standing on ``as_of`` and adds its name."""
+    members = members_as_of(records, as_of, with_left)
     branches = records.by_kind["branch"]
     counts: Counter[Any] = Counter()
     for m in members:
@@ -229,12 +307,37 @@ def report_members(records: Records, config: Config, as_of: date, by: str) -> li
         elif by == "county":
             branch = branches.get(m.get("branch") or "")
             counts[(branch or {}).get("county") or config.county] += 1
+        elif by == "mobile":
+            counts[bool(m.get("mobile"))] += 1
+        elif by == "year_joined":
+            joined = m.get("probationary_on")
+            counts[joined.year if isinstance(joined, date) else None] += 1
         else:
             counts[m.get(by)] += 1
     field = KINDS["member"].fields.get(by)
-    return [
-        {by: key, "count": counts[key]} for key in _ordered(counts, field.choices if field else ())
-    ]
+    order: Iterable[Any] = field.choices if field else ()
+    if by == "mobile":
+        order = (False, True)
+    elif by == "branch":
+        order = [b["id"] for b in _by_id(active(records, "branch", as_of))]
+    for code in order:
+        counts.setdefault(code, 0)
+    if by in ("mobile", "year_joined"):
+        keys = sorted(counts, key=lambda k: (k is None, k or 0))
+    elif by == "branch":
+        from driverparty.schema import id_sort_key
+
+        keys = sorted(counts, key=lambda k: (k is None, id_sort_key(k or "")))
+    else:
+        keys = _ordered(counts, order)
+    rows: list[Row] = []
+    for key in keys:
+        row: Row = {by: key}
+        if by == "branch":
+            row["name"] = branches.get(key, {}).get("name") if key else None
+        row["count"] = counts[key]
+        rows.append(row)
+    return rows
 
 
 def report_petitions(
@@ -244,12 +347,14 @@ def report_petitions(
     by: str,
     since: date | None = None,
     until: date | None = None,
+    period: Period | None = None,
 ) -> list[Row]:
-    petitions = [
-        p
-        for p in petitions_as_of(records, config, as_of)
-        if (since is None or p["received"] >= since) and (until is None or p["received"] <= until)
-    ]
+    """Petitions received in the window (``period``, or ``since``..``until``) grouped by one
+    field: total, resolved, overdue and the rates, as they stood on the window's end."""
+    if period is None and (since is not None or until is not None):
+        period = Period(since, until or as_of, "")
+    petitions = petitions_in(records, config, window(period, as_of))
+    day = window(period, as_of).stock
     groups: dict[Any, list[Record]] = {}
     for p in petitions:
         key = p["received"].strftime("%Y-%m") if by == "month" else p.get(by)
@@ -261,18 +366,19 @@ def report_petitions(
         resolved = [p for p in group if p.get("resolved_on")]
         days = [(p["resolved_on"] - p["received"]).days for p in resolved]
         median = statistics.median(days) if days else None
+        rates = petition_rates(group, config)
         rows.append(
             {
                 by: key,
                 "total": len(group),
                 "resolved": sum(1 for p in group if is_done(p)),
-                "overdue": sum(1 for p in group if is_overdue(p, as_of)),
-                "resolved_on_time_rate": percent(
-                    sum(resolved_on_time(p) for p in resolved), len(resolved)
-                ),
+                "overdue": sum(1 for p in group if is_overdue(p, day)),
+                "resolved_on_time_rate": percent(*rates["resolved_on_time_rate"]),
                 "median_days_to_resolve": (
                     int(median) if median is not None and median == int(median) else median
                 ),
+                "callback_rate": percent(*rates["callback_rate"]),
+                "satisfaction_rate": percent(*rates["satisfaction_rate"]),
             }
         )
     return rows
@@ -282,33 +388,66 @@ def report_petitions(
 
 
 def coverage(records: Records, as_of: date) -> list[Row]:
-    """Where party organisation is missing (SPEC: report coverage)."""
+    """Where party organisation is missing (SPEC: report coverage). An employer's need for a
+    branch counts its full members: three form a branch of their own, one or two join a joint
+    branch (probationary members have no vote, issue 21)."""
     party = party_members(members_as_of(records, as_of))
     attached = [m for m in party if m.get("branch")]
     rows: list[Row] = [
-        {"finding": "coverage_rate", "subject": None, "value": percent(len(attached), len(party))}
+        {
+            "finding": "coverage_rate",
+            "subject": None,
+            "value": percent(len(attached), len(party)),
+            "name": None,
+        }
     ]
     hosts = {b.get("host") for b in active(records, "branch", as_of) if b.get("host")}
     by_employer: dict[str, list[Record]] = {}
     for m in party:
-        if m.get("employer"):
+        if m.get("employer") and m["stage"] == "full":
             by_employer.setdefault(m["employer"], []).append(m)
     for employer in sorted(by_employer):
         group = by_employer[employer]
         if len(group) >= 3 and employer not in hosts:
-            rows.append({"finding": "should_form_branch", "subject": employer, "value": len(group)})
+            rows.append(
+                {
+                    "finding": "should_form_branch",
+                    "subject": employer,
+                    "value": len(group),
+                    "name": None,
+                }
+            )
     for employer in sorted(by_employer):
         group = by_employer[employer]
         if len(group) <= 2 and any(not m.get("branch") for m in group):
             rows.append(
-                {"finding": "should_join_joint_branch", "subject": employer, "value": len(group)}
+                {
+                    "finding": "should_join_joint_branch",
+                    "subject": employer,
+                    "value": len(group),
+                    "name": None,
+                }
             )
     for m in _by_id(party):
         if not m.get("branch"):
-            rows.append({"finding": "unattached_member", "subject": m["id"], "value": None})
+            rows.append(
+                {
+                    "finding": "unattached_member",
+                    "subject": m["id"],
+                    "value": None,
+                    "name": m["name"],
+                }
+            )
     for s in _by_id(active(records, "station", as_of)):
         if not s.get("branch"):
-            rows.append({"finding": "station_without_branch", "subject": s["id"], "value": None})
+            rows.append(
+                {
+                    "finding": "station_without_branch",
+                    "subject": s["id"],
+                    "value": None,
+                    "name": s["name"],
+                }
+            )
     return rows
 
 
@@ -353,13 +492,14 @@ def pipeline(records: Records, as_of: date) -> list[Row]:
 
 
 def pipeline_due(records: Records, as_of: date) -> list[Row]:
-    """Probationary members whose probation year has ended or ends within 30 days."""
+    """Probationary members whose probation (an extended one: its extended end) has ended or
+    ends within 30 days."""
     rows = []
     for m in _by_id(members_as_of(records, as_of)):
         if m["stage"] != "probationary" or not m.get("probationary_on"):
             continue
-        ends = probation_ends(m["probationary_on"])
-        if ends <= as_of + DUE_WINDOW:
+        ends = full_day(m["probationary_on"], m.get("probation_extended_to"))
+        if ends - DUE_WINDOW <= as_of:  # (as_of + 30 days could pass 9999-12-31)
             rows.append(
                 {
                     "id": m["id"],

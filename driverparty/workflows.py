@@ -9,26 +9,37 @@ Imports driverparty.errors, driverparty.models, driverparty.config.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from driverparty.config import Config
 from driverparty.errors import MoveRefused
-from driverparty.models.member import STAGE_DATES, STAGES, probation_ends
+from driverparty.models.member import (
+    ACTIVIST_YEARS,
+    ADULT_YEARS,
+    STAGE_DATES,
+    STAGES,
+    add_years,
+    extension_bounds,
+    full_day,
+    vote_problem,
+)
+from driverparty.models.types import id_number_birth_date
 
 Record = dict[str, Any]
 
 
 def new_record_defaults(kind: str, record: Record, config: Config, author: str) -> Record:
     """Fill what a new record of ``kind`` gets by default: a petition's ``due`` from the
-    county's time limits and its first event."""
+    county's time limits (in its unit: days or working days) and its first event."""
     if kind != "petition":
         return record
     out = dict(record)
     received = _as_date(out.get("received"))
     if received is not None:
         if out.get("due") in (None, "") and isinstance(out.get("category"), str):
-            out["due"] = received + timedelta(days=config.petitions.due_days_for(out["category"]))
+            limit = config.petitions.due_days_for(out["category"])
+            out["due"] = config.clock.add(received, limit)
         if not out.get("events"):
             out["events"] = [{"on": received, "status": "received", "by": author}]
     return out
@@ -46,15 +57,32 @@ def _as_date(value: Any) -> date | None:
 
 
 # --- the member pipeline -----------------------------------------------------------------------
+# 《中国共产党发展党员工作细则》: one step at a time; an activist is trained a year before
+# becoming a candidate; the branch meeting admits a candidate by a vote of more than half of
+# the eligible full members, after the concentrated training; probation is a year, extended
+# once by six months to a year, or cancelled; party age counts from the end of probation
+# (issue 21).
 
 
 def _member_moves(record: Record) -> str:
     if record.get("left_on"):
         return "none (the member has left)"
-    stage = record["stage"]
-    later = STAGES[STAGES.index(stage) + 1 :]
-    moves = [f"promote --to {s}" for s in later] + ["verify", "transfer", "leave"]
+    moves = []
+    nxt = next_stage(record)
+    if nxt:
+        moves.append(f"promote --to {nxt}")
+    if record["stage"] == "probationary":
+        if not record.get("probation_extended_to"):
+            moves.append("extend-probation")
+        moves.append("cancel-probation")
+    moves += ["verify", "transfer", "leave"]
     return ", ".join(moves)
+
+
+def next_stage(record: Record) -> str | None:
+    """The one stage a member may be promoted to next, or None for a full member."""
+    i = STAGES.index(record["stage"])
+    return STAGES[i + 1] if i + 1 < len(STAGES) else None
 
 
 def _active(record: Record, what: str) -> None:
@@ -65,35 +93,162 @@ def _active(record: Record, what: str) -> None:
         )
 
 
-def promote(record: Record, to: str, on: date) -> Record:
-    """Move forward one or more stages, setting the new stage's date."""
+def _refuse(record: Record, why: str) -> MoveRefused:
+    return MoveRefused(f"member {record['id']}: {why}; allowed now: {_member_moves(record)}")
+
+
+def _born(record: Record) -> date | None:
+    born = record.get("birth_date")
+    if isinstance(born, date):
+        return born
+    number = record.get("id_number")
+    return id_number_birth_date(number) if isinstance(number, str) else None
+
+
+def promote(record: Record, to: str, on: date, vote: tuple[int, int, int] | None = None) -> Record:
+    """Move one step along the pipeline, setting the new stage's date; every refusal says
+    which step is next and why. ``vote`` (eligible, present, for) is the branch meeting's,
+    needed for ``probationary``; ``full`` takes the end of probation as its date."""
     _active(record, "promote")
     if to not in STAGES:
         raise MoveRefused(f"unknown stage {to!r}")
-    current = record["stage"]
+    rid, current = record["id"], record["stage"]
+    nxt = next_stage(record)
+    if nxt is None:
+        raise _refuse(record, "is a full member already: the pipeline has no further step")
     if STAGES.index(to) <= STAGES.index(current):
-        raise MoveRefused(
-            f"member {record['id']} is already {current}: promotion goes forward "
-            f"only; allowed now: {_member_moves(record)}"
+        raise _refuse(
+            record,
+            f"is already {current}: promotion goes forward only, one step at a time; "
+            f"the next step is {nxt}",
         )
-    if to == "full":
-        start = record.get("probationary_on")
-        if start is None:
-            raise MoveRefused(
-                f"member {record['id']} has no probationary_on: the probation "
-                "year must be served before full membership; allowed now: "
-                f"{_member_moves(record)}"
-            )
-        ends = probation_ends(start)
-        if on < ends:
-            raise MoveRefused(
-                f"member {record['id']}: the probation year ends on "
-                f"{ends.isoformat()}; cannot become full on {on.isoformat()}"
-            )
+    if to != nxt:
+        raise _refuse(
+            record,
+            f"is {current}: cannot skip to {to}; the next step is {nxt}, one step at a time",
+        )
+    previous = record.get(STAGE_DATES[STAGES.index(current)])
+    if isinstance(previous, date) and on < previous:
+        raise _refuse(
+            record,
+            f"the next step, {nxt}, cannot come on {on.isoformat()}, before "
+            f"{STAGE_DATES[STAGES.index(current)]} ({previous.isoformat()})",
+        )
+    born = _born(record)
+    if born is not None and on < add_years(born, ADULT_YEARS):
+        raise _refuse(
+            record,
+            f"is under 18 on {on.isoformat()} (born {born.isoformat()}): the next step, {nxt}, "
+            f"can come on or after the 18th birthday, {add_years(born, ADULT_YEARS).isoformat()}",
+        )
     out = dict(record)
+    if to == "candidate":
+        start = record.get("activist_on")
+        if isinstance(start, date) and on < add_years(start, ACTIVIST_YEARS):
+            raise _refuse(
+                record,
+                f"became an activist on {start.isoformat()}: an activist is trained at least "
+                f"a year, so the next step, candidate, can come on or after "
+                f"{add_years(start, ACTIVIST_YEARS).isoformat()}",
+            )
+    elif to == "probationary":
+        trained = record.get("trained_on")
+        if not isinstance(trained, date):
+            raise _refuse(
+                record,
+                "has no trained_on: the next step, probationary, needs the concentrated "
+                f"training (集中培训) first; record it with `member update {rid} "
+                "--trained-on DATE`",
+            )
+        if trained > on:
+            raise _refuse(
+                record,
+                f"was trained on {trained.isoformat()}, after {on.isoformat()}: the next step, "
+                "probationary, comes after the concentrated training",
+            )
+        if vote is None:
+            raise _refuse(
+                record,
+                "the next step, probationary, needs the branch meeting's vote: "
+                "--vote ELIGIBLE,PRESENT,FOR",
+            )
+        problem = vote_problem(*vote)
+        if problem:
+            raise _refuse(
+                record,
+                f"the branch meeting's vote does not admit the member to the next step, "
+                f"probationary: {problem}",
+            )
+        out["vote_eligible"], out["vote_present"], out["vote_for"] = vote
+    elif to == "full":
+        start = record.get("probationary_on")
+        if not isinstance(start, date):
+            raise _refuse(
+                record,
+                "has no probationary_on: the next step, full, comes when the probation year "
+                "ends, and the day it began is not recorded",
+            )
+        ends = full_day(start, record.get("probation_extended_to"))
+        if on < ends:
+            extended = " (extended)" if record.get("probation_extended_to") else ""
+            raise _refuse(
+                record,
+                f"the probation{extended} ends on {ends.isoformat()}: the next step, full, "
+                f"cannot come on {on.isoformat()}",
+            )
+        on = ends  # party age counts from the end of probation, never a later day
     out["stage"] = to
     out[STAGE_DATES[STAGES.index(to)]] = on
     return out
+
+
+def extend_probation(record: Record, to: date, on: date, note: str) -> Record:
+    """Extend a probationary member's probation once, to a day six months to a year after the
+    probation year ends; the reason is added to ``notes``."""
+    _active(record, "extend probation")
+    if record["stage"] != "probationary":
+        raise _refuse(
+            record, f"is {record['stage']}: only a probationary member's probation can be extended"
+        )
+    if record.get("probation_extended_to"):
+        raise _refuse(
+            record,
+            f"probation was extended already, to {record['probation_extended_to'].isoformat()}: "
+            "it can be extended only once",
+        )
+    start = record.get("probationary_on")
+    if not isinstance(start, date):
+        raise _refuse(record, "has no probationary_on: the probation year is not known")
+    low, high = extension_bounds(start)
+    if not low <= to <= high:
+        raise _refuse(
+            record,
+            f"probation may be extended by 6 to 12 months: to a day from {low.isoformat()} "
+            f"to {high.isoformat()}, not {to.isoformat()}",
+        )
+    line = f"{on.isoformat()} 延长预备期至 {to.isoformat()}：{note}"
+    notes = record.get("notes")
+    return {
+        **record,
+        "probation_extended_to": to,
+        "notes": f"{notes}\n{line}" if notes else line,
+    }
+
+
+def cancel_probation(record: Record, on: date, note: str) -> Record:
+    """End a probationary member's probation (取消预备党员资格): they leave the roster with
+    ``left_kind = probation_cancelled`` and the note as the reason."""
+    _active(record, "cancel probation")
+    if record["stage"] != "probationary":
+        raise _refuse(
+            record, f"is {record['stage']}: only a probationary member's probation can be cancelled"
+        )
+    return {
+        **record,
+        "left_on": on,
+        "left_reason": note,
+        "left_kind": "probation_cancelled",
+    }
 
 
 def verify(record: Record, status: str, on: date) -> Record:
@@ -110,26 +265,44 @@ def transfer(record: Record, to: str) -> Record:
     return {**record, "branch": to}
 
 
-def leave(record: Record, reason: str, on: date) -> Record:
+def leave(record: Record, reason: str, on: date, kind: str | None = None) -> Record:
+    """Record that a member left the roster, and why (``left_kind``)."""
     _active(record, "leave")
-    return {**record, "left_on": on, "left_reason": reason}
+    out = {**record, "left_on": on, "left_reason": reason}
+    if kind is not None:
+        out["left_kind"] = kind
+    return out
 
 
 # --- the petition lifecycle --------------------------------------------------------------------
 
-#: action → (statuses it may start from, the status it leads to)
-PETITION_MOVES: dict[str, tuple[tuple[str, ...], str]] = {
+#: action → (statuses it may start from, the status it leads to; None: it stays)
+PETITION_MOVES: dict[str, tuple[tuple[str, ...], str | None]] = {
     "assign": (("received", "assigned"), "assigned"),
     "resolve": (("assigned",), "resolved"),
     "close": (("resolved",), "closed"),
     "reopen": (("resolved", "closed"), "assigned"),
     "reject": (("received", "assigned"), "rejected"),
     "withdraw": (("received", "assigned"), "withdrawn"),
+    "extend": (("received", "assigned"), None),
+    "callback": (("resolved", "closed"), None),
+}
+#: the follow-up call's results as the events log writes them (回访结果)
+CALLBACK_WORDS = {
+    "satisfied": "满意",
+    "basic": "基本满意",
+    "unsatisfied": "不满意",
+    "unreachable": "未联系上",
 }
 
 
-def allowed_moves(status: str) -> list[str]:
-    return [action for action, (starts, _) in PETITION_MOVES.items() if status in starts]
+def allowed_moves(status: str, extended: bool = False) -> list[str]:
+    """The moves a petition in ``status`` allows (``extend`` only once)."""
+    return [
+        action
+        for action, (starts, _) in PETITION_MOVES.items()
+        if status in starts and not (action == "extend" and extended)
+    ]
 
 
 def move_petition(
@@ -140,16 +313,19 @@ def move_petition(
     note: str | None = None,
     assignee: str | None = None,
     satisfaction: int | None = None,
+    to: date | None = None,
+    result: str | None = None,
 ) -> Record:
     """Apply one workflow move to a petition: check it is allowed from the current status,
     set the dates, append ``{on, status, note, by}`` to ``events``."""
     starts, target = PETITION_MOVES[action]
     status = record.get("status", "received")
+    rid = record["id"]
+    extended = record.get("extended_on")
     if status not in starts:
-        allowed = ", ".join(allowed_moves(status)) or "none (it is finished)"
-        raise MoveRefused(
-            f"petition {record['id']} is {status}: cannot {action}; allowed now: {allowed}"
-        )
+        allowed = ", ".join(allowed_moves(status, bool(extended))) or "none (it is finished)"
+        raise MoveRefused(f"petition {rid} is {status}: cannot {action}; allowed now: {allowed}")
+    target = target or status
     out = dict(record)
     out["status"] = target
     if action == "assign":
@@ -163,8 +339,32 @@ def move_petition(
         if satisfaction is not None:
             out["satisfaction"] = satisfaction
     elif action == "reopen":
-        for name in ("resolved_on", "closed_on", "resolution", "satisfaction"):
+        for name in (
+            "resolved_on",
+            "closed_on",
+            "resolution",
+            "satisfaction",
+            "callback_on",
+            "callback",
+        ):
             out.pop(name, None)  # the events keep what they held
+    elif action == "extend":
+        assert to is not None
+        _check_extension(record, to, on)
+        out["extended_on"], out["due"] = on, to
+        note = f"延期至 {to.isoformat()}：{note}" if note else f"延期至 {to.isoformat()}"
+    elif action == "callback":
+        assert result is not None
+        last = record.get("callback_on")
+        if isinstance(last, date) and on < last:
+            allowed = ", ".join(allowed_moves(status, bool(extended)))
+            raise MoveRefused(
+                f"petition {rid} had its last callback on {last.isoformat()}: a later one "
+                f"cannot come on {on.isoformat()}; allowed now: {allowed}"
+            )
+        out["callback_on"], out["callback"] = on, result
+        word = CALLBACK_WORDS[result]
+        note = f"回访{word}：{note}" if note else f"回访{word}"
     event: Record = {"on": on, "status": target}
     if note:
         event["note"] = note
@@ -173,3 +373,33 @@ def move_petition(
     event["by"] = by
     out["events"] = [*record.get("events", []), event]
     return out
+
+
+def _check_extension(record: Record, to: date, on: date) -> None:
+    """A petition is extended once, before its time runs out, to a later ``due``."""
+    rid = record["id"]
+    allowed = ", ".join(allowed_moves(record.get("status", "received"), True))
+    extended = record.get("extended_on")
+    if isinstance(extended, date):
+        raise MoveRefused(
+            f"petition {rid} was extended on {extended.isoformat()} already: a petition is "
+            f"extended at most once; allowed now: {allowed}"
+        )
+    due = record.get("due")
+    if isinstance(due, date):
+        if to <= due:
+            raise MoveRefused(
+                f"petition {rid} is due {due.isoformat()}: an extension must move it later "
+                f"than that, not to {to.isoformat()}"
+            )
+        if on > due:
+            raise MoveRefused(
+                f"petition {rid} was due {due.isoformat()} and is overdue on {on.isoformat()}: "
+                f"an extension is asked for before the time runs out; allowed now: {allowed}"
+            )
+    received = record.get("received")
+    if isinstance(received, date) and on < received:
+        raise MoveRefused(
+            f"petition {rid} was received on {received.isoformat()}: it cannot be extended "
+            f"on {on.isoformat()}"
+        )

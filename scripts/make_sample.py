@@ -13,7 +13,10 @@ keys follow the field tables of SPEC section 3 (unset fields and ``mobile = fals
 a petition's events appended as ``[[events]]`` sections, the same bytes driverparty writes.
 
 All names, phones, ID numbers and plates are invented.  Dates are on or before 2026-06-01
-(except petition ``due``); the tests pin today to 2026-06-30.
+(except petition ``due`` and ``probation_extended_to``); the tests pin today to 2026-06-30.
+Member dates follow the Party's rules (issue 21): applied at 18 or older, a year at least as
+activist, trained and voted in before probation, full exactly when probation ends.  Petition
+limits count working days (``unit = "workday"``) with the national holiday tables.
 """
 
 import random
@@ -27,6 +30,9 @@ from pathlib import Path
 import tomli_w
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from driverparty.workdays import Clock  # noqa: E402 - the tool's own working-day count
+
 LATEST = date(2026, 6, 1)  # no generated date after this (except due)
 TODAY = date(2026, 6, 30)  # the tests' pinned today, used by --check's findings
 rng = random.Random(451102)
@@ -36,6 +42,7 @@ county = "八步区"
 code = "451102"
 
 [petitions]
+unit = "workday"
 respond_days = 1
 due_days = 7
 
@@ -52,18 +59,25 @@ interval_days = 90
 [standards]
 five = ["water", "microwave", "charging", "first_aid", "books"]
 default = "five"
+
+[calendar]
+holidays = []
+workdays = []
 """
 DUE_DAYS = tomllib.loads(CONFIG)["petitions"]["due_days_by_category"]
+CLOCK = Clock(tomllib.loads(CONFIG)["petitions"]["unit"])  # the national tables (chinesecalendar)
 
 FIELDS = {
     "branch": "id name kind parent county host sectors secretary founded dissolved brand notes",
     "member": "id name gender birth_date phone id_number occupation employer plate stage "
-    "applied_on activist_on candidate_on probationary_on full_on branch mobile "
-    "home_org verification verified_on station tags left_on left_reason notes",
+    "applied_on activist_on candidate_on probationary_on full_on contacts trained_on "
+    "vote_eligible vote_present vote_for probation_extended_to branch mobile "
+    "home_org verification verified_on station tags left_on left_reason left_kind notes",
     "station": "id name kind county address lat lon host branch opened closed hours amenities "
     "notes",
     "petition": "id received channel kind category summary member submitter station status "
-    "assignee due assigned_on resolved_on closed_on resolution satisfaction events",
+    "assignee due extended_on assigned_on resolved_on closed_on resolution satisfaction "
+    "callback_on callback events",
 }
 FIELDS = {k: v.split() for k, v in FIELDS.items()}
 ENUMS = {  # (kind, field): allowed values; the sample uses every one of them
@@ -75,10 +89,15 @@ ENUMS = {  # (kind, field): allowed values; the sample uses every one of them
     ("member", "verification"): "screened confirmed archived",
     ("station", "kind"): "rest_stop drivers_home service_center partner_store",
     ("petition", "channel"): "mailbox hotline mini_program forum visit walk_in other",
-    ("petition", "kind"): "request wish complaint dispute",
+    ("petition", "kind"): "request wish complaint dispute consultation suggestion",
+    ("petition", "callback"): "satisfied basic unsatisfied unreachable",
     ("petition", "category"): "repair legal insurance social_security schooling medical hardship "
     "pricing parking charging rest labor accident other",
     ("petition", "status"): "received assigned resolved closed rejected withdrawn",
+}
+SOME_ENUMS = {  # (kind, field): allowed values; the sample uses some of them
+    ("member", "left_kind"): "moved transferred_out left_trade not_member probation_cancelled "
+    "lapsed expelled deceased other",
 }
 EVENT_KEYS = ("on", "status", "note", "by")
 STAGES = ["applicant", "activist", "candidate", "probationary", "full"]
@@ -238,7 +257,8 @@ HOME = {  # home area code -> (home_org, plate prefix)
 }
 # name | gender | occupation | employer | stage | branch | extras, which are:
 #   home=<area code of a mobile member's home org>, station=, tags=a,b, prob=<probationary_on>,
-#   ver=<status>@<date> or ver=- (never verified; else random), left=<date>@<reason>, notes=.
+#   ver=<status>@<date> or ver=- (never verified; else random), left=<date>@<reason>,
+#   kind=<left_kind>, act=<activist_on>, ext=<probation_extended_to>, notes=.
 MEMBERS = """
 周志强 | M | other | 八步区交通运输局 | full | B-0001 | tags=volunteer
 陈秀兰 | F | other | 八步区交通运输局 | full | B-0001 | -
@@ -253,7 +273,7 @@ MEMBERS = """
 黄国栋 | M | ride_hailing | 万顺叫车贺州分公司 | full | B-0003 | tags=volunteer
 钟梅芳 | F | ride_hailing | 万顺叫车贺州分公司 | full | B-0003 | station=S-0009
 廖俊杰 | M | ride_hailing | 万顺叫车贺州分公司 | probationary | B-0003 | prob=2025-06-20
-何伟 | M | ride_hailing | 万顺叫车贺州分公司 | full | B-0003 | left=2025-11-20@迁居广东省东莞市,组织关系转出
+何伟 | M | ride_hailing | 万顺叫车贺州分公司 | full | B-0003 | left=2025-11-20@迁居广东省东莞市,组织关系转出 kind=transferred_out
 谢春花 | F | ride_hailing | 万顺叫车贺州分公司 | activist | B-0003 | -
 梁家豪 | M | ride_hailing | 万顺叫车贺州分公司 | full | B-0003 | ver=screened@2025-08-01
 张德明 | M | taxi | 广西贺州市益民汽车运输有限责任公司 | full | B-0004 | tags=demo_vehicle,exam_escort
@@ -276,27 +296,27 @@ MEMBERS = """
 曾宪文 | M | truck | - | full | B-0006 | home=431125 station=S-0002 tags=demo_vehicle
 彭国庆 | M | truck | - | full | B-0006 | home=441225 station=S-0008
 邱德福 | M | truck | - | full | B-0006 | home=431022 ver=confirmed@2025-10-12
-蒙永生 | M | truck | - | probationary | B-0006 | home=450421
+蒙永生 | M | truck | - | probationary | B-0006 | home=450421 prob=2025-03-10 left=2026-03-20@预备期满考察不合格,支部大会决定取消预备党员资格 kind=probation_cancelled
 戴志军 | M | delivery | 顺丰速运贺州营业部 | full | B-0006 | home=431129
-邹建华 | M | truck | - | full | B-0006 | home=431124 left=2026-02-15@返回原籍湖南省道县从事运输,组织关系转回
+邹建华 | M | truck | - | full | B-0006 | home=431124 left=2026-02-15@返回原籍湖南省道县从事运输,组织关系转回 kind=moved
 田勇 | M | truck | - | full | B-0006 | tags=volunteer,civility_warden
 沈海燕 | F | delivery | 美团外卖 | probationary | B-0006 | -
-卢志明 | M | ride_hailing | 花小猪 | full | - | station=S-0001
+卢志明 | M | ride_hailing | 花小猪 | full | - | station=S-0001 ver=screened@2026-04-10 left=2026-04-20@筛查核实本人非中共党员,系登记有误 kind=not_member
 范丽华 | F | ride_hailing | 曹操出行 | probationary | - | prob=2025-07-25 ver=-
 贺勇 | M | ride_hailing | T3出行 | full | B-0005 | station=S-0003
-叶春生 | M | taxi | - | full | - | home=441825 station=S-0005 ver=-
+叶春生 | M | taxi | 贺州市八步区安顺出租车有限公司 | full | - | home=441825 station=S-0005 ver=-
 庞志伟 | M | delivery | 美团外卖 | candidate | B-0006 | -
 黎秋菊 | F | delivery | 饿了么 | applicant | - | -
 欧阳明 | M | other | 贺州市八步区城东驾校 | full | B-0005 | tags=civility_warden
-钱小兵 | M | ride_hailing | 万顺叫车贺州分公司 | activist | B-0003 | left=2025-09-10@转行经营餐饮,不再从事网约车
+钱小兵 | M | ride_hailing | 万顺叫车贺州分公司 | activist | B-0003 | left=2025-09-10@转行经营餐饮,不再从事网约车 kind=left_trade
 苏永康 | M | taxi | 广西贺州市益民汽车运输有限责任公司 | activist | B-0004 | -
 聂红 | F | ride_hailing | 滴滴出行贺州办事处 | probationary | B-0002 | prob=2026-03-01
 金德胜 | M | truck | 广西桂东货运有限公司 | candidate | B-0005 | -
 梁秋月 | F | other | 中石化贺州加油站 | applicant | - | -
 韦宝华 | M | truck | 贺州市八步区顺达物流有限公司 | full | B-0005 | ver=archived@2025-06-18
 黄志坚 | M | ride_hailing | 滴滴出行贺州办事处 | full | B-0002 | station=S-0004 tags=demo_vehicle
-李海英 | F | taxi | 广西贺州市益民汽车运输有限责任公司 | probationary | B-0004 | prob=2025-05-01
-陈国华 | M | truck | - | activist | B-0006 | -
+李海英 | F | taxi | 广西贺州市益民汽车运输有限责任公司 | probationary | B-0004 | prob=2025-05-01 ext=2026-11-01
+陈国华 | M | truck | - | activist | B-0006 | act=2025-05-20
 吴晓东 | M | delivery | 顺丰速运贺州营业部 | candidate | B-0006 | -
 罗德华 | M | taxi | 广西贺州市益民汽车运输有限责任公司 | full | B-0004 | -
 蓝美玲 | F | ride_hailing | 万顺叫车贺州分公司 | probationary | B-0003 | -
@@ -314,30 +334,62 @@ def check_char(first17):
     return "10X98765432"[sum(int(c) * w for c, w in zip(first17, WEIGHTS, strict=True)) % 11]
 
 
-def stage_dates(stage, prob, born):
-    """Dates for every stage up to `stage`, non-decreasing, full_on >= probationary_on + 1y."""
+def stage_dates(stage, prob, act, born):
+    """Dates for every stage up to `stage` by the Party's rules: non-decreasing, applied at 18 or
+    older, a year at least as activist, full_on exactly a year after probationary_on."""
     i = STAGES.index(stage)
     if stage == "full":  # joined the Party at 22 or older
         pd = rdate(max("2006-01-01", str(add_years(born, 22))), "2024-12-28")
-        out = {"probationary_on": pd, "full_on": add_years(pd) + timedelta(days=rng.randint(0, 20))}
+        out = {"probationary_on": pd, "full_on": add_years(pd)}
         if pd.year < 2016:  # old members: only the two dates on the roster
             return out
         top = pd
     elif stage == "probationary":
         top = D(prob) if prob else rdate("2025-08-01", "2026-04-28")
         out = {"probationary_on": top}
+    elif stage == "activist" and act:
+        top = D(act)
+        out = {"activist_on": top}
     else:
         top = rdate(
             {"applicant": "2025-06-01", "activist": "2024-09-01", "candidate": "2025-03-01"}[stage],
             "2026-05-28",
         )
         out = {STAGE_DATES[i]: top}
-    gaps = {3: (90, 270), 2: (330, 450), 1: (150, 300)}  # days before stage k+1
+    gaps = {3: (90, 270), 2: (366, 450), 1: (150, 300)}  # days before stage k+1
     d = top
     for k in range(min(i, 3), 0, -1):
         d = d - timedelta(days=rng.randint(*gaps[k]))
         out[STAGE_DATES[k - 1]] = d
     return out
+
+
+def admission(m):
+    """The concentrated training and the branch meeting's vote of a member admitted since 2016
+    (probationary or full with a candidate date); a candidate trained already, sometimes."""
+    if m.get("probationary_on") and m.get("candidate_on"):
+        m["trained_on"] = m["probationary_on"] - timedelta(days=rng.randint(10, 80))
+        eligible = rng.randint(5, 25)
+        present = rng.randint(eligible // 2 + 1, eligible)
+        m["vote_eligible"], m["vote_present"] = eligible, present
+        m["vote_for"] = rng.randint(eligible // 2 + 1, present)
+    elif m["stage"] == "candidate" and rng.random() < 0.5:
+        trained = m["candidate_on"] + timedelta(days=rng.randint(20, 100))
+        if trained <= LATEST:
+            m["trained_on"] = trained
+
+
+def assign_contacts(members):
+    """One or two full members of the same branch mentor each activist and candidate
+    (培养联系人), none of whom has left."""
+    mentors = {}
+    for m in members:
+        if m["stage"] == "full" and "left_on" not in m and m.get("branch"):
+            mentors.setdefault(m["branch"], []).append(m["id"])
+    for m in members:
+        pool = mentors.get(m.get("branch"), [])
+        if m["stage"] in ("activist", "candidate") and "left_on" not in m and pool:
+            m["contacts"] = sorted(rng.sample(pool, rng.choice([1, 2]) if len(pool) > 1 else 1))
 
 
 def make_members():
@@ -384,7 +436,10 @@ def make_members():
                     break
             plates.add(prefix + tail)
             m["plate"] = prefix + tail
-        m.update(stage_dates(stage, ex.get("prob"), born))
+        m.update(stage_dates(stage, ex.get("prob"), ex.get("act"), born))
+        admission(m)
+        if "ext" in ex:
+            m["probation_extended_to"] = D(ex["ext"])
         if home:
             m["mobile"], m["home_org"] = True, HOME[home][0]
         party = stage in ("probationary", "full")
@@ -412,8 +467,10 @@ def make_members():
         if "left" in ex:
             left_on, m["left_reason"] = ex["left"].split("@")
             m["left_on"] = D(left_on)
-        out.append(ordered("member", m))
-    return out
+            m["left_kind"] = ex.get("kind")
+        out.append(m)
+    assign_contacts(out)
+    return [ordered("member", m) for m in out]
 
 
 # ---------------------------------------------------------------------------- petitions
@@ -425,15 +482,15 @@ PETITIONS = """
 2025-01-08 | mailbox | wish | hardship | M-0012 | S-0009 | closed | B-0003 | 0,3,7 | 5 | 爱人突发重病家庭困难,希望提前结算跑车费用 | 公司提前结算跑车费用,并上报行业党委纳入春节走访慰问对象
 2025-02-14 | hotline | request | parking | 覃师傅 | - | closed | 八步区交通运输局运管股 | 1,6,10 | 4 | 城东货运市场周边夜间无处停车,希望增设货车临时停车位 | 协调城东货运市场夜间开放临时停车区40个车位
 2025-03-20 | walk_in | request | repair | M-0004 | S-0001 | closed | 城东街道党工委 | 0,1,3 | 5 | 驿站饮水机故障,无法供应热水 | 更换饮水机加热模块,恢复供水
-2025-04-11 | mini_program | request | social_security | M-0025 | S-0002 | closed | 八步区人力资源和社会保障局 | 1,20,30 | 5 | 灵活就业司机社保参保缴费咨询,希望上门讲解 | 人社局到司机之家开展社保政策宣讲并现场办理参保
+2025-04-11 | mini_program | consultation | social_security | M-0025 | S-0002 | closed | 八步区人力资源和社会保障局 | 1,20,30 | 5 | 灵活就业司机社保参保缴费咨询,希望上门讲解 | 人社局到司机之家开展社保政策宣讲并现场办理参保
 2025-05-06 | forum | complaint | pricing | - | - | closed | B-0002 | 2,12,20 | 3 | 平台抽成比例过高且规则不透明 | 约谈平台办事处,公示抽成规则并下调高峰时段抽成
 2025-06-18 | visit | wish | schooling | M-0026 | - | closed | 八步区总工会 | 0,10,15 | 5 | 子女暑期无人照看,希望参加暑期托管班 | 安排子女参加总工会暑期爱心托管班
 2025-07-22 | hotline | dispute | accident | M-0020 | - | closed | 八步区交警大队 | 1,5,9 | 4 | 与乘客发生剐蹭,双方对责任认定有分歧 | 交警调取监控认定责任,双方达成调解协议
 2025-08-30 | mailbox | request | charging | - | S-0006 | closed | 中国石油广西贺州销售分公司 | 1,3,8 | - | 驿站充电插座不足,高峰时段排队充电 | 新增6个充电插座和2台手机快充柜
-2025-10-09 | walk_in | request | legal | M-0031 | S-0002 | closed | 八步区司法局法律援助中心 | 0,25,32 | 5 | 运费被拖欠三个月,希望获得法律援助 | 法律援助中心指派律师代理,追回运费2.3万元
+2025-09-30 | walk_in | request | legal | M-0031 | S-0002 | closed | 八步区司法局法律援助中心 | 9,34,41 | 5 | 运费被拖欠三个月,希望获得法律援助 | 法律援助中心指派律师代理,追回运费2.3万元
 2025-11-15 | mini_program | request | medical | M-0018 | S-0007 | closed | 八步区总工会 | 1,14,20 | 5 | 希望组织司机健康体检 | 联合区人民医院为120名司机开展免费健康体检
 2025-12-20 | mailbox | wish | hardship | 邓师傅 | S-0004 | closed | B-0002 | 0,5,12 | 5 | 家中老人住院,希望帮助购置过冬棉被 | 支部党员捐赠棉被并送去慰问金
-2026-01-12 | hotline | request | rest | 潘师傅 | - | closed | 八步区交通运输局运管股 | 0,4,10 | 5 | 春运期间希望延长司机之家开放时间并提供热食 | 春运期间司机之家24小时开放并免费供应热饭
+2026-01-12 | hotline | suggestion | rest | 潘师傅 | - | closed | 八步区交通运输局运管股 | 0,4,10 | 5 | 春运期间希望延长司机之家开放时间并提供热食 | 春运期间司机之家24小时开放并免费供应热饭
 2026-02-03 | walk_in | request | repair | M-0034 | S-0011 | resolved | B-0006 | 0,2,- | - | 车辆刹车异响,希望推荐可靠维修点 | 联系暖新商家城东汽修店优惠检修
 2026-03-10 | mini_program | complaint | pricing | 赖师傅 | - | resolved | 八步区市场监督管理局 | 1,6,- | - | 加油站对货车司机加收停车费 | 市场监管部门约谈加油站,取消不合理收费
 2026-04-02 | forum | request | insurance | M-0055 | - | resolved | B-0002 | 3,9,- | - | 网约车营运险保费偏高,希望组织团购优惠 | 联系保险公司推出司机团体意外险
@@ -449,7 +506,7 @@ PETITIONS = """
 2026-06-01 | walk_in | request | legal | M-0019 | S-0007 | assigned | 八步区司法局法律援助中心 | 0,-,- | - | 交通事故理赔遇保险公司拖延 | -
 2026-04-28 | hotline | request | accident | 陶师傅 | - | assigned | B-0005 | 3,-,- | - | 夜间高速故障车辆救援费用过高 | -
 2026-05-26 | mailbox | wish | hardship | - | S-0009 | received | - | -,-,- | - | 孩子患病住院,希望获得临时救助 | -
-2026-05-30 | mini_program | request | social_security | M-0036 | - | received | - | -,-,- | - | 咨询外省户籍司机在贺州参保 | -
+2026-05-30 | mini_program | consultation | social_security | M-0036 | - | received | - | -,-,- | - | 咨询外省户籍司机在贺州参保 | -
 2026-06-01 | hotline | request | legal | 石师傅 | - | received | - | -,-,- | - | 网约车平台单方面扣除服务分 | -
 2026-05-29 | forum | complaint | rest | - | S-0012 | received | - | -,-,- | - | 劳动者港湾下班后关门,夜间无处歇脚 | -
 2026-06-01 | other | request | repair | 谭师傅 | - | received | - | -,-,- | - | 车辆故障停在路边,需要拖车 | -
@@ -463,6 +520,23 @@ PETITIONS = """
 2026-02-26 | walk_in | wish | other | M-0047 | S-0003 | withdrawn | - | -,-,2 | - | 希望参加驾驶安全技能培训 | 已报名企业自办培训,撤回申请
 2026-05-15 | mini_program | request | medical | M-0060 | - | withdrawn | - | -,-,1 | - | 申请司机体检费用补贴 | 已通过公司福利报销,撤回
 """  # noqa: E501
+
+
+# the follow-up calls (回访) besides those of the closed petitions, whose satisfaction gives
+# theirs (5 or 4: satisfied, 3: basic); by summary: (result, days from received)
+CALLBACKS = {
+    "车辆刹车异响,希望推荐可靠维修点": ("basic", 5),
+    "加油站对货车司机加收停车费": ("unreachable", 9),
+    "网约车营运险保费偏高,希望组织团购优惠": ("unsatisfied", 12),
+}
+# extended petitions (延期), by summary: (days from received to the extension, the new due)
+EXTENDED = {
+    "公司拖欠工资及加班费": (6, "2026-05-15", "需等待劳动保障监察调查结果"),
+    "异地社保转移接续办理困难": (60, "2026-07-15", "需外省社保经办机构回函"),
+}
+RESULTS = {5: "satisfied", 4: "satisfied", 3: "basic"}
+RESULT_WORDS = {"satisfied": "满意", "basic": "基本满意", "unsatisfied": "不满意"}
+RESULT_WORDS["unreachable"] = "未联系上"
 
 
 def make_petitions():
@@ -483,7 +557,7 @@ def make_petitions():
             station=st,
             status=status,
             assignee=asg,
-            due=rec + timedelta(days=DUE_DAYS.get(cat, 7)),
+            due=CLOCK.add(rec, DUE_DAYS.get(cat, 7)),
         )
         if who and who.startswith("M-"):
             p["member"] = who
@@ -499,11 +573,26 @@ def make_petitions():
             p["resolved_on"] = rec + timedelta(days=r)
             p["resolution"] = text
             events.append(dict(on=p["resolved_on"], status="resolved", note=text, by=clerk()))
+        if summ in EXTENDED:
+            days, due, why = EXTENDED[summ]
+            ext = rec + timedelta(days=days)
+            p["extended_on"], p["due"] = ext, D(due)
+            then = "assigned" if p.get("assigned_on", ext) < ext else "received"
+            note = f"延期至 {due}：{why}"
+            events.append(dict(on=ext, status=then, note=note, by=clerk()))
+            events.sort(key=lambda e: e["on"])  # stable: same-day events keep their order
+        callback = CALLBACKS.get(summ)
+        if status == "closed" and sat:
+            callback = (RESULTS[sat], c)
+        if callback:
+            p["callback"], p["callback_on"] = callback[0], rec + timedelta(days=callback[1])
+            note = "回访" + RESULT_WORDS[callback[0]]
+            events.append(dict(on=p["callback_on"], status="resolved", note=note, by=clerk()))
         if c is not None:
             end = rec + timedelta(days=c)
             if status == "closed":
                 p["closed_on"], p["satisfaction"] = end, sat
-                note = f"回访满意度{sat}分" if sat else "匿名诉求,无法回访"
+                note = f"满意度{sat}分，结案" if sat else "匿名诉求,无法回访,结案"
                 events.append(dict(on=end, status="closed", note=note, by=clerk()))
             else:
                 events.append(dict(on=end, status=status, note=text, by=clerk()))
@@ -560,7 +649,7 @@ def check():
                 f"keys out of order or unknown: {keys}",
             )
             for k, v in rec.items():
-                if isinstance(v, date) and k != "due":
+                if isinstance(v, date) and k not in ("due", "probation_extended_to"):
                     need(v <= LATEST, f, f"{k} after {LATEST}")
                 if isinstance(v, str):
                     bad = v != v.strip() or re.search(r"[\x00-\x1f\x7f]", v)
@@ -575,6 +664,9 @@ def check():
             used |= set(v if isinstance(v, list) else [v])
         need(used <= set(allowed.split()), kind, f"{fld}: unknown {used - set(allowed.split())}")
         need(used >= set(allowed.split()), kind, f"{fld}: unused {set(allowed.split()) - used}")
+    for (kind, fld), allowed in SOME_ENUMS.items():
+        used = {rec[fld] for rec in db[kind].values() if fld in rec}
+        need(used <= set(allowed.split()), kind, f"{fld}: unknown {used - set(allowed.split())}")
     amen = {a for s in S.values() for a in s.get("amenities", [])}
     need(amen <= set(AMENITIES), "stations", "unknown amenity")
 
@@ -615,7 +707,19 @@ def check():
         present = [d for d in dates if d]
         need(present == sorted(present), i, "stage dates decrease")
         if m.get("full_on") and m.get("probationary_on"):
-            need(m["full_on"] >= add_years(m["probationary_on"]), i, "probation year too short")
+            end = m.get("probation_extended_to") or add_years(m["probationary_on"])
+            need(m["full_on"] == end, i, "full_on is not the end of probation")
+        if m.get("candidate_on") and m.get("activist_on"):
+            need(m["candidate_on"] >= add_years(m["activist_on"]), i, "less than a year activist")
+        votes = [m.get(k) for k in ("vote_eligible", "vote_present", "vote_for")]
+        if any(v is not None for v in votes):
+            e, pr, f = votes
+            need(e // 2 < pr <= e and e // 2 < f <= pr, i, f"vote {votes}")
+            need(m.get("trained_on", date.max) <= m["probationary_on"], i, "trained after")
+        for c in m.get("contacts", []):
+            need(M[c]["stage"] == "full" and "left_on" not in M[c], i, f"contact {c}")
+        need(len(m.get("contacts", [])) <= 2, i, "more than two contacts")
+        need(("left_kind" in m) <= ("left_on" in m), i, "left_kind without left_on")
         need(("verification" in m) <= ("verified_on" in m), i, "verification without verified_on")
         need(("left_on" in m) == ("left_reason" in m), i, "left_on/left_reason")
         if "birth_date" in m and present:
@@ -641,7 +745,14 @@ def check():
         need(seq == sorted(seq), i, "workflow dates decrease")
         need("assignee" in p or st not in ("assigned", "resolved", "closed"), i, "no assignee")
         need("resolution" in p or st not in ("resolved", "closed"), i, "no resolution")
-        need(p["due"] == p["received"] + timedelta(days=due_by.get(p["category"], 7)), i, "due")
+        due = CLOCK.add(p["received"], due_by.get(p["category"], 7))
+        if "extended_on" in p:
+            need(p["due"] > due and p["extended_on"] <= due, i, "extended after due or not later")
+        else:
+            need(p["due"] == due, i, "due")
+        if "callback_on" in p:
+            need(p["callback_on"] >= p["resolved_on"] and "callback" in p, i, "callback")
+            need(st in ("resolved", "closed"), i, "callback on an open petition")
         need(p.get("satisfaction", 3) in range(1, 6), i, "satisfaction")
         if p.get("assignee", "").startswith("B-"):
             need(p["assignee"] in B, i, "unknown assignee branch")
@@ -676,7 +787,8 @@ def report(B, M, S, P, cfg):
     for f in ("status", "channel", "kind", "category"):
         print(f"petitions by {f}:", dict(Counter(p[f] for p in P.values())))
     hosts = {b.get("host") for b in B.values() if "dissolved" not in b}
-    emp = Counter(m.get("employer") for m in party if m.get("employer"))
+    full = [m for m in party if m["stage"] == "full"]
+    emp = Counter(m.get("employer") for m in full if m.get("employer"))
     print("should_form_branch:", {e: n for e, n in emp.items() if n >= 3 and e not in hosts})
     unatt = [m["id"] for m in party if "branch" not in m]
     print("unattached:", unatt, f"coverage {100 * (len(party) - len(unatt)) / len(party):.1f}%")
@@ -685,7 +797,7 @@ def report(B, M, S, P, cfg):
         {
             e: n
             for e, n in emp.items()
-            if n <= 2 and any(m.get("employer") == e and "branch" not in m for m in party)
+            if n <= 2 and any(m.get("employer") == e and "branch" not in m for m in full)
         },
     )
     print(
@@ -704,7 +816,9 @@ def report(B, M, S, P, cfg):
     print("screening due:", [m["id"] for m in party if m.get("verified_on", date.min) < late])
     soon = TODAY + timedelta(days=30)
     ends = {
-        m["id"]: add_years(m["probationary_on"]) for m in active if m["stage"] == "probationary"
+        m["id"]: m.get("probation_extended_to") or add_years(m["probationary_on"])
+        for m in active
+        if m["stage"] == "probationary"
     }
     print("probation ends by", soon, {i: str(d) for i, d in ends.items() if d <= soon})
     open_st = [s for s in S.values() if "closed" not in s]

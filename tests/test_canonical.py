@@ -19,6 +19,7 @@ TEXT_CHARS = st.characters(blacklist_categories=("Cc", "Cf", "Cs", "Co", "Zl", "
 line = st.text(TEXT_CHARS, min_size=1, max_size=30).map(str.strip).filter(bool)
 multiline = st.lists(line, min_size=1, max_size=3).map("\n".join)
 past = st.dates(min_value=date(1950, 1, 1), max_value=TODAY)
+ADULT = date(2008, 6, 30)  # 18 years before TODAY
 record_id = st.from_regex(r"\A[A-Za-z0-9][A-Za-z0-9_-]{0,10}\Z")
 
 
@@ -40,15 +41,19 @@ def members(draw: st.DrawFn) -> dict[str, Any]:
         "occupation": draw(choice("member", "occupation")),
         "stage": "applicant",
     }
-    if draw(st.booleans()):
-        data["birth_date"] = draw(past)
+    if draw(st.booleans()):  # an applicant is 18 or older (issue 21)
+        data["birth_date"] = draw(st.dates(min_value=date(1950, 1, 1), max_value=ADULT))
         data["id_number"] = draw(id_number(data["birth_date"]))
     if draw(st.booleans()):
         data["phone"] = draw(st.from_regex(r"\A1[3-9][0-9]{9}\Z"))
     if draw(st.booleans()):
         data["plate"] = draw(st.from_regex(r"\A[桂粤湘][A-Z][A-Z0-9]{5,6}\Z"))
     if draw(st.booleans()):
-        data["applied_on"] = draw(past)
+        born = data.get("birth_date", date(1950, 1, 1))
+        adult = born.replace(year=born.year + 18) if (born.month, born.day) != (2, 29) else None
+        data["applied_on"] = draw(
+            st.dates(min_value=adult or date(born.year + 18, 3, 1), max_value=TODAY)
+        )
     data["mobile"] = draw(st.booleans())
     data["tags"] = draw(st.lists(st.from_regex(r"\A[a-z_]{1,12}\Z"), max_size=3))
     if draw(st.booleans()):
@@ -71,15 +76,19 @@ def petitions(draw: st.DrawFn) -> dict[str, Any]:
             max_size=3,
         )
     )
-    return {
+    data = {
         "id": draw(record_id),
         "received": received,
         "channel": draw(choice("petition", "channel")),
+        "kind": draw(choice("petition", "kind")),
         "category": draw(choice("petition", "category")),
         "summary": draw(multiline),
         "due": draw(st.dates(min_value=received, max_value=date(2030, 1, 1))),
         "events": events,
     }
+    if draw(st.booleans()):
+        data["extended_on"] = draw(st.dates(min_value=received, max_value=TODAY))
+    return data
 
 
 @st.composite

@@ -49,7 +49,8 @@ def test_due_days_by_category_sets_the_default_due(dp: Run, repo: Path) -> None:
     config.write_text(
         config.read_text(encoding="utf-8").replace("repair = 1", "repair = 3"), encoding="utf-8"
     )
-    for category, due in (("repair", "2026-06-04"), ("pricing", "2026-06-08")):
+    # the sample counts working days: Monday 1 June + 3 → Thursday 4, + 7 → Wednesday 10
+    for category, due in (("repair", "2026-06-04"), ("pricing", "2026-06-10")):
         r = dp(
             "petition",
             "add",

@@ -161,7 +161,7 @@ def test_personal_data_is_masked(dp: Run) -> None:
         "--probationary-on",
         "2024-01-02",
         "--full-on",
-        "2025-01-03",
+        "2025-01-02",
         "--phone",
         "13977412345",
     )

@@ -58,6 +58,8 @@ def test_resolve_since_until_and_refusals() -> None:
         resolve("2025", date(2025, 1, 1), None, as_of)
     with pytest.raises(UsageError, match="is after"):
         resolve(None, date(2026, 2, 1), date(2026, 1, 1), as_of)
+    empty = resolve(None, date(2027, 1, 1), None, as_of)  # nothing happened there yet
+    assert empty is not None and as_of not in empty and date(2027, 1, 1) not in empty
 
 
 def test_units_cover_the_span_with_whole_calendar_units() -> None:

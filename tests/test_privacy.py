@@ -19,7 +19,7 @@ PHONE2 = "13987654321"
 ID17 = "45110219850317123"
 ID_NUMBER = ID17 + id_number_check_char(ID17)
 M1_PHONE = "18313693569"  # M-0001's, in the sample county
-M2_ID_NUMBER = "451123199202178903"  # M-0002's
+M2_ID_NUMBER = "451102199109248733"  # M-0003's
 SECRETS = [NAME, PHONE, PHONE2, ID_NUMBER, PHONE[-8:], ID_NUMBER[6:14]]
 
 
@@ -66,7 +66,7 @@ def test_commit_messages_carry_no_personal_data(dp: Run, repo: Path) -> None:
     "args",
     [
         ("--phone", M1_PHONE),  # a duplicate phone
-        ("--id-number", M2_ID_NUMBER, "--birth-date", "1992-02-17"),  # a duplicate ID number
+        ("--id-number", M2_ID_NUMBER, "--birth-date", "1991-09-24"),  # a duplicate ID number
         ("--phone", M1_PHONE[:-1]),  # one digit short: still someone's number
         ("--id-number", M2_ID_NUMBER[:-1] + "0"),  # a wrong check character
         ("--id-number", M2_ID_NUMBER, "--birth-date", "1990-01-01"),  # birth date disagrees

@@ -84,8 +84,8 @@ CHECKS = {
     ),
     "Record everyone reached": lambda repo, out: (
         out == ""
-        and subjects(repo, 4) == [f"member verify M-00{n}" for n in (22, 23, 24, 50)]
-        and {member(repo, f"M-00{n}")["verification"] for n in (22, 23, 24, 50)} == {"confirmed"}
+        and subjects(repo, 3) == [f"member verify M-00{n}" for n in (23, 24, 50)]
+        and {member(repo, f"M-00{n}")["verification"] for n in (23, 24, 50)} == {"confirmed"}
         and member(repo, "M-0024")["verified_on"] == TODAY
     ),
     "Promote every activist": lambda repo, out: (
@@ -104,7 +104,8 @@ CHECKS = {
     "Overdue petitions": lambda repo, out: out.count("\n") == 2,
     "The three busiest": lambda repo, out: "parking" in out,
     "The quarter's figures": lambda repo, out: (
-        "members,party,42\n" in (repo / "2026Q2.csv").read_text(encoding="utf-8")
+        "members,party,40\n" in (repo / "2026Q2.csv").read_text(encoding="utf-8")
+        and "members,recruited,3\n" in (repo / "2026Q2.csv").read_text(encoding="utf-8")
         and out.splitlines()[0] == "kind\tid"
         and "petition\tP-0041" in out.splitlines()
     ),

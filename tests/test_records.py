@@ -149,7 +149,7 @@ def test_personal_values_never_appear_in_error_messages(dp: Run) -> None:
         (
             ("--stage", "full", "--probationary-on", "2025-09-01", "--full-on", "2026-06-01"),
             "full_on",
-            "probation year ends (2026-09-01)",
+            "is not the end of probation: must be 2026-09-01",
         ),
         (
             ("--birth-date", "1990-01-02", "--id-number", "451102199001011232"),
@@ -235,7 +235,7 @@ def test_get_shows_the_file_as_stored_masked(dp: Run, repo: Path) -> None:
     assert dp("member", "get", "M-0001", "--reveal").stdout == stored
     data = json.loads(dp("member", "get", "M-0001", "--format", "json").stdout)
     assert data["id"] == "M-0001" and data["phone"] == "183****3569"
-    assert data["full_on"] == "2025-12-06"
+    assert data["full_on"] == "2025-11-28"
 
 
 def test_get_of_a_missing_record_is_exit_1_and_a_bad_id_exit_2(dp: Run) -> None:

@@ -165,6 +165,9 @@ def test_panzhihua_summary(panzhihua: Run) -> None:
         "members.unattached": 0,
         "members.due_for_full": 0,
         "members.screening_due": 3,
+        "members.recruited": 8,  # the applications of 2026
+        "members.admitted": 29,  # probationary_on 2015-01-01
+        "members.converted": 30,  # full_on 2016-01-01, and the mobile member's of 2010
         "stations.total": 42,
         "stations.rest_stop": 12,
         "stations.drivers_home": 0,
@@ -178,6 +181,9 @@ def test_panzhihua_summary(panzhihua: Run) -> None:
         "petitions.responded_on_time_rate": None,
         "petitions.resolved_on_time_rate": None,
         "petitions.wishes_fulfilled": 0,
+        "petitions.extended": 0,
+        "petitions.callback_rate": None,
+        "petitions.satisfaction_rate": None,
     }
 
 
@@ -192,13 +198,16 @@ def test_panzhihua_as_of_last_year(panzhihua: Run) -> None:
 
 def test_panzhihua_members_pipeline_coverage_and_screening(panzhihua: Run) -> None:
     assert rows(panzhihua, "report", "members", "--by", "branch") == [
-        {"branch": "B-0002", "count": 29},
-        {"branch": "B-0003", "count": 1},
-        {"branch": None, "count": 8},
+        {"branch": "B-0001", "name": "攀枝花市交通运输行业党委", "count": 0},
+        {"branch": "B-0002", "name": "万顺叫车党支部", "count": 29},
+        {"branch": "B-0003", "name": "仁和区司机党员流动党支部", "count": 1},
+        {"branch": None, "name": None, "count": 8},
     ]
     assert rows(panzhihua, "report", "members", "--by", "stage") == [
         {"stage": "applicant", "count": 5},
         {"stage": "activist", "count": 3},
+        {"stage": "candidate", "count": 0},
+        {"stage": "probationary", "count": 0},
         {"stage": "full", "count": 30},
     ]
     assert rows(panzhihua, "report", "members", "--by", "county") == [
@@ -213,7 +222,7 @@ def test_panzhihua_members_pipeline_coverage_and_screening(panzhihua: Run) -> No
         {"stage": "full", "count": 30},
     ]
     assert rows(panzhihua, "report", "coverage") == [
-        {"finding": "coverage_rate", "subject": None, "value": 100.0}
+        {"finding": "coverage_rate", "subject": None, "value": 100.0, "name": None}
     ]
     assert rows(panzhihua, "report", "screening") == [
         {
@@ -339,6 +348,8 @@ def test_hezhou_petitions_by_kind_month_and_window(hezhou: Run) -> None:
             "overdue": 42,
             "resolved_on_time_rate": 71.4,
             "median_days_to_resolve": 5,
+            "callback_rate": 0.0,  # 35 resolved, none called back
+            "satisfaction_rate": None,
         },
         {
             "kind": "wish",
@@ -347,6 +358,8 @@ def test_hezhou_petitions_by_kind_month_and_window(hezhou: Run) -> None:
             "overdue": 5,
             "resolved_on_time_rate": 100.0,
             "median_days_to_resolve": 5,
+            "callback_rate": 0.0,
+            "satisfaction_rate": None,
         },
     ]
     by_month = rows(hezhou, "report", "petitions", "--by", "month")
@@ -380,21 +393,23 @@ def test_rates_are_null_when_nothing_to_divide(hezhou: Run) -> None:
 
 def test_sample_summary_and_due_for_full(dp: Run) -> None:
     figures = summary(dp)
-    assert figures["members.party"] == 42 and figures["members.unattached"] == 4
-    assert figures["petitions.overdue"] == 9 and figures["stations.meeting_standard"] == 7
+    assert figures["members.party"] == 40 and figures["members.unattached"] == 3
+    assert figures["petitions.overdue"] == 8 and figures["stations.meeting_standard"] == 7
     due = rows(dp, "report", "pipeline", "--due")
-    assert [r["id"] for r in due] == ["M-0006", "M-0013", "M-0043", "M-0056"]
+    # M-0056's probation was extended to 2026-11-01: not due yet
+    assert [r["id"] for r in due] == ["M-0006", "M-0013", "M-0043"]
     assert due[0]["full_due"] == "2026-07-10"
-    assert figures["members.due_for_full"] == 4
+    assert figures["members.due_for_full"] == 3
     coverage = rows(dp, "report", "coverage")
-    assert coverage[1] == {
+    assert coverage[1] == {  # its full members; the probationary M-0029 does not count yet
         "finding": "should_form_branch",
         "subject": "贺州市八步区顺达物流有限公司",
-        "value": 5,
+        "value": 4,
+        "name": None,
     }
+    # 曹操出行's one party member is probationary: it counts no full member
     assert {r["subject"] for r in coverage if r["finding"] == "should_join_joint_branch"} == {
-        "曹操出行",
-        "花小猪",
+        "贺州市八步区安顺出租车有限公司",
     }
 
 
@@ -402,7 +417,7 @@ def test_a_broken_file_is_reported_and_skipped(dp: Run, repo: Path) -> None:
     (repo / "records/members/M-0001.toml").write_text("broken = \n", encoding="utf-8")
     r = dp("summary", "--format", "json")
     assert r.exit_code == 1 and "records/members/M-0001.toml" in r.stderr
-    assert any(row["metric"] == "party" and row["value"] == 41 for row in json.loads(r.stdout))
+    assert any(row["metric"] == "party" and row["value"] == 39 for row in json.loads(r.stdout))
 
 
 def test_rollup_side_by_side_with_a_total(

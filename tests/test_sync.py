@@ -101,23 +101,23 @@ def test_merge_files_a_merged_record_the_model_refuses_is_a_conflict(
     tmp_path: Path, sample_template: Path
 ) -> None:
     full = (sample_template / M7).read_text(encoding="utf-8")
-    id_line = 'id_number = "451102197502190786"\n'
+    id_line = 'id_number = "451121199303170502"\n'
     base = full.replace(id_line, "")
     o = _write(tmp_path, "o", base)
     # ours corrects the birth date, theirs adds the ID number: each is valid alone, together
     # the ID number's birth date disagrees with birth_date.
-    a = _write(tmp_path, "a", base.replace("birth_date = 1975-02-19", "birth_date = 1976-01-01"))
+    a = _write(tmp_path, "a", base.replace("birth_date = 1993-03-17", "birth_date = 1976-01-01"))
     b = _write(tmp_path, "b", full)
     code, lines = merge_files(o, a, b, M7)
     assert code == 1
     assert len(lines) == 1 and "invalid" in lines[0] and "id_number" in lines[0], lines
-    assert "451102197502190786" not in lines[0]
+    assert "451121199303170502" not in lines[0]
     # with a birth date that agrees, the same merge is clean and canonical
-    a = _write(tmp_path, "a", base.replace('plate = "桂JD73663"', 'plate = "桂JD88888"'))
+    a = _write(tmp_path, "a", base.replace('plate = "桂JQ3540"', 'plate = "桂JD88888"'))
     code, lines = merge_files(o, a, b, M7)
     assert (code, lines) == (0, [])
     assert Path(a).read_text(encoding="utf-8") == full.replace(
-        'plate = "桂JD73663"', 'plate = "桂JD88888"'
+        'plate = "桂JQ3540"', 'plate = "桂JD88888"'
     )
 
 
@@ -167,7 +167,7 @@ def test_git_pull_with_the_driver_merges_different_fields_of_one_record(
     _edit(a, M7, 'employer = "滴滴出行贺州办事处"', 'employer = "万顺叫车"')
     _commit(a)
     git(a, "push", "-q", "origin", "main")
-    _edit(b, M7, 'plate = "桂JD73663"', 'plate = "桂JD88888"')
+    _edit(b, M7, 'plate = "桂JQ3540"', 'plate = "桂JD88888"')
     _commit(b)
     r = _pull(b)
     assert r.returncode == 0, r.stderr
@@ -185,7 +185,7 @@ def test_git_pull_without_the_driver_would_conflict(tmp_path: Path, sample_templ
     _edit(a, M7, 'employer = "滴滴出行贺州办事处"', 'employer = "万顺叫车"')
     _commit(a)
     git(a, "push", "-q", "origin", "main")
-    _edit(b, M7, 'plate = "桂JD73663"', 'plate = "桂JD88888"')
+    _edit(b, M7, 'plate = "桂JQ3540"', 'plate = "桂JD88888"')
     _commit(b)
     assert _pull(b).returncode != 0
 
@@ -195,11 +195,11 @@ def test_git_pull_with_the_driver_leaves_a_same_field_conflict_to_git(
 ) -> None:
     _, a, b = _counties(tmp_path, sample_template)
     assert runner_for(b)("install-hook").exit_code == 0
-    _edit(a, M7, 'phone = "17852614267"', 'phone = "13912345678"')
+    _edit(a, M7, 'phone = "18094455087"', 'phone = "13912345678"')
     _commit(a)
     git(a, "push", "-q", "origin", "main")
-    _edit(b, M7, 'phone = "17852614267"', 'phone = "13887654321"')
-    _edit(b, M7, 'plate = "桂JD73663"', 'plate = "桂JD88888"')
+    _edit(b, M7, 'phone = "18094455087"', 'phone = "13887654321"')
+    _edit(b, M7, 'plate = "桂JQ3540"', 'plate = "桂JD88888"')
     _commit(b)
     r = _pull(b)
     assert r.returncode != 0
@@ -382,7 +382,7 @@ def test_sync_conflict_leaves_everything_exactly_as_before(
 
 def _full_member(run: object, name: str) -> str:
     return _member(
-        run, name, "--stage", "full", "--probationary-on", "2020-01-02", "--full-on", "2021-01-05"
+        run, name, "--stage", "full", "--probationary-on", "2020-01-02", "--full-on", "2021-01-02"
     )
 
 
@@ -398,6 +398,8 @@ def test_both_sides_add_m_0061_local_is_renumbered_and_references_follow(
     assert _full_member(db, "黄师傅") == "M-0061"
     assert db("member", "update", "M-0061", "--station", "S-0010").exit_code == 0
     assert db("branch", "update", "B-0007", "--secretary", "M-0061").exit_code == 0
+    # a list reference follows too: M-0061 mentors the activist M-0009 (issue 21)
+    assert db("member", "update", "M-0009", "--contacts", "M-0005,M-0061").exit_code == 0
     r = db(
         "petition", "add", "--received", "2026-06-01", "--channel", "hotline",
         "--category", "repair", "--summary", "刹车维修", "--member", "M-0061",
@@ -418,7 +420,12 @@ def test_both_sides_add_m_0061_local_is_renumbered_and_references_follow(
     body = git(b, "log", "-1", "--format=%B", parents[0])
     assert "Driverparty-Action: renumber" in body
     assert "Driverparty-Renumbered: members/M-0061 members/M-0063" in body
-    for rec_line in ("members/M-0063", f"petitions/{petition}", "branches/B-0007"):
+    for rec_line in (
+        "members/M-0063",
+        f"petitions/{petition}",
+        "branches/B-0007",
+        "members/M-0009",
+    ):
         assert f"Driverparty-Record: {rec_line}" in body
     # both records are there, each under its own id, and the references follow ours
     ours = tomllib.loads((b / "records/members/M-0063.toml").read_text(encoding="utf-8"))
@@ -430,6 +437,8 @@ def test_both_sides_add_m_0061_local_is_renumbered_and_references_follow(
     assert pet["member"] == "M-0063"
     branch = tomllib.loads((b / "records/branches/B-0007.toml").read_text(encoding="utf-8"))
     assert branch["secretary"] == "M-0063"
+    mentee = tomllib.loads((b / "records/members/M-0009.toml").read_text())
+    assert mentee["contacts"] == ["M-0005", "M-0063"]
     assert db("validate").exit_code == 0
     assert _remote_head(remote) == _head(b)
     assert git(b, "status", "--porcelain") == ""
@@ -487,7 +496,7 @@ def test_uncommitted_record_edits_refuse_sync_before_anything(
     remote, a, b = _counties(tmp_path, sample_template)
     assert runner_for(a)("member", "update", "M-0012", "--employer", "货拉拉").exit_code == 0
     assert runner_for(a)("sync").exit_code == 0
-    _edit(b, M7, 'plate = "桂JD73663"', 'plate = "桂JD88888"')
+    _edit(b, M7, 'plate = "桂JQ3540"', 'plate = "桂JD88888"')
     before = _snapshot(b)
     tracking = git(b, "rev-parse", "refs/remotes/origin/main")
     r = runner_for(b)("sync")
@@ -543,7 +552,7 @@ def test_events_appended_on_both_sides_are_merged_by_sync(
     assert r.exit_code == 0, r.stderr
     events = tomllib.loads((b / p1).read_text(encoding="utf-8"))["events"]
     assert [e.get("note") for e in events[-2:]] == ["电话回访", "再次回访"]  # ours, then theirs
-    assert len(events) == 6
+    assert len(events) == 7  # received, assigned, resolved, callback, closed, and the two
 
 
 def test_merge_driver_refuses_a_version_over_1_mib_as_a_conflict(tmp_path: Path) -> None:

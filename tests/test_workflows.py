@@ -29,38 +29,39 @@ def unchanged(repo: Path, run: Run, *args: str) -> str:
 # --- members -----------------------------------------------------------------------------------
 
 
-def test_promote_forward_one_or_more_steps_sets_the_stage_date(dp: Run, repo: Path) -> None:
+def test_promote_moves_one_step_setting_the_stage_date(dp: Run, repo: Path) -> None:
     r = dp("member", "promote", "M-0010", "--to", "activist", "--on", "2026-03-01")
     assert r.exit_code == 0, r.stderr
     assert head_subject(repo) == "member promote M-0010"
     assert "Driverparty-On: 2026-03-01" in git(repo, "log", "-1", "--format=%B")
     m = record(repo, "members", "M-0010")
     assert m["stage"] == "activist" and str(m["activist_on"]) == "2026-03-01"
-    r = dp("member", "promote", "M-0010", "--to", "probationary")  # two steps, default today
-    assert r.exit_code == 0, r.stderr
-    m = record(repo, "members", "M-0010")
-    assert m["stage"] == "probationary" and str(m["probationary_on"]) == "2026-06-30"
-    assert "candidate_on" not in m
+    err = unchanged(repo, dp, "member", "promote", "M-0010", "--to", "probationary")
+    assert "cannot skip to probationary; the next step is candidate" in err
+    assert "candidate_on" not in record(repo, "members", "M-0010")
 
 
-def test_promote_backwards_or_sideways_is_refused_saying_what_is_allowed(
-    dp: Run, repo: Path
-) -> None:
+def test_promote_backwards_or_sideways_is_refused_saying_what_is_next(dp: Run, repo: Path) -> None:
     err = unchanged(repo, dp, "member", "promote", "M-0009", "--to", "applicant")
-    assert "M-0009 is already activist" in err
-    assert "allowed now: promote --to candidate, promote --to probationary" in err
+    assert "M-0009: is already activist: promotion goes forward only" in err
+    assert "the next step is candidate" in err
+    assert "allowed now: promote --to candidate, verify, transfer, leave" in err
     err = unchanged(repo, dp, "member", "promote", "M-0009", "--to", "activist")
-    assert "forward only" in err
+    assert "forward only, one step at a time" in err
+    err = unchanged(repo, dp, "member", "promote", "M-0001", "--to", "full")
+    assert "is a full member already: the pipeline has no further step" in err
 
 
-def test_full_only_after_the_probation_year(dp: Run, repo: Path) -> None:
-    err = unchanged(repo, dp, "member", "promote", "M-0021", "--to", "full")  # since 2026-02-06
-    assert "the probation year ends on 2027-02-06" in err
+def test_full_only_when_probation_ends_and_on_that_day(dp: Run, repo: Path) -> None:
+    err = unchanged(repo, dp, "member", "promote", "M-0021", "--to", "full")  # since 2025-12-26
+    assert "the probation ends on 2026-12-26: the next step, full, cannot come on 2026-06-30" in err
     err = unchanged(repo, dp, "member", "promote", "M-0010", "--to", "full")  # an applicant
-    assert "has no probationary_on" in err
-    r = dp("member", "promote", "M-0013", "--to", "full", "--on", "2026-06-20")  # 2025-06-20
+    assert "cannot skip to full; the next step is activist" in err
+    # probationary since 2025-06-20: recorded on 06-25, full_on is the day probation ended
+    r = dp("member", "promote", "M-0013", "--to", "full", "--on", "2026-06-25")
     assert r.exit_code == 0, r.stderr
-    assert str(record(repo, "members", "M-0013")["full_on"]) == "2026-06-20"
+    m = record(repo, "members", "M-0013")
+    assert m["stage"] == "full" and str(m["full_on"]) == "2026-06-20"
 
 
 def test_move_dates_may_not_lie_in_the_future_or_be_malformed(dp: Run, repo: Path) -> None:
@@ -73,7 +74,7 @@ def test_move_dates_may_not_lie_in_the_future_or_be_malformed(dp: Run, repo: Pat
     err = unchanged(
         repo, dp, "member", "promote", "M-0009", "--to", "candidate", "--on", "2000-01-01"
     )
-    assert "candidate_on: 2000-01-01 is before activist_on" in err
+    assert "cannot come on 2000-01-01, before activist_on (2025-09-17)" in err
 
 
 def test_verify_transfer_and_leave(dp: Run, repo: Path) -> None:
@@ -97,14 +98,21 @@ def test_verify_transfer_and_leave(dp: Run, repo: Path) -> None:
         repo, dp, "member", "transfer", "M-0007", "--to", "B-0999"
     )
 
-    assert dp("member", "leave", "M-0007", "--reason", "迁往广州").exit_code == 0
+    # M-0007 mentors the candidate M-0008: another contact first, then M-0007 may leave
+    err = unchanged(repo, dp, "member", "leave", "M-0007", "--reason", "迁往广州")
+    assert "records/members/M-0008.toml: contacts: M-0007 has left the roster" in err
+    assert dp("member", "update", "M-0008", "--contacts", "M-0004").exit_code == 0
+    assert dp("member", "leave", "M-0007", "--reason", "迁往广州", "--kind", "moved").exit_code == 0
     m = record(repo, "members", "M-0007")
     assert m["left_reason"] == "迁往广州" and str(m["left_on"]) == "2026-06-30"
+    assert m["left_kind"] == "moved"
     assert head_subject(repo) == "member leave M-0007"
     err = unchanged(repo, dp, "member", "verify", "M-0007")
     assert "left on 2026-06-30" in err and "allowed now: none" in err
     r = dp("member", "leave", "M-0008")
     assert r.exit_code == 2  # --reason is required
+    r = dp("member", "leave", "M-0020", "--reason", "x", "--kind", "retired")
+    assert r.exit_code == 2 and "retired" in r.stderr
 
 
 def test_a_secretary_cannot_leave_while_secretary(dp: Run, repo: Path) -> None:
@@ -233,6 +241,10 @@ def test_workflow_help_shows_an_example(dp: Run) -> None:
         ("petition", "reopen"),
         ("petition", "reject"),
         ("petition", "withdraw"),
+        ("member", "extend-probation"),
+        ("member", "cancel-probation"),
+        ("petition", "extend"),
+        ("petition", "callback"),
     ]:
         out = dp(kind, action, "--help").stdout
         assert "Example:" in out and f"driverparty {kind} {action} " in out
@@ -258,7 +270,7 @@ def test_validate_checks_status_consistency_of_hand_edits(dp: Run, repo: Path) -
         + "\n",
         encoding="utf-8",
     )
-    m7 = repo / "records/members/M-0007.toml"
+    m7 = repo / "records/members/M-0024.toml"
     m7.write_text(
         m7.read_text(encoding="utf-8").replace(
             'stage = "full"', 'stage = "full"\nverification = "confirmed"'
@@ -269,7 +281,7 @@ def test_validate_checks_status_consistency_of_hand_edits(dp: Run, repo: Path) -
     assert "records/petitions/P-0019.toml: resolution: required when the status is resolved" in out
     assert "records/petitions/P-0019.toml: resolved_on: required when the status is resolved" in out
     assert "records/petitions/P-0015.toml: assignee: required when the status is assigned" in out
-    assert "records/members/M-0007.toml: verified_on: required when verification is set" in out
+    assert "records/members/M-0024.toml: verified_on: required when verification is set" in out
 
 
 def test_a_move_that_changes_nothing_commits_nothing_and_succeeds(dp: Run, repo: Path) -> None:

@@ -51,6 +51,8 @@ class App:
         self.today = resolve_today()
         self.author_text = author
         self.problems: list[Problem] = []
+        self.notes: list[str] = []  # said once each on stderr when the command ends
+        self.clocks: list[Any] = []  # workdays.Clock of other repositories read (rollup)
 
     @cached_property
     def author(self) -> Author | None:
@@ -97,6 +99,29 @@ class App:
     def finish(self) -> None:
         if self.problems:
             raise click.exceptions.Exit(1)
+
+    def note(self, text: str | None) -> None:
+        """A ``note:`` for stderr, said once when the command ends."""
+        if text and text not in self.notes:
+            self.notes.append(text)
+
+    def clock_notes(self) -> list[str]:
+        """What the petition clocks of this command had to say: a year with no holiday table
+        (SPEC section 2, "Working days"). Only clocks that were made are asked."""
+        clocks = list(self.clocks)
+        store = self.__dict__.get("reader")  # the store, checked or not
+        config = store.__dict__.get("config") if store is not None else None
+        clock = config.__dict__.get("clock") if config is not None else None
+        if clock is not None:
+            clocks.append(clock)
+        return [text for c in clocks if (text := c.note())]
+
+    def close(self) -> None:
+        """At the end of every command: its notes, one line each."""
+        for text in self.clock_notes():
+            self.note(text)
+        for text in self.notes:
+            click.echo(f"note: {text}", err=True)
 
 
 pass_app = click.make_pass_decorator(App)

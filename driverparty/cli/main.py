@@ -157,6 +157,7 @@ def cli(ctx: click.Context, repo: str | None, lang: str | None, author: str | No
     Check:   driverparty validate
     """
     ctx.obj = App(repo, lang, author)
+    ctx.call_on_close(ctx.obj.close)
 
 
 def main() -> None:

@@ -49,6 +49,18 @@ SUBCOMMANDS: dict[str, tuple[str, str, str, frozenset[str] | None]] = {
         "Record that a member left.",
         frozenset({"member"}),
     ),
+    "extend-probation": (
+        "driverparty.cli.workflows",
+        "extend_probation",
+        "Extend probation once (延长预备期).",
+        frozenset({"member"}),
+    ),
+    "cancel-probation": (
+        "driverparty.cli.workflows",
+        "cancel_probation",
+        "Cancel probation (取消预备党员资格).",
+        frozenset({"member"}),
+    ),
     "assign": (
         "driverparty.cli.workflows",
         "assign",
@@ -64,7 +76,19 @@ SUBCOMMANDS: dict[str, tuple[str, str, str, frozenset[str] | None]] = {
     "close": (
         "driverparty.cli.workflows",
         "close",
-        "Record the follow-up visit (回访).",
+        "Close a resolved petition (结案).",
+        frozenset({"petition"}),
+    ),
+    "extend": (
+        "driverparty.cli.workflows",
+        "extend",
+        "Extend the time limit once (延期).",
+        frozenset({"petition"}),
+    ),
+    "callback": (
+        "driverparty.cli.workflows",
+        "callback",
+        "Record the follow-up call (回访).",
         frozenset({"petition"}),
     ),
     "reopen": (
@@ -351,7 +375,9 @@ def make_list(kind: str) -> click.Command:
                 ["--where"],
                 multiple=True,
                 metavar="EXPR",
-                help="FIELD=VALUE, !=, <, <=, >, >= or ~ (contains); repeat for AND.",
+                help="FIELD=VALUE, !=, <, <=, >, >= or ~ (contains); repeat for AND. On a "
+                "code field = and != take codes or their Chinese words, comma-separated "
+                "(any of them): status=received,assigned, stage=正式党员.",
             ),
             click.Option(["--sort"], metavar="FIELD[,FIELD]", help="Sort keys; -FIELD reverses."),
             click.Option(["--fields"], metavar="F,F,...", help="Columns to show."),

@@ -52,28 +52,73 @@ def _report(
     app.finish()
 
 
-@click.command()
-@as_of_option
-@output_options()
-@pass_app
-def summary(app: App, as_of: date | None, fmt: str, reveal: bool) -> None:
-    """The figures reported upward: branches, members, stations, petitions.
+def period_options(f: Any) -> Any:
+    """``--period P`` or ``--since DATE --until DATE`` (SPEC section 4, "Periods")."""
+    f = click.option("--until", type=DATE, help="The period ends on this day (inclusive).")(f)
+    f = click.option("--since", type=DATE, help="The period starts on this day (inclusive).")(f)
+    f = click.option(
+        "--period",
+        metavar="P",
+        help="A year (2025), a quarter (2025Q4) or a month (2025-11): stock figures as of its "
+        "end, flows (recruitment, petitions received) inside it.",
+    )(f)
+    return f
 
-    \b
-    Example:
-      driverparty --lang zh summary --as-of 2026-06-30
-      driverparty summary --format json | jq '.[] | select(.section=="petitions")'
-    """
+
+def summary_rows(
+    app: App, as_of: date | None, period: str | None, since: date | None, until: date | None
+) -> list[dict[str, Any]]:
+    """The summary's rows for a day and a period, remembered while the records stand still
+    (issue 8), with the clock's note replayed when remembered. The report page calls it too."""
+    from driverparty.periods import resolve
+
     day = as_of or app.today
+    chosen = resolve(period, since, until, day)
+    # "summary2": the remembered value holds the rows and the clock's note (issue 21), where
+    # a cache written before held the rows alone
+    key = f"summary2|{day.isoformat()}"
+    if chosen is not None:
+        key += f"|{chosen.start}|{chosen.end}"
 
-    def count() -> tuple[list[dict[str, Any]], bool]:
+    def count() -> tuple[dict[str, Any], bool]:
         from driverparty import reports
 
         records, problems = app.store.load()
         app.warn(problems)
-        return reports.summary(records, app.store.config, day), not problems
+        config = app.store.config
+        rows = reports.summary(records, config, day, chosen)
+        return {"rows": rows, "note": config.clock.note()}, not problems
 
-    rows = app.reader.remembered(f"summary|{day.isoformat()}", count)
+    found = app.reader.remembered(key, count)
+    app.note(found.get("note"))
+    rows: list[dict[str, Any]] = found["rows"]
+    return rows
+
+
+@click.command()
+@as_of_option
+@period_options
+@output_options()
+@pass_app
+def summary(
+    app: App,
+    as_of: date | None,
+    period: str | None,
+    since: date | None,
+    until: date | None,
+    fmt: str,
+    reveal: bool,
+) -> None:
+    """The figures reported upward: branches, members, stations, petitions. With --period (or
+    --since/--until), how many there were at its end and what happened inside it.
+
+    \b
+    Example:
+      driverparty --lang zh summary --as-of 2026-06-30
+      driverparty summary --period 2026Q2 --format csv > 2026Q2.csv
+      driverparty summary --format json | jq '.[] | select(.section=="petitions")'
+    """
+    rows = summary_rows(app, as_of, period, since, until)
     _report(app, rows, ["section", "metric", "value"], fmt, reveal)
 
 
@@ -93,24 +138,29 @@ def report() -> None:
     "--by",
     required=True,
     type=ReportChoice("MEMBER_BY"),
-    help="The field to count by.",
+    help="The field to count by (year_joined: the year of probationary_on).",
 )
+@click.option("--all", "with_left", is_flag=True, help="Members who left too.")
 @as_of_option
 @output_options()
 @pass_app
-def report_members(app: App, by: str, as_of: date | None, fmt: str, reveal: bool) -> None:
-    """Members who have not left (party and pipeline), counted by one field.
+def report_members(
+    app: App, by: str, with_left: bool, as_of: date | None, fmt: str, reveal: bool
+) -> None:
+    """Members who have not left (party and pipeline), counted by one field; every code of
+    the field is listed, 0 where none.
 
     \b
     Example:
       driverparty report members --by employer --format csv
+      driverparty report members --by left_kind --all
     """
     from driverparty import reports
 
     rows = reports.report_members(
-        _load(app, ["member", "branch"]), app.store.config, as_of or app.today, by
+        _load(app, ["member", "branch"]), app.store.config, as_of or app.today, by, with_left
     )
-    _report(app, rows, [by, "count"], fmt, reveal)
+    _report(app, rows, reports.member_columns(by), fmt, reveal)
 
 
 @report.command("petitions")
@@ -120,38 +170,38 @@ def report_members(app: App, by: str, as_of: date | None, fmt: str, reveal: bool
     type=ReportChoice("PETITION_BY"),
     help="The field to group by (month: YYYY-MM of received).",
 )
-@click.option("--since", type=DATE, help="Received on or after this date.")
-@click.option("--until", type=DATE, help="Received on or before this date.")
+@period_options
 @as_of_option
 @output_options()
 @pass_app
 def report_petitions(
     app: App,
     by: str,
+    period: str | None,
     since: date | None,
     until: date | None,
     as_of: date | None,
     fmt: str,
     reveal: bool,
 ) -> None:
-    """Petitions grouped by one field: total, resolved, overdue, on-time rate, median days.
+    """Petitions received in the period (default: all), grouped by one field: total,
+    resolved, overdue, on-time rate, median days, callback and satisfaction rates, as they
+    stood at the period's end.
 
     \b
     Example:
       driverparty report petitions --by month --since 2026-01-01
+      driverparty report petitions --by kind --period 2026Q2
     """
     from driverparty import reports
+    from driverparty.periods import resolve
 
+    day = as_of or app.today
+    chosen = resolve(period, since, until, day)
     rows = reports.report_petitions(
-        _load(app, ["petition"]), app.store.config, as_of or app.today, by, since, until
+        _load(app, ["petition"]), app.store.config, day, by, period=chosen
     )
-    _report(
-        app,
-        rows,
-        [by, "total", "resolved", "overdue", "resolved_on_time_rate", "median_days_to_resolve"],
-        fmt,
-        reveal,
-    )
+    _report(app, rows, [by, *reports.PETITION_COLUMNS], fmt, reveal)
 
 
 @report.command("coverage")
@@ -169,7 +219,7 @@ def report_coverage(app: App, as_of: date | None, fmt: str, reveal: bool) -> Non
     from driverparty import reports
 
     rows = reports.coverage(_load(app, ["member", "branch", "station"]), as_of or app.today)
-    _report(app, rows, ["finding", "subject", "value"], fmt, reveal)
+    _report(app, rows, ["finding", "subject", "value", "name"], fmt, reveal)
 
 
 @report.command("screening")
@@ -277,6 +327,7 @@ def rollup(app: App, repos: tuple[str, ...], as_of: date | None, fmt: str, revea
             store = Store(root.resolve(), app.today)
             records, problems = store.load()
             app.warn(problems)
+            app.clocks.append(store.config.clock)
             name = store.config.county
             while name in columns or name in ("section", "metric", "total"):
                 name += "'"

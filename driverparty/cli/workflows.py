@@ -66,13 +66,30 @@ def _on(app: App, on: date | None) -> date:
     return on or app.today
 
 
-def _note_required(note: str | None, action: str) -> str:
+def _required_note(note: str | None, command: str) -> str:
     if note is None or not note.strip():
-        raise UsageError(f"petition {action}: --note TEXT is required")
+        raise UsageError(f"{command}: --note TEXT is required")
     return note.strip()
 
 
+def _note_required(note: str | None, action: str) -> str:
+    return _required_note(note, f"petition {action}")
+
+
 # --- members -----------------------------------------------------------------------------------
+
+
+def _vote(value: str | None) -> tuple[int, int, int] | None:
+    """``--vote ELIGIBLE,PRESENT,FOR``: three whole numbers ≥ 0 (a wrong shape is exit 2)."""
+    if value is None:
+        return None
+    parts = [p.strip() for p in value.replace("，", ",").split(",")]
+    if len(parts) != 3 or not all(p.isdigit() for p in parts):
+        raise UsageError(
+            f"--vote {value!r}: must be ELIGIBLE,PRESENT,FOR, three whole numbers (e.g. 9,8,8)"
+        )
+    eligible, present, in_favour = (int(p) for p in parts)
+    return eligible, present, in_favour
 
 
 @click.command()
@@ -82,24 +99,98 @@ def _note_required(note: str | None, action: str) -> str:
     "stage",
     type=click.Choice(codes_of("member", "stage")),
     required=True,
-    help="The new stage.",
+    help="The next stage.",
 )
 @on_option
+@click.option(
+    "--vote",
+    metavar="ELIGIBLE,PRESENT,FOR",
+    help="For --to probationary: the branch meeting's full members with a vote, those present "
+    "and those for (more than half of ELIGIBLE must be present and vote for).",
+)
 @pass_app
-def promote(app: App, record_id: str, stage: str, on: date | None) -> None:
-    """Move a member forward in the pipeline, one or more stages, setting that stage's date
-    (applicant → activist → candidate → probationary → full; full only after the probation
-    year). Backwards is refused.
+def promote(app: App, record_id: str, stage: str, on: date | None, vote: str | None) -> None:
+    """Move a member one step along the pipeline, setting that stage's date: applicant →
+    activist → candidate (a year as activist at least) → probationary (after the concentrated
+    training, by the branch meeting's vote) → full (when probation ends: full_on is that day).
+    Skipping a step or going back is refused, saying which step is next and why.
 
     \b
     Example:
       driverparty member promote M-0042 --to activist --on 2026-03-01
+      driverparty member promote M-0042 --to probationary --vote 9,8,8 --on 2026-05-20
+    """
+    from driverparty import workflows
+
+    votes = _vote(vote)
+    if votes is not None and stage != "probationary":
+        raise UsageError("--vote is only for --to probationary (the branch meeting's vote)")
+    when = _on(app, on)
+    app.store.change(
+        "member",
+        record_id,
+        "promote",
+        partial(workflows.promote, to=stage, on=when, vote=votes),
+        on=when,
+    )
+
+
+@click.command("extend-probation")
+@record_id
+@click.option(
+    "--to",
+    "to",
+    type=DATE,
+    required=True,
+    help="The day the extended probation ends: 6 to 12 months after the probation year.",
+)
+@click.option("--note", required=True, help="Why: the branch meeting's decision.")
+@on_option
+@pass_app
+def extend_probation(app: App, record_id: str, to: date, note: str, on: date | None) -> None:
+    """Extend a probationary member's probation, once, by six months to a year (延长预备期);
+    the note is added to the member's notes. They become full on the new day.
+
+    \b
+    Example:
+      driverparty member extend-probation M-0006 --to 2027-01-10 --note 支部大会决定延长预备期半年
     """
     from driverparty import workflows
 
     when = _on(app, on)
+    text = _required_note(note, "member extend-probation")
     app.store.change(
-        "member", record_id, "promote", partial(workflows.promote, to=stage, on=when), on=when
+        "member",
+        record_id,
+        "extend-probation",
+        partial(workflows.extend_probation, to=to, on=when, note=text),
+        on=when,
+    )
+
+
+@click.command("cancel-probation")
+@record_id
+@click.option("--note", required=True, help="Why: the branch meeting's decision.")
+@on_option
+@pass_app
+def cancel_probation(app: App, record_id: str, note: str, on: date | None) -> None:
+    """Cancel a probationary member's probation (取消预备党员资格): they leave the roster with
+    left_kind probation_cancelled and the note as the reason.
+
+    \b
+    Example:
+      driverparty member cancel-probation M-0006 --note 预备期内不履行党员义务,支部大会决定取消
+    """
+    from driverparty import workflows
+
+    when = _on(app, on)
+    text = _required_note(note, "member cancel-probation")
+    app.store.change(
+        "member",
+        record_id,
+        "cancel-probation",
+        partial(workflows.cancel_probation, on=when, note=text),
+        on=when,
     )
 
 
@@ -150,21 +241,33 @@ def transfer(app: App, record_id: str, branch: str, on: date | None) -> None:
 
 @click.command()
 @record_id
-@click.option("--reason", required=True, help="Why: moved away, left the trade …")
+@click.option("--reason", required=True, help="Why, in words: moved away, left the trade …")
+@click.option(
+    "--kind",
+    "left_kind",
+    type=click.Choice(codes_of("member", "left_kind")),
+    help="Why, as a code: " + words_of("member", "left_kind") + ".",
+)
 @on_option
 @pass_app
-def leave(app: App, record_id: str, reason: str, on: date | None) -> None:
-    """Record that a member left this roster; they then count nowhere but in history.
+def leave(app: App, record_id: str, reason: str, left_kind: str | None, on: date | None) -> None:
+    """Record that a member left this roster; they then count nowhere but in history (and in
+    `report members --by left_kind --all`).
 
     \b
     Example:
-      driverparty member leave M-0042 --reason 迁往外地
+      driverparty member leave M-0042 --reason 迁往外地 --kind moved
+      driverparty member leave M-0043 --reason 筛查核实非党员 --kind not_member
     """
     from driverparty import workflows
 
     when = _on(app, on)
     app.store.change(
-        "member", record_id, "leave", partial(workflows.leave, reason=reason, on=when), on=when
+        "member",
+        record_id,
+        "leave",
+        partial(workflows.leave, reason=reason, on=when, kind=left_kind),
+        on=when,
     )
 
 
@@ -217,13 +320,54 @@ def assign(app: App, record_id: str, assignee: str, on: date | None, note: str |
 def close(
     app: App, record_id: str, satisfaction: int | None, note: str | None, on: date | None
 ) -> None:
-    """Record the follow-up visit of a resolved petition (回访) and close it.
+    """Close a resolved petition (结案), with the driver's satisfaction if known. The
+    follow-up call itself is `petition callback`.
 
     \b
     Example:
       driverparty petition close P-0007 --satisfaction 5 --note 司机表示满意
     """
     _move(app, record_id, "close", on, satisfaction=satisfaction, note=note)
+
+
+@click.command()
+@record_id
+@click.option("--to", "to", type=DATE, required=True, help="The new due date.")
+@click.option("--note", required=True, help="Why more time is needed.")
+@on_option
+@pass_app
+def extend(app: App, record_id: str, to: date, note: str, on: date | None) -> None:
+    """Extend an open petition's time limit (延期), once, before it runs out: sets
+    extended_on and the new due; on-time figures then measure it against the new due.
+
+    \b
+    Example:
+      driverparty petition extend P-0028 --to 2026-07-15 --note 需等待司法鉴定结果
+    """
+    _move(app, record_id, "extend", on, to=to, note=_note_required(note, "extend"))
+
+
+@click.command()
+@record_id
+@click.option(
+    "--result",
+    type=click.Choice(codes_of("petition", "callback")),
+    required=True,
+    help=words_of("petition", "callback") + ".",
+)
+@click.option("--note", help="What the driver said.")
+@on_option
+@pass_app
+def callback(app: App, record_id: str, result: str, note: str | None, on: date | None) -> None:
+    """Record the follow-up call or visit (回访) of a resolved or closed petition: callback_on
+    and callback. A later call (say, after one that found nobody) replaces the result; the
+    events keep each.
+
+    \b
+    Example:
+      driverparty petition callback P-0019 --result satisfied --note 司机表示满意
+    """
+    _move(app, record_id, "callback", on, result=result, note=note.strip() if note else None)
 
 
 def _note_move(action: str, note_help: str, doc: str) -> click.Command:

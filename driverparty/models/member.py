@@ -5,11 +5,15 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, ClassVar
 
+from pydantic import Field
+
 from driverparty.models.base import RecordModel, ordered
 from driverparty.models.types import (
+    AnyDate,
     Bool,
     Codes,
     IdNumber,
+    Int,
     Label,
     Line,
     Name,
@@ -59,13 +63,78 @@ Occupation = Annotated[
 Gender = Annotated[str, Codes({"male": "男", "female": "女"})]
 Verification = Annotated[str, Codes({"screened": "初筛", "confirmed": "核实", "archived": "建档"})]
 
+LEFT_KIND = Codes(
+    {
+        "moved": "迁出",
+        "transferred_out": "组织关系转出",
+        "left_trade": "离开行业",
+        "not_member": "核实非党员",
+        "probation_cancelled": "取消预备党员资格",
+        "lapsed": "自行脱党",
+        "expelled": "开除党籍",
+        "deceased": "去世",
+        "other": "其他",
+    }
+)
+LeftKind = Annotated[str, LEFT_KIND]
+#: 《中国共产党发展党员工作细则》: an applicant is at least 18 (第五条); an activist is trained
+#: at least a year before becoming a candidate (第十五条); a probation of one year (第二十九条)
+#: may be extended once by six months to a year (第三十二条).
+ADULT_YEARS = 18
+ACTIVIST_YEARS = 1
+EXTENSION_MONTHS = (6, 12)
+MAX_CONTACTS = 2
+
+
+def add_months(day: date, months: int) -> date:
+    """``day`` plus whole calendar months; a day the target month lacks becomes the first of
+    the month after (31 Aug + 6 months → 1 Mar, as 29 Feb + 1 year → 1 Mar)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    try:
+        return date(year, month + 1, day.day)
+    except ValueError:
+        year, month = divmod(index + 1, 12)
+        return date(year, month + 1, 1)
+
+
+def add_years(day: date, years: int) -> date:
+    return add_months(day, 12 * years)
+
 
 def probation_ends(probationary_on: date) -> date:
     """The day the probation year ends: one calendar year later (29 Feb → 1 Mar)."""
-    try:
-        return probationary_on.replace(year=probationary_on.year + 1)
-    except ValueError:
-        return date(probationary_on.year + 1, 3, 1)
+    return add_years(probationary_on, 1)
+
+
+def extension_bounds(probationary_on: date) -> tuple[date, date]:
+    """The earliest and the latest day an extended probation may end: six months to a year
+    after the probation year ends."""
+    ends = probation_ends(probationary_on)
+    return add_months(ends, EXTENSION_MONTHS[0]), add_months(ends, EXTENSION_MONTHS[1])
+
+
+def full_day(probationary_on: date, extended_to: date | None) -> date:
+    """The day a probationary member becomes full: the end of probation (party age counts from
+    it), the extended end when probation was extended."""
+    return extended_to or probation_ends(probationary_on)
+
+
+def vote_problem(eligible: int, present: int, in_favour: int) -> str | None:
+    """What is wrong with a branch meeting's vote admitting a member, or None: over half of the
+    eligible full members present, over half of them for, for ≤ present ≤ eligible."""
+    if present > eligible:
+        return f"{present} present, but only {eligible} eligible"
+    if in_favour > present:
+        return f"{in_favour} for, but only {present} present"
+    need = eligible // 2 + 1
+    for count, what, verb in ((present, "present", "be present"), (in_favour, "for", "vote for")):
+        if count < need:
+            return (
+                f"{count} of {eligible} eligible {what}; more than half "
+                f"(at least {need}) must {verb}"
+            )
+    return None
 
 
 class Member(RecordModel):
@@ -107,6 +176,16 @@ class Member(RecordModel):
     candidate_on: Annotated[PastDate | None, Label("发展对象日期")] = None
     probationary_on: Annotated[PastDate | None, Label("预备党员日期")] = None
     full_on: Annotated[PastDate | None, Label("转正日期")] = None
+    contacts: Annotated[
+        list[Annotated[RecordId, Ref("member")]],
+        Field(max_length=MAX_CONTACTS),
+        Label("培养联系人"),
+    ] = []
+    trained_on: Annotated[PastDate | None, Label("集中培训日期")] = None
+    vote_eligible: Annotated[Int | None, Field(ge=0), Label("应到会有表决权党员")] = None
+    vote_present: Annotated[Int | None, Field(ge=0), Label("实到会有表决权党员")] = None
+    vote_for: Annotated[Int | None, Field(ge=0), Label("赞成票")] = None
+    probation_extended_to: Annotated[AnyDate | None, Label("延长预备期至")] = None
     branch: Annotated[RecordId | None, Ref("branch"), Label("所属支部")] = None
     mobile: Annotated[Bool, Label("流动党员")] = False
     home_org: Annotated[Line | None, Label("组织关系所在")] = None
@@ -116,19 +195,26 @@ class Member(RecordModel):
     tags: Annotated[list[Token], Label("标签")] = []
     left_on: Annotated[PastDate | None, Label("离开日期")] = None
     left_reason: Annotated[Line | None, Label("离开原因")] = None
+    left_kind: Annotated[LeftKind | None, Label("离开类别")] = None
     notes: Annotated[Text | None, Label("备注")] = None
 
+    @property
+    def born(self) -> date | None:
+        """The birth date, from ``birth_date`` or else from the ID number."""
+        if self.birth_date:
+            return self.birth_date
+        return id_number_birth_date(self.id_number) if self.id_number else None
+
     def rules(self) -> list[tuple[str, str]]:
+        """SPEC section 3 "member": each rule only where its values are there, so a legacy
+        roster with a stage and no dates stays valid (issue 21)."""
         problems: list[tuple[str, str]] = []
         reached = STAGES.index(self.stage)
         for i, name in enumerate(STAGE_DATES):
             if i > reached and getattr(self, name) is not None:
                 problems.append((name, f"set, but the stage is only {self.stage}"))
         problems += ordered([(name, getattr(self, name)) for name in STAGE_DATES])
-        if self.full_on and self.probationary_on:
-            ends = probation_ends(self.probationary_on)
-            if self.full_on < ends:
-                problems.append(("full_on", f"before the probation year ends ({ends.isoformat()})"))
+        problems += self._pipeline_rules(reached)
         if self.id_number and self.birth_date:
             born = id_number_birth_date(self.id_number)
             if born and born != self.birth_date:
@@ -145,6 +231,101 @@ class Member(RecordModel):
             problems.append(("left_reason", "required with left_on"))
         if self.left_reason and not self.left_on:
             problems.append(("left_on", "required with left_reason"))
+        if self.left_kind and not self.left_on:
+            problems.append(("left_on", "required with left_kind"))
+        if self.left_kind == "probation_cancelled" and self.stage != "probationary":
+            problems.append(("left_kind", f"probation_cancelled, but the stage is {self.stage}"))
+        return problems
+
+    def _pipeline_rules(self, reached: int) -> list[tuple[str, str]]:
+        """The rules of 《中国共产党发展党员工作细则》 on the stage dates, the vote, the training
+        and the probation."""
+        problems: list[tuple[str, str]] = []
+        born = self.born
+        first = next(
+            ((n, getattr(self, n)) for n in STAGE_DATES if getattr(self, n) is not None), None
+        )
+        if born and first:
+            adult = add_years(born, ADULT_YEARS)
+            if first[1] < adult:
+                problems.append(
+                    (
+                        first[0],
+                        f"{first[1].isoformat()} is before the 18th birthday "
+                        f"({adult.isoformat()}): an applicant must be at least 18",
+                    )
+                )
+        if self.activist_on and self.candidate_on:
+            earliest = add_years(self.activist_on, ACTIVIST_YEARS)
+            if self.candidate_on < earliest:
+                problems.append(
+                    (
+                        "candidate_on",
+                        f"{self.candidate_on.isoformat()} is less than a year after activist_on "
+                        f"({self.activist_on.isoformat()}): not before {earliest.isoformat()}",
+                    )
+                )
+        if self.contacts:
+            if reached < STAGES.index("activist"):
+                problems.append(("contacts", f"set, but the stage is only {self.stage}"))
+            if len(set(self.contacts)) < len(self.contacts):
+                problems.append(("contacts", "names the same member twice"))
+            if self.id in self.contacts:
+                problems.append(("contacts", "a member cannot be their own contact"))
+        if self.trained_on:
+            if reached < STAGES.index("candidate"):
+                problems.append(("trained_on", f"set, but the stage is only {self.stage}"))
+            if self.candidate_on and self.trained_on < self.candidate_on:
+                problems.append(
+                    (
+                        "trained_on",
+                        f"{self.trained_on.isoformat()} is before candidate_on "
+                        f"({self.candidate_on.isoformat()})",
+                    )
+                )
+            if self.probationary_on and self.trained_on > self.probationary_on:
+                problems.append(
+                    (
+                        "trained_on",
+                        f"{self.trained_on.isoformat()} is after probationary_on "
+                        f"({self.probationary_on.isoformat()}): training comes first",
+                    )
+                )
+        votes = (self.vote_eligible, self.vote_present, self.vote_for)
+        names = ("vote_eligible", "vote_present", "vote_for")
+        if any(v is not None for v in votes):
+            missing = [n for n, v in zip(names, votes, strict=True) if v is None]
+            if missing:
+                needs = "the vote needs all three: eligible, present, for"
+                problems += [(n, needs) for n in missing]
+            elif problem := vote_problem(*votes):  # type: ignore[arg-type]
+                problems.append(("vote_present", problem))
+            if reached < STAGES.index("probationary"):
+                problems.append(("vote_eligible", f"set, but the stage is only {self.stage}"))
+        if self.probation_extended_to:
+            if self.probationary_on is None:
+                problems.append(("probation_extended_to", "needs probationary_on"))
+            else:
+                low, high = extension_bounds(self.probationary_on)
+                if not low <= self.probation_extended_to <= high:
+                    problems.append(
+                        (
+                            "probation_extended_to",
+                            f"must be 6 to 12 months after the probation year ends: "
+                            f"from {low.isoformat()} to {high.isoformat()}",
+                        )
+                    )
+        if self.full_on and self.probationary_on:
+            due = full_day(self.probationary_on, self.probation_extended_to)
+            if self.full_on != due:
+                extended = " (extended)" if self.probation_extended_to else ""
+                problems.append(
+                    (
+                        "full_on",
+                        f"{self.full_on.isoformat()} is not the end of probation{extended}: "
+                        f"must be {due.isoformat()}",
+                    )
+                )
         return problems
 
     @property

@@ -1,4 +1,5 @@
-"""The petition record: a driver's request, wish, complaint or dispute (SPEC section 3)."""
+"""The petition record: a driver's request, wish, complaint, dispute, consultation or suggestion
+(SPEC section 3)."""
 
 from __future__ import annotations
 
@@ -37,7 +38,16 @@ Channel = Annotated[
 ]
 PetitionKind = Annotated[
     str,
-    Codes({"request": "诉求", "wish": "微心愿", "complaint": "投诉", "dispute": "纠纷"}),
+    Codes(
+        {
+            "request": "诉求",
+            "wish": "微心愿",
+            "complaint": "投诉",
+            "dispute": "纠纷",
+            "consultation": "咨询",
+            "suggestion": "建议",
+        }
+    ),
 ]
 CATEGORY = Codes(
     {
@@ -63,7 +73,7 @@ STATUS = Codes(
         "received": "已收集",
         "assigned": "已转办",
         "resolved": "已办结",
-        "closed": "已回访",
+        "closed": "已结案",
         "rejected": "不予受理",
         "withdrawn": "已撤回",
     }
@@ -71,6 +81,18 @@ STATUS = Codes(
 Status = Annotated[str, STATUS]
 OPEN_STATUSES = STATUS.subset("received", "assigned")
 DONE_STATUSES = STATUS.subset("resolved", "closed")
+CALLBACK = Codes(
+    {
+        "satisfied": "满意",
+        "basic": "基本满意",
+        "unsatisfied": "不满意",
+        "unreachable": "未联系上",
+    }
+)
+Callback = Annotated[str, CALLBACK]
+#: the callbacks that reached the driver, and those of them that count as satisfied (满意率)
+REACHED = CALLBACK.subset("satisfied", "basic", "unsatisfied")
+SATISFIED = CALLBACK.subset("satisfied", "basic")
 
 
 class Event(BaseModel):
@@ -123,11 +145,14 @@ class Petition(RecordModel):
     status: Annotated[Status, Label("状态")] = "received"
     assignee: Annotated[Line | None, Label("承办方")] = None
     due: Annotated[AnyDate | None, Label("办结时限")] = None
+    extended_on: Annotated[PastDate | None, Label("延期日期")] = None
     assigned_on: Annotated[PastDate | None, Label("转办日期")] = None
     resolved_on: Annotated[PastDate | None, Label("办结日期")] = None
-    closed_on: Annotated[PastDate | None, Label("回访日期")] = None
+    closed_on: Annotated[PastDate | None, Label("结案日期")] = None
     resolution: Annotated[Text | None, Label("办理结果")] = None
     satisfaction: Annotated[Int | None, Field(ge=1, le=5), Label("满意度")] = None
+    callback_on: Annotated[PastDate | None, Label("回访日期")] = None
+    callback: Annotated[Callback | None, Label("回访结果")] = None
     events: Annotated[list[Event], Label("办理记录")] = []
 
     def rules(self) -> list[tuple[str, str]]:
@@ -158,6 +183,25 @@ class Petition(RecordModel):
         for name in not_yet:
             if getattr(self, name) is not None:
                 problems.append((name, f"set, but the status is only {status}"))
+        if self.extended_on and self.extended_on < self.received:
+            problems.append(("extended_on", "before received"))
+        if self.extended_on and self.due is None:
+            problems.append(("due", "required when extended_on is set"))
+        if self.callback_on and not self.callback:
+            problems.append(("callback", "required with callback_on"))
+        if self.callback and not self.callback_on:
+            problems.append(("callback_on", "required with callback"))
+        if self.callback_on:
+            if status not in DONE_STATUSES:
+                problems.append(("callback_on", f"set, but the status is {status}"))
+            elif self.resolved_on and self.callback_on < self.resolved_on:
+                problems.append(
+                    (
+                        "callback_on",
+                        f"{self.callback_on.isoformat()} is before resolved_on "
+                        f"({self.resolved_on.isoformat()})",
+                    )
+                )
         for i, event in enumerate(self.events, 1):
             if event.on < self.received:
                 problems.append((f"events[{i}].on", "before received"))
