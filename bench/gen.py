@@ -82,9 +82,20 @@ def codes(kind: str, field: str) -> tuple[str, ...]:
 STAGES = codes("member", "stage")
 STAGE_DATES = ("applied_on", "activist_on", "candidate_on", "probationary_on", "full_on")
 STAGE_WEIGHTS = (25, 15, 10, 10, 40)
-# Days from one stage to the next (applicant -> activist, ...); the last is the probation
-# year: 366 days is never short of "probationary_on + 1 year", leap days included.
-STAGE_GAPS = ((30, 400), (180, 500), (30, 200), (366, 430))
+# Days from one stage to the next (applicant -> activist, ...), by the Party's rules (issue 21):
+# 366 days as activist is never short of a year; full_on is exactly a year after
+# probationary_on (one_year_after), so the last gap is only a placeholder.
+STAGE_GAPS = ((30, 400), (366, 500), (30, 200), (366, 366))
+
+
+def one_year_after(day: dt.date) -> dt.date:
+    """The day a probation year that began on ``day`` ends (29 Feb -> 1 Mar)."""
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:
+        return dt.date(day.year + 1, 3, 1)
+
+
 OCCUPATIONS = codes("member", "occupation")
 OCCUPATION_WEIGHTS = (45, 33, 9, 9, 4)
 EMPLOYERS = {
@@ -206,7 +217,7 @@ EXTRA_AMENITIES = tuple(a for a in AMENITIES if a not in FIVE)
 
 CHANNELS = codes("petition", "channel")
 PETITION_KINDS = codes("petition", "kind")
-PETITION_KIND_WEIGHTS = (55, 20, 15, 10)
+PETITION_KIND_WEIGHTS = (50, 18, 14, 9, 6, 3)  # request … consultation, suggestion
 CATEGORIES = codes("petition", "category")
 SUMMARIES = {
     "repair": "车辆故障需就近维修",
@@ -437,6 +448,10 @@ class Gen:
             for g in reversed(gaps):
                 ords.append(ords[-1] - g)
             dates = [dt.date.fromordinal(o) for o in reversed(ords)]
+            if k == 4:  # full when probation ends, not a day later: probation began a year
+                if (dates[4].month, dates[4].day) == (2, 29):  # before full_on, never later
+                    dates[4] -= dt.timedelta(days=1)
+                dates[3] = dates[4].replace(year=dates[4].year - 1)
         rec["stage"] = STAGES[k]
         drop_early = k == 4 and r.random() < 0.3  # old party members: no pipeline dates kept
         for j, d in enumerate(dates):
@@ -1024,11 +1039,15 @@ def change(g: Gen, h: History, when: dt.datetime, today: int, hot: int) -> None:
     if action == "promote":
         k = STAGES.index(rec["stage"])
         ok = k < 4
+        if k == 1 and rec.get("activist_on"):  # a year as activist before candidate
+            ok = today >= rec["activist_on"].toordinal() + 366
         if k == 3:
             ok = today >= rec["probationary_on"].toordinal() + 366
         if ok:
             rec["stage"] = STAGES[k + 1]
             rec[STAGE_DATES[k + 1]] = dt.date.fromordinal(today)
+            if k == 3:  # full_on is the end of probation
+                rec["full_on"] = one_year_after(rec["probationary_on"])
             if rec["stage"] == "full":
                 g.full_active.append(mid)
         else:

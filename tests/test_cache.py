@@ -168,6 +168,7 @@ FAST = [
     ["member", "list", "--where", "mobile=true", "--fields", "id,phone,id_number,tags"],
     ["petition", "list", "--where", "satisfaction>=4"],
     ["petition", "list", "--where", "category=repair", "--sort", "due,id"],
+    ["petition", "list", "--where", "status=已收集,assigned", "--fields", "id,status,due"],
     ["station", "list"],
     ["branch", "list", "--all", "--where", "kind!=committee", "--limit", "3"],
 ]
