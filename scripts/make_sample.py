@@ -626,7 +626,7 @@ def write():
 
 # ---------------------------------------------------------------------------- --check
 def check():
-    cfg = tomllib.loads((ROOT / "driverparty.toml").read_text("utf-8", encoding="utf-8"))
+    cfg = tomllib.loads((ROOT / "driverparty.toml").read_text(encoding="utf-8"))
     due_by = cfg["petitions"]["due_days_by_category"]
     db, problems = {}, []
 

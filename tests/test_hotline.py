@@ -20,7 +20,7 @@ WORKDAY = '[petitions]\nunit = "workday"\nrespond_days = 1\ndue_days = 7\n'
 
 def county(tmp_path: Path, settings: str = WORKDAY) -> tuple[Path, Run]:
     repo = make_repo(tmp_path / "county")
-    (repo / "driverparty.toml").write_text('county = "八步区"\n' + settings)
+    (repo / "driverparty.toml").write_text('county = "八步区"\n' + settings, encoding="utf-8")
     git(repo, "commit", "-qam", "settings")
     return repo, runner_for(repo)
 
@@ -61,7 +61,10 @@ def test_received_before_national_day_and_transferred_after_it_is_on_time(
     assert figures(run)["petitions.responded_on_time_rate"] == 100.0
     # counted in calendar days the same transfer is late
     settings = repo / "driverparty.toml"
-    settings.write_text(settings.read_text().replace('unit = "workday"', 'unit = "day"'))
+    settings.write_text(
+        settings.read_text(encoding="utf-8").replace('unit = "workday"', 'unit = "day"'),
+        encoding="utf-8",
+    )
     assert figures(run)["petitions.responded_on_time_rate"] == 0.0
 
 
@@ -82,7 +85,8 @@ def test_the_county_calendar_corrects_the_national_tables(tmp_path: Path) -> Non
     settings.write_text(
         'county = "八步区"\n'
         + WORKDAY
-        + "[calendar]\nholidays = [2025-10-09]\nworkdays = [2025-10-09]\n"
+        + "[calendar]\nholidays = [2025-10-09]\nworkdays = [2025-10-09]\n",
+        encoding="utf-8",
     )
     r = run("summary")
     assert r.exit_code == 1
@@ -90,7 +94,7 @@ def test_the_county_calendar_corrects_the_national_tables(tmp_path: Path) -> Non
         "driverparty.toml: calendar: 2025-10-09 is listed both as a holiday and as a working day"
         in r.stderr
     )
-    settings.write_text('county = "八步区"\n[petitions]\nunit = "hour"\n')
+    settings.write_text('county = "八步区"\n[petitions]\nunit = "hour"\n', encoding="utf-8")
     r = run("summary")
     assert r.exit_code == 1 and "driverparty.toml: petitions.unit" in r.stderr
 
@@ -121,7 +125,10 @@ def test_a_year_with_no_holiday_table_is_counted_monday_to_friday_with_one_note(
     r = run("summary", "--as-of", "2026-12-31", env=later)  # nothing of 2027 counted
     assert r.stderr == ""
     settings = repo / "driverparty.toml"
-    settings.write_text(settings.read_text().replace('unit = "workday"', 'unit = "day"'))
+    settings.write_text(
+        settings.read_text(encoding="utf-8").replace('unit = "workday"', 'unit = "day"'),
+        encoding="utf-8",
+    )
     assert run("summary", env=later).stderr == ""
 
 
@@ -193,14 +200,16 @@ def test_a_callback_is_recorded_on_resolved_or_closed_petitions(dp: Run, repo: P
 
 def test_callback_fields_are_checked_in_hand_edits(dp: Run, repo: Path) -> None:
     p27 = repo / "records/petitions/P-0027.toml"
+    text = p27.read_text(encoding="utf-8")
     p27.write_text(
-        p27.read_text().replace('status = "resolved"', 'status = "resolved"\ncallback = "basic"', 1)
+        text.replace('status = "resolved"', 'status = "resolved"\ncallback = "basic"', 1),
+        encoding="utf-8",
     )
     p15 = repo / "records/petitions/P-0015.toml"  # assigned
-    text = p15.read_text().replace(
+    text = p15.read_text(encoding="utf-8").replace(
         "[[events]]", 'callback_on = 2026-06-01\ncallback = "satisfied"\n\n[[events]]', 1
     )
-    p15.write_text(text)
+    p15.write_text(text, encoding="utf-8")
     out = dp("validate").stdout
     assert "records/petitions/P-0027.toml: callback_on: required with callback" in out
     assert "records/petitions/P-0015.toml: callback_on: set, but the status is assigned" in out

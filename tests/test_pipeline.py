@@ -21,7 +21,7 @@ NEW = ("member", "add", "--name", "王师傅", "--occupation", "truck")
 
 
 def member(repo: Path, rid: str) -> dict[str, Any]:
-    return tomllib.loads((repo / f"records/members/{rid}.toml").read_text())
+    return tomllib.loads((repo / f"records/members/{rid}.toml").read_text(encoding="utf-8"))
 
 
 def rows(run: Run, *args: str) -> list[dict[str, Any]]:
@@ -414,11 +414,13 @@ def test_a_legacy_roster_with_stages_only_stays_valid(dpe: Run) -> None:
 
 def test_validate_reports_broken_rules_in_hand_edits(dp: Run, repo: Path) -> None:
     m7 = repo / "records/members/M-0007.toml"  # probationary 2024-08-18, full 2025-08-18
-    m7.write_text(m7.read_text().replace("full_on = 2025-08-18", "full_on = 2025-09-01"))
-    m9 = repo / "records/members/M-0009.toml"
-    m9.write_text(m9.read_text().replace('"M-0005",', '"M-0010",'))
-    m8 = repo / "records/members/M-0008.toml"  # activist 2024-06-29
-    m8.write_text(m8.read_text().replace("candidate_on = 2025-08-11", "candidate_on = 2025-06-01"))
+    m8 = repo / "records/members/M-0008.toml"
+    for path, old, new in (
+        (m7, "full_on = 2025-08-18", "full_on = 2025-09-01"),
+        (repo / "records/members/M-0009.toml", '"M-0005",', '"M-0010",'),
+        (m8, "candidate_on = 2025-08-11", "candidate_on = 2025-06-01"),  # activist 2024-06-29
+    ):
+        path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
     r = dp("validate")
     assert r.exit_code == 1
     assert (

@@ -437,7 +437,7 @@ def test_both_sides_add_m_0061_local_is_renumbered_and_references_follow(
     assert pet["member"] == "M-0063"
     branch = tomllib.loads((b / "records/branches/B-0007.toml").read_text(encoding="utf-8"))
     assert branch["secretary"] == "M-0063"
-    mentee = tomllib.loads((b / "records/members/M-0009.toml").read_text())
+    mentee = tomllib.loads((b / "records/members/M-0009.toml").read_text(encoding="utf-8"))
     assert mentee["contacts"] == ["M-0005", "M-0063"]
     assert db("validate").exit_code == 0
     assert _remote_head(remote) == _head(b)
