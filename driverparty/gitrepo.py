@@ -40,6 +40,10 @@ _SAFE = [
     "-c",
     "core.fsmonitor=false",
 ]
+#: seconds a network git may go without a byte of progress before it is stopped (``--timeout``)
+NETWORK_TIMEOUT = 60.0
+#: ``.git/driverparty/<this>`` exists while ``sync`` moves the branch and files (issue 16.5)
+PENDING_UPDATE = "sync-pending"
 
 
 def find_root(explicit: str | None) -> Path:
@@ -267,6 +271,12 @@ class Git:
             raise
         return Running(commands, procs)
 
+    def network(
+        self, *args: str, timeout: float = NETWORK_TIMEOUT, secrets: Iterable[str] = ()
+    ) -> str:
+        """A git that talks to a remote, run here: see :func:`network`."""
+        return network(self.root, *args, timeout=timeout, secrets=secrets)
+
     def text(self, *args: str, **kw: object) -> str:
         return self.run(*args, **kw).decode("utf-8", "replace")  # type: ignore[arg-type]
 
@@ -461,10 +471,174 @@ class Git:
             if read_all and proc.returncode != 0 and b"does not have any commits" not in err:
                 _check(["log"], proc.returncode, err)
 
-    def clone(self, source: str, dest: Path) -> None:
-        """A shallow clone of ``source`` (a path or URL) into ``dest`` (``rollup``); git never
-        asks for a password (exit 3 instead)."""
-        Git(dest.parent).run("clone", "-q", "--depth", "1", "--", source, str(dest))
+    def clone(self, source: str, dest: Path, timeout: float = NETWORK_TIMEOUT) -> None:
+        """A shallow clone of ``source`` (a path or URL) into ``dest`` (``rollup``), bounded
+        like every network git (:func:`network`: no prompt, a silent server given up after
+        ``timeout`` seconds); from a local path the source's own programs never run (16.10)."""
+        local = ["--upload-pack", LOCAL_UPLOAD_PACK] if is_local_url(source) else []
+        network(
+            dest.parent,
+            "clone",
+            "--progress",
+            "--depth",
+            "1",
+            "--no-tags",
+            *local,
+            "--",
+            source,
+            str(dest),
+            timeout=timeout,
+        )
+
+    # --- sync's last step, journalled (issue 16.5) --------------------------------------------
+
+    @property
+    def _journal(self) -> Path:
+        return self.git_dir / "driverparty" / PENDING_UPDATE
+
+    def fast_forward_pending(self) -> bool:
+        """A fast-forward by ``sync`` was started and not finished (it was killed)."""
+        try:
+            return self._journal.exists()
+        except GitFailed:  # not a repository: the caller says so
+            return False
+
+    def fast_forward(self, branch: str, old: str, new: str) -> None:
+        """Move the files, the index and ``branch`` from ``old`` to ``new`` so that a kill at
+        any point is finished by the next command (:meth:`finish_fast_forward`) instead of
+        leaving thousands of incoming files looking like the clerk's own uncommitted edits. A
+        journal says first what is under way; the files are written through a private copy of
+        the index, so the long part holds no lock of git's that a kill would leave behind; the
+        repository's index then takes the new entries in one short step, then the branch."""
+        journal = self._journal
+        journal.parent.mkdir(exist_ok=True)
+        tmp = journal.with_name(journal.name + ".tmp")
+        tmp.write_bytes(f"{branch}\n{old}\n{new}\n".encode())
+        os.replace(tmp, journal)
+        private = journal.with_name("sync-update-index")
+        index = self.git_dir / "index"
+        if index.exists():
+            import shutil
+
+            shutil.copy2(index, private)  # with its time: git judges "racily clean" entries by it
+        try:
+            self.run("read-tree", "-m", "-u", old, new, env={"GIT_INDEX_FILE": str(private)})
+            self.run("read-tree", "-m", "-i", old, new)
+        except GitFailed:
+            self.finish_fast_forward()  # the careful way, path by path; it says what is in the way
+            return
+        self.run(
+            "update-ref",
+            "-m",
+            f"sync: fast-forward to {new[:12]}",
+            f"refs/heads/{branch}",
+            new,
+            old,
+        )
+        journal.unlink(missing_ok=True)
+        private.unlink(missing_ok=True)
+        self.run("update-index", "-q", "--refresh", check=False)
+
+    def finish_fast_forward(self) -> str | None:
+        """Finish a fast-forward that a killed ``sync`` left half done: every file that differs
+        between the journal's old and new commit is set to the new commit's, in the work tree
+        and the index, then the branch moves. Call under the write lock. Returns a line saying
+        what was finished, or None when nothing was pending."""
+        journal = self._journal
+        try:
+            branch, old, new = journal.read_text(encoding="ascii").split()
+        except FileNotFoundError:
+            return None
+        except (ValueError, UnicodeDecodeError, OSError):
+            journal.unlink(missing_ok=True)  # torn: written before anything else moved
+            return None
+        private = journal.with_name("sync-update-index")
+        for leftover in (private, private.with_name(private.name + ".lock")):
+            leftover.unlink(missing_ok=True)  # the killed sync's own: we hold the write lock
+        at = self.text("rev-parse", "-q", "--verify", f"refs/heads/{branch}", check=False).strip()
+        known = self.run("cat-file", "-e", f"{new}^{{commit}}", check=False) == b""
+        if at not in (old, new) or not known:
+            journal.unlink(missing_ok=True)  # the branch was moved by hand since: not ours
+            return None
+        if self.text("symbolic-ref", "-q", "HEAD", check=False).strip() != f"refs/heads/{branch}":
+            raise RepoError(
+                f"a sync was interrupted while it updated branch {branch}: check {branch} out "
+                "again (git checkout) and run driverparty sync to finish it"
+            )
+        lock = self.git_dir / "index.lock"
+        for _ in range(100):  # a git of the clerk's may be at work: give it a moment
+            if not lock.exists():
+                break
+            time.sleep(0.05)
+        else:
+            raise RepoError(
+                f"a sync was interrupted while it updated the files, and git's index is locked "
+                f"({lock}): if no git program is running, delete that file, then run the "
+                "command again to finish the sync"
+            )
+        old_t, new_t = self.ls_tree(old), self.ls_tree(new)
+        paths = sorted(p for p in set(old_t) | set(new_t) if old_t.get(p) != new_t.get(p))
+        in_the_way = self._edited_since(paths, old_t, new_t)
+        if in_the_way:
+            raise RepoError(
+                f"a sync was interrupted while it updated the files, and {in_the_way} has been "
+                f"changed since: copy your change elsewhere, run `git checkout -- {in_the_way}`, "
+                "then run the command again to finish the sync"
+            )
+        info = b"".join(
+            (f"{new_t[p][0]} {new_t[p][1]}\t{p}" if p in new_t else f"0 {NULL_SHA}\t{p}").encode()
+            + b"\0"
+            for p in paths
+        )
+        if info:
+            self.run("update-index", "-z", "--index-info", input=info)
+        for p in paths:
+            if p not in new_t:
+                _remove_file(self.root, p)
+        written = [p for p in paths if p in new_t]
+        if written:
+            self.run("checkout-index", "-f", "-u", "-z", "--stdin", input=_nul(written))
+        if at == old:
+            self.run(
+                "update-ref",
+                "-m",
+                f"sync: fast-forward to {new[:12]}",
+                f"refs/heads/{branch}",
+                new,
+                old,
+            )
+        journal.unlink(missing_ok=True)
+        return f"finished the interrupted sync: {branch} is now at {new[:12]}"
+
+    def _edited_since(self, paths: list[str], old_t: Tree, new_t: Tree) -> str | None:
+        """The first of ``paths`` whose file is neither the old nor the new commit's version,
+        nor missing, nor the start of the new version (git writes a file front to back: a kill
+        leaves a prefix): an edit made after the kill, which finishing must not overwrite."""
+        import stat
+
+        present = []
+        for p in paths:
+            try:
+                mode = os.lstat(self.root / p).st_mode
+            except FileNotFoundError:
+                continue
+            except NotADirectoryError:
+                return p
+            if not stat.S_ISREG(mode):
+                return p
+            present.append(p)
+        if not present:
+            return None
+        out = self.text("hash-object", "--stdin-paths", input="\n".join(present).encode() + b"\n")
+        for p, sha in zip(present, out.split(), strict=True):
+            if sha in {e[1] for e in (old_t.get(p), new_t.get(p)) if e}:
+                continue
+            if p in new_t:  # as git writes it here (line ends, filters), then the file's bytes
+                whole = self.run("cat-file", "--filters", f"--path={p}", new_t[p][1])
+                if whole.startswith((self.root / p).read_bytes()):
+                    continue
+            return p
+        return None
 
     def changed_files(self, *paths: str) -> list[str]:
         """Tracked files whose work-tree stat data differs from the index: a quick first look
@@ -609,3 +783,282 @@ def write_lock(git_dir: Path, timeout: float | None = None) -> Iterator[None]:
         yield
     finally:
         lock.release()
+
+
+# --- the network: fetch, push and clone over SSH, HTTPS or a local path (issue 24) ---------------
+
+#: the receiving and serving git for a remote on a local path (a USB drive): its hooks, a
+#: ``core.fsmonitor`` or ``core.alternateRefsCommand`` program and a check-out into its work
+#: tree would otherwise run as the clerk (issue 16.10). Over SSH and HTTPS the server runs its
+#: own programs as its own user; they are the city's to choose.
+LOCAL_UPLOAD_PACK = "git -c core.hooksPath=/dev/null -c core.fsmonitor=false upload-pack"
+LOCAL_RECEIVE_PACK = (
+    "git -c core.hooksPath=/dev/null -c core.fsmonitor=false -c core.alternateRefsCommand=true "
+    "-c receive.denyCurrentBranch=refuse receive-pack"
+)
+_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://[^/@\s:'\"]*):[^/@\s'\"]*@")
+_SCHEME = re.compile(r"(?i)^[a-z][a-z0-9+.-]*://")
+
+
+class NetworkFailed(GitFailed):
+    """A fetch, push or clone that failed or stopped answering. The message is one line saying
+    what to do, with any password redacted; ``stdout`` is git's (redacted) output."""
+
+    def __init__(self, message: str, stdout: str = "", timed_out: bool = False) -> None:
+        super().__init__(message)
+        self.stdout = stdout
+        self.timed_out = timed_out
+
+
+def url_secrets(url: str) -> list[str]:
+    """The password written in a URL (``https://user:pass@host/…``), as written and decoded."""
+    from urllib.parse import unquote, urlsplit
+
+    if not _SCHEME.match(url):
+        return []
+    try:
+        password = urlsplit(url).password
+    except ValueError:
+        return []
+    return [p for p in {password or "", unquote(password or "")} if p]
+
+
+def redact(text: str, secrets: Iterable[str] = ()) -> str:
+    """``text`` with the password of every URL in it, and every known secret, as ``***``."""
+    text = _USERINFO.sub(r"\1:***@", text)
+    for secret in sorted(set(secrets), key=len, reverse=True):
+        if len(secret) >= 3:
+            text = text.replace(secret, "***")
+    return text
+
+
+def is_local_url(url: str) -> bool:
+    """A remote git reaches through the file system (git's own rule): ``file://``, or no
+    ``scheme://`` and no ``host:`` before the first slash (``C:\\…`` is a drive letter)."""
+    if url.lower().startswith("file://"):
+        return True
+    if _SCHEME.match(url) or "::" in url:
+        return False
+    colon, slash = url.find(":"), url.find("/")
+    if colon < 0 or 0 <= slash < colon:
+        return True
+    return colon == 1 and url[0].isalpha()  # a Windows drive
+
+
+def _ssh_command(configured: str, timeout: float) -> str:
+    """The user's ssh command (``GIT_SSH_COMMAND``, ``core.sshCommand``, ``GIT_SSH`` or
+    ``ssh``) with options that forbid prompts and bound waits. OpenSSH takes the first value
+    of an option, so the user's own settings win; PuTTY's plink gets ``-batch``."""
+    import shlex
+
+    command = os.environ.get("GIT_SSH_COMMAND") or configured
+    if not command:
+        program = os.environ.get("GIT_SSH")
+        command = shlex.quote(program) if program else "ssh"
+    try:
+        first = shlex.split(command)[0]
+    except (ValueError, IndexError):
+        return command
+    name = re.split(r"[\\/]", first)[-1].lower().removesuffix(".exe")
+    variant = os.environ.get("GIT_SSH_VARIANT", "").lower() or name
+    if variant == "ssh":
+        wait = max(1, round(timeout))
+        alive = max(1, wait // 4)
+        return (
+            f"{command} -o BatchMode=yes -o ConnectTimeout={wait} "
+            f"-o ServerAliveInterval={alive} -o ServerAliveCountMax={max(1, wait // alive)}"
+        )
+    if variant in ("plink", "tortoiseplink"):
+        return f"{command} -batch"
+    return command
+
+
+def _kill_tree(proc: subprocess.Popen[bytes]) -> None:
+    """Stop a network git and everything it started (ssh, git-remote-https)."""
+    if os.name == "nt":
+        subprocess.run(
+            ["taskkill", "/F", "/T", "/PID", str(proc.pid)], capture_output=True, check=False
+        )
+        proc.kill()
+        return
+    import signal
+
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)  # its own session: the group is its pid
+    except (ProcessLookupError, PermissionError):
+        proc.kill()
+
+
+def _explain(stderr: str) -> str:
+    """One line from a failed network git's stderr: what went wrong and what to set."""
+    see = 'see README, "Sharing with the city"'
+    lines = [line.strip() for line in re.split(r"[\r\n]+", stderr) if line.strip()]
+    text = "\n".join(lines)
+    if re.search(r"could not read (Username|Password)|terminal prompts disabled", text):
+        return (
+            "the server asks for a user name and password and none is stored: set up a "
+            f"credential helper and type them once with `git fetch` ({see})"
+        )
+    if "Authentication failed" in text or "HTTP Basic: Access denied" in text:
+        return (
+            "the server refused the user name or password: store the right ones in your "
+            f"credential helper ({see})"
+        )
+    if "Permission denied (publickey" in text or "Too many authentication failures" in text:
+        return (
+            "the server refused this computer's SSH key: make a key, have the city add its "
+            f".pub, and point core.sshCommand at it ({see})"
+        )
+    if "Host key verification failed" in text or "REMOTE HOST IDENTIFICATION HAS CHANGED" in text:
+        return (
+            "the server's SSH host key is not known here (or has changed): check its "
+            f"fingerprint with the city and keep it in your known_hosts file ({see})"
+        )
+    if re.search(r"certificate (verification failed|problem)|SSL certificate", text):
+        return (
+            "the server's HTTPS certificate is not trusted here: if the city uses its own, "
+            f"set http.sslCAInfo to its certificate file ({see})"
+        )
+    for line in lines:
+        if line.startswith(("fatal:", "error:", "ssh:")) or "[rejected]" in line:
+            for prefix in ("fatal: ", "error: "):
+                line = line.removeprefix(prefix)
+            return line
+    return lines[-1] if lines else "git failed"
+
+
+def _run_bounded(
+    argv: list[str], cwd: Path, env: dict[str, str], timeout: float
+) -> tuple[int, bytes, bytes, bool]:
+    """Run ``argv`` in its own process group (so no prompt can reach the terminal, and a stop
+    takes ssh and git-remote-https with it); stop it when neither stdout nor stderr has moved
+    for ``timeout`` seconds. Returns (exit status, stdout, stderr, timed out)."""
+    import threading
+
+    kw: dict[str, object] = {}
+    if os.name == "nt":
+        kw["creationflags"] = subprocess.CREATE_NEW_PROCESS_GROUP  # type: ignore[attr-defined]
+    else:
+        kw["start_new_session"] = True  # no controlling terminal: nothing can ask on it
+    try:
+        proc = subprocess.Popen(
+            argv,
+            cwd=cwd,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            **kw,  # type: ignore[call-overload]
+        )
+    except FileNotFoundError as err:
+        raise GitFailed(NO_GIT) from err
+    last = [time.monotonic()]
+    outs = (bytearray(), bytearray())
+
+    def pump(fd: int, buf: bytearray, keep: int) -> None:
+        try:
+            while chunk := os.read(fd, 65536):
+                last[0] = time.monotonic()
+                buf += chunk
+                if len(buf) > 2 * keep:  # progress lines pile up; the end says what happened
+                    del buf[:-keep]
+        except OSError:  # closed under us: we stopped waiting for a helper that kept it
+            pass
+
+    assert proc.stdout is not None and proc.stderr is not None
+    readers = [
+        threading.Thread(target=pump, args=(proc.stdout.fileno(), outs[0], 1 << 24), daemon=True),
+        threading.Thread(target=pump, args=(proc.stderr.fileno(), outs[1], 1 << 16), daemon=True),
+    ]
+    for reader in readers:
+        reader.start()
+    timed_out = False
+    try:
+        while proc.poll() is None:
+            if time.monotonic() - last[0] > timeout:
+                timed_out = True
+                _kill_tree(proc)
+                break
+            time.sleep(0.05)
+    finally:
+        if proc.poll() is None:  # interrupted (Ctrl-C): take the transfer down with us
+            _kill_tree(proc)
+        code = proc.wait()
+        for reader in readers:
+            reader.join(2)  # a helper that kept our pipe must not hold us
+        proc.stdout.close()
+        proc.stderr.close()
+    return code, bytes(outs[0]), bytes(outs[1]), timed_out
+
+
+def _network_args(timeout: float) -> list[str]:
+    """Git's own bounds: an HTTP transfer slower than 1 KB/s for ``timeout`` seconds stops."""
+    return [
+        "-c",
+        "http.lowSpeedLimit=1000",
+        "-c",
+        f"http.lowSpeedTime={max(1, round(timeout))}",
+    ]
+
+
+def _network_env(ssh_command: str) -> dict[str, str]:
+    """No prompt, anywhere: not git's (terminal, askpass), not ssh's (passphrase, host key),
+    not Git Credential Manager's window. A credential helper that has the password still
+    answers; one that would ask fails, and the error says what to set."""
+    return {
+        "GIT_TERMINAL_PROMPT": "0",
+        "GIT_ASKPASS": "",  # empty: git skips core.askPass and SSH_ASKPASS too
+        "SSH_ASKPASS": "",
+        "SSH_ASKPASS_REQUIRE": "never",
+        "GCM_INTERACTIVE": "never",
+        "GIT_SSH_COMMAND": ssh_command,
+    }
+
+
+def network(
+    cwd: Path, *args: str, timeout: float = NETWORK_TIMEOUT, secrets: Iterable[str] = ()
+) -> str:
+    """Run a git that talks to a remote (fetch, push, clone; pass ``--progress`` so a live
+    transfer keeps printing): no prompt can wait, a transfer silent for ``timeout`` seconds
+    is stopped with everything it started, and no password from a URL is ever in what comes
+    back. Returns stdout (redacted); NetworkFailed says what went wrong in one line."""
+    secrets = list(secrets)
+    for arg in args:
+        secrets += url_secrets(arg)
+    git = git_binary()
+    argv = [git, *_SAFE, *_network_args(timeout), *args]
+    try:  # the user's own ssh command (this repository's, or global) keeps working
+        configured = (
+            subprocess.run(
+                [git, "config", "--get", "core.sshCommand"], cwd=cwd, capture_output=True
+            )
+            .stdout.decode("utf-8", "replace")
+            .strip()
+        )
+    except FileNotFoundError as err:
+        raise GitFailed(NO_GIT) from err
+    env = {**os.environ, "LC_ALL": "C", **_network_env(_ssh_command(configured, timeout))}
+    code, out, errout, timed_out = _run_bounded(argv, cwd, env, timeout)
+    stdout = redact(out.decode("utf-8", "replace"), secrets)
+    if timed_out:
+        raise NetworkFailed(
+            f"no answer for {timeout:g} s, stopped (--timeout SECONDS waits longer)",
+            stdout,
+            timed_out=True,
+        )
+    if code != 0:
+        raise NetworkFailed(redact(_explain(errout.decode("utf-8", "replace")), secrets), stdout)
+    return stdout
+
+
+def _remove_file(root: Path, rel: str) -> None:
+    """Remove a file a new commit no longer has, and the folders it leaves empty."""
+    path = root / rel
+    path.unlink(missing_ok=True)
+    for folder in path.parents:
+        if folder == root or root not in folder.parents:
+            break
+        try:
+            folder.rmdir()
+        except OSError:
+            break

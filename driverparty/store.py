@@ -48,12 +48,14 @@ from driverparty.errors import (
     UsageError,
 )
 from driverparty.gitrepo import (
+    NETWORK_TIMEOUT,
     NULL_SHA,
     Author,
     Git,
     find_root,
     message,
     parse_listing,
+    redact,
     write_lock,
 )
 from driverparty.personal import PERSONAL_FIELDS, is_masked
@@ -488,8 +490,7 @@ class Store:
                     problems.append(Problem(sub, None, None, "not a record file (*.toml)"))
                 elif not ID_RE.match(item.name[:-5]):
                     problems.append(Problem(sub, None, None, "file name is not a valid id"))
-                elif item.is_dir():
-                    problems.append(Problem(sub, None, None, "a folder, not a record file"))
+                # a folder named like a record is reported by load(), as unreadable (16.11)
         return problems
 
     def validate(self) -> list[Problem]:
@@ -625,6 +626,14 @@ class Store:
 
     def locked(self) -> Any:
         return write_lock(self.git.git_dir)
+
+    def finish_interrupted_sync(self) -> str | None:
+        """Finish the last step of a ``sync`` that was killed while it updated the files, before
+        anything reads them (issue 16.5); a line saying so, or None (nearly always: one stat)."""
+        if not self.git.fast_forward_pending():
+            return None
+        with self.locked():
+            return self.git.finish_fast_forward()
 
     @cached_property
     def author_name(self) -> str:
@@ -889,22 +898,31 @@ def create_repository(root: Path, county: str, code: str | None, author: Author 
     return store.root
 
 
-def county_repository(source: str, workdir: Path) -> Path:
-    """A county's records repository for ``rollup``: a local path, or a git URL cloned
-    shallowly into ``workdir``."""
+def county_repository(
+    source: str,
+    workdir: Path,
+    timeout: float = NETWORK_TIMEOUT,
+    note: Callable[[str], None] = lambda _: None,
+) -> Path:
+    """A county's records repository for ``rollup``: a records folder as it is, or a git
+    repository (a bare one on a USB drive, any git URL) cloned shallowly into ``workdir``,
+    never waiting more than ``timeout`` seconds on a silent server. A password in the URL is
+    never shown (issue 24)."""
     path = Path(source).expanduser()
     if (path / "driverparty.toml").is_file():
         return path
-    if path.exists():
-        raise RepoError(f"{source}: not a records repository (no driverparty.toml)")
+    shown = redact(source)
+    if path.is_dir() and not (path / "HEAD").is_file() and not (path / ".git").exists():
+        raise RepoError(f"{shown}: not a records repository (no driverparty.toml)")
     dest = workdir / f"county{len(list(workdir.iterdir()))}"
+    note(f"cloning {shown}")
     try:
-        Git(workdir).clone(source, dest)
+        Git(workdir).clone(source, dest, timeout)
     except GitFailed as err:
         reason = str(err).removeprefix("git clone failed: ")
-        raise RepoError(f"{source}: cannot clone: {reason}") from None
+        raise RepoError(f"{shown}: cannot clone: {reason}") from None
     if not (dest / "driverparty.toml").is_file():
-        raise RepoError(f"{source}: not a records repository (no driverparty.toml)")
+        raise RepoError(f"{shown}: not a records repository (no driverparty.toml)")
     return dest
 
 

@@ -18,10 +18,21 @@ from pathlib import Path
 
 from driverparty.checks import Record, Records, check_all, problem_order, renamed_references
 from driverparty.errors import DataError, GitFailed, Problem, RepoError, UsageError
-from driverparty.gitrepo import Entry, Git, Tree, message
+from driverparty.gitrepo import (
+    LOCAL_RECEIVE_PACK,
+    LOCAL_UPLOAD_PACK,
+    NETWORK_TIMEOUT,
+    Entry,
+    Git,
+    NetworkFailed,
+    Tree,
+    is_local_url,
+    message,
+    url_secrets,
+)
 from driverparty.merge import finish_record, merge_records
 from driverparty.schema import KINDS, id_sort_key, kind_and_id
-from driverparty.store import Change, Store, commit_message, id_pattern, record_bytes
+from driverparty.store import ID_RE, Change, Store, commit_message, id_pattern, record_bytes
 from driverparty.tomlio import Unreadable, loads
 
 
@@ -311,16 +322,110 @@ class Merger:
 
 # --- sync ---------------------------------------------------------------------------------------
 
+#: how many times a push the remote refused because it moved on is fetched, merged and retried
+PUSH_ATTEMPTS = 3
 
-def sync(store: Store, remote: str | None = None) -> SyncResult:
+
+class Link:
+    """The remote ``sync`` talks to: its fetch and push URLs, what the transport needs (on a
+    local path the remote's programs must not run as the clerk, issue 16.10), the passwords
+    its URLs hold (never shown) and how long a silent transfer may wait."""
+
+    def __init__(self, git: Git, name: str, timeout: float) -> None:
+        self.git = git
+        self.name = name
+        self.timeout = timeout
+        self.fetch_url = git.text("remote", "get-url", name, check=False).strip()
+        self.push_url = git.text("remote", "get-url", "--push", name, check=False).strip()
+        self.secrets = url_secrets(self.fetch_url) + url_secrets(self.push_url)
+
+    def fetch(self) -> None:
+        local = ["--upload-pack", LOCAL_UPLOAD_PACK] if is_local_url(self.fetch_url) else []
+        try:
+            self.git.network(
+                "fetch",
+                "--progress",
+                "--prune",
+                "--no-tags",
+                "--no-write-fetch-head",
+                *local,
+                self.name,
+                f"+refs/heads/*:refs/remotes/{self.name}/*",
+                timeout=self.timeout,
+                secrets=self.secrets,
+            )
+        except GitFailed as err:
+            raise RepoError(
+                f"cannot fetch from remote {self.name}: {_detail(err)}; nothing was changed"
+            ) from None
+
+    def push(self, sha: str, upstream: str) -> bool:
+        """Push ``sha`` to the remote's branch ``upstream``: True when done, False when the
+        remote refused because it has commits we have not fetched (it moved on)."""
+        local = ["--receive-pack", LOCAL_RECEIVE_PACK] if is_local_url(self.push_url) else []
+        try:
+            self.git.network(
+                "push",
+                "--porcelain",
+                "--progress",
+                *local,
+                self.name,
+                f"{sha}:refs/heads/{upstream}",
+                timeout=self.timeout,
+                secrets=self.secrets,
+            )
+        except NetworkFailed as err:
+            refused = [line for line in err.stdout.splitlines() if line.startswith("!\t")]
+            if refused and all(_moved_on(line) for line in refused):
+                return False
+            reason = refused[0].split("\t")[-1] if refused and not err.timed_out else _detail(err)
+            raise RepoError(
+                f"cannot push to remote {self.name}: {reason}; nothing was changed here"
+            ) from None
+        except GitFailed as err:
+            raise RepoError(f"cannot push to remote {self.name}: {_detail(err)}") from None
+        return True
+
+
+def _moved_on(porcelain: str) -> bool:
+    """A ``git push --porcelain`` line refusing a push that would lose the remote's commits."""
+    summary = porcelain.split("\t")[-1]
+    return summary.startswith("[rejected]") and ("fetch first" in summary or "non-fast" in summary)
+
+
+def password_warning(store: Store, remote: str | None) -> str | None:
+    """A warning when the remote's URL holds a password (it is stored in clear in
+    ``.git/config``); the password itself is never shown."""
+    git = store.git
+    try:
+        name = pick_remote(git, remote)
+    except (RepoError, UsageError):
+        return None
+    link = Link(git, name, 0)
+    if not link.secrets:
+        return None
+    return (
+        f"the URL of remote {name} holds a password, kept in clear in .git/config: remove it "
+        f"(git remote set-url {name} URL-without-it) and use a credential helper (README, "
+        '"Sharing with the city")'
+    )
+
+
+def sync(store: Store, remote: str | None = None, timeout: float = NETWORK_TIMEOUT) -> SyncResult:
     """Fetch ``remote`` (default ``origin`` or the only one), merge its copy of the current
     branch, validate, push, and fast-forward the local branch. Raises SyncRefused (exit 1) on
     a conflict or an invalid result, RepoError (exit 3) when the remote or the history cannot
-    be used; in every failure the work tree, index and HEAD are as they were."""
+    be used; in every failure the work tree, index and HEAD are as they were.
+
+    Every fetch and push gives up after ``timeout`` seconds without an answer. A push the
+    remote refuses because it moved on meanwhile (a colleague pushed between our fetch and
+    our push) is fetched, merged and pushed again, up to ``PUSH_ATTEMPTS`` times."""
     git = store.git
     name = pick_remote(git, remote)
     branch = current_branch(git)
+    link = Link(git, name, timeout)
     with store.locked():
+        git.finish_fast_forward()  # a sync killed while it updated the files (issue 16.5)
         head = git.head()
         if head is None:
             raise RepoError("the repository has no commits yet")
@@ -338,49 +443,62 @@ def sync(store: Store, remote: str | None = None) -> SyncResult:
                 "commit them (driverparty commit) or undo them before sync"
             )
         upstream = _upstream(git, branch, name)
-        try:
-            git.run(
-                "fetch",
-                "-q",
-                "--prune",
-                "--no-tags",
-                name,
-                f"+refs/heads/*:refs/remotes/{name}/*",
-            )
-        except GitFailed as err:
-            raise RepoError(f"cannot fetch from remote {name}: {_detail(err)}") from None
-        tracking = f"refs/remotes/{name}/{upstream}"
-        theirs = _rev(git, tracking)
-        result = SyncResult(name, upstream, "up-to-date")
-        if theirs is None:
-            _push(git, name, head, upstream, first=True, branch=branch)
-            result.action = "first-push"
-            return result
-        if theirs == head:
-            return result
-        base = git.merge_base(head, theirs)
-        if not base:
-            raise RepoError(
-                f"{name}/{upstream} shares no history with {branch}: these are two different "
-                "repositories and cannot be merged"
-            )
-        if base == theirs:
-            _push(git, name, head, upstream)
-            result.action = "pushed"
-            return result
-        if base == head:
-            _update_local(git, head, theirs)
-            result.action = "fast-forward"
-            return result
-        merger = Merger(store, head, theirs, base, f"{name}/{upstream}")
-        new_head = merger.merge()
-        result.renumbered = merger.renumbered
-        result.merged_records = merger.merged_records
-        _check_local_update(git, head, new_head)
-        _push(git, name, new_head, upstream)
-        _update_local(git, head, new_head)
-        result.action = "merged"
+        for _ in range(PUSH_ATTEMPTS):
+            result = _sync_once(store, link, head, branch, upstream)
+            if result is not None:
+                return result
+        raise RepoError(
+            f"cannot push to remote {name}: it moved on again each of the {PUSH_ATTEMPTS} "
+            "times sync fetched, merged and pushed (others are pushing right now); nothing "
+            "was changed here: run sync again in a minute"
+        )
+
+
+def _sync_once(
+    store: Store, link: Link, head: str, branch: str, upstream: str
+) -> SyncResult | None:
+    """One fetch, merge and push; None when the push was refused because the remote moved
+    on meanwhile (nothing local has moved: the caller tries again)."""
+    git, name = store.git, link.name
+    link.fetch()
+    tracking = f"refs/remotes/{name}/{upstream}"
+    theirs = _rev(git, tracking)
+    result = SyncResult(name, upstream, "up-to-date")
+    if theirs is None:
+        if not link.push(head, upstream):
+            return None
+        _remember_upstream(git, name, branch, upstream)
+        result.action = "first-push"
         return result
+    if theirs == head:
+        return result
+    base = git.merge_base(head, theirs)
+    if not base:
+        raise RepoError(
+            f"{name}/{upstream} shares no history with {branch}: these are two different "
+            "repositories and cannot be merged"
+        )
+    if base == theirs:
+        if not link.push(head, upstream):
+            return None
+        result.action = "pushed"
+        return result
+    refuse_strange_records(git, theirs, head, f"{name}/{upstream}")
+    if base == head:
+        _check_local_update(git, head, theirs)
+        _update_local(git, branch, head, theirs)
+        result.action = "fast-forward"
+        return result
+    merger = Merger(store, head, theirs, base, f"{name}/{upstream}")
+    new_head = merger.merge()
+    _check_local_update(git, head, new_head)
+    if not link.push(new_head, upstream):
+        return None
+    _update_local(git, branch, head, new_head)
+    result.renumbered = merger.renumbered
+    result.merged_records = merger.merged_records
+    result.action = "merged"
+    return result
 
 
 def _upstream(git: Git, branch: str, remote: str) -> str:
@@ -399,20 +517,73 @@ def _detail(err: GitFailed) -> str:
     return text
 
 
-def _push(
-    git: Git, remote: str, sha: str, upstream: str, first: bool = False, branch: str = ""
-) -> None:
-    args = ["push", "-q", remote, f"{sha}:refs/heads/{upstream}"]
-    try:
-        git.run(*args)
-    except GitFailed as err:
-        raise RepoError(
-            f"cannot push to remote {remote}: {_detail(err)} (nothing was changed here; "
-            "if the remote moved meanwhile, run sync again)"
-        ) from None
-    if first:  # so a plain `git pull` / `git push` knows where to go afterwards
-        git.run("config", f"branch.{branch}.remote", remote, check=False)
-        git.run("config", f"branch.{branch}.merge", f"refs/heads/{upstream}", check=False)
+def _remember_upstream(git: Git, remote: str, branch: str, upstream: str) -> None:
+    """After the first push, so a plain ``git pull`` / ``git push`` knows where to go."""
+    git.run("config", f"branch.{branch}.remote", remote, check=False)
+    git.run("config", f"branch.{branch}.merge", f"refs/heads/{upstream}", check=False)
+
+
+# --- what may arrive under records/ (issue 16.11) ------------------------------------------------
+
+
+def refuse_strange_records(git: Git, theirs: str, head: str, label: str) -> None:
+    """Refuse (exit 1, nothing changed) a commit whose ``records/`` holds anything but record
+    files of known kinds: a folder named like a record, a link, a file of another name, a
+    folder of no kind. Trees are listed one level at a time, so a small push that would
+    check out 262,144 files is refused after reading a handful of tree entries."""
+    found = _strange_records(git, theirs)
+    if found:
+        here = set(_strange_records(git, head))
+        found = [line for line in found if line not in here]  # already here: not new
+    if found:
+        shown = found[:20] + ([f"… and {len(found) - 20} more"] if len(found) > 20 else [])
+        raise SyncRefused(
+            shown
+            + [
+                f"sync stopped: {label} holds files under records/ that are not record files; "
+                "nothing was changed or pushed"
+            ]
+        )
+
+
+def _folder_entries(git: Git, rev: str, folder: str) -> list[tuple[str, str, str]]:
+    """The entries of one folder of a commit, not recursing: [(mode, type and id, name)]."""
+    out = git.run("ls-tree", "-z", "--full-tree", rev, "--", folder + "/", check=False)
+    entries = []
+    for entry in out.split(b"\0"):
+        if entry:
+            meta, path = entry.split(b"\t", 1)
+            mode, kind, sha = meta.decode().split()
+            name = path.decode("utf-8", "surrogateescape").rsplit("/", 1)[-1]
+            entries.append((mode, f"{kind} {sha}", name))
+    return entries
+
+
+def _strange_records(git: Git, rev: str) -> list[str]:
+    """What is wrong under ``records/`` in ``rev``, one line per entry (with its object id,
+    so an entry already present locally is recognised)."""
+    plurals = {spec.plural for spec in KINDS.values()}
+    found = []
+    for mode, obj, name in _folder_entries(git, rev, "records"):
+        path = f"records/{name}"
+        if name.startswith(".") and mode in ("100644", "100755"):
+            continue
+        if name not in plurals or mode != "040000":
+            found.append(f"{path}: not a folder of a record kind ({obj.split()[1][:12]})")
+            continue
+        for mode2, obj2, name2 in _folder_entries(git, rev, path):
+            sub, short = f"{path}/{name2}", obj2.split()[1][:12]
+            if mode2 not in ("100644", "100755"):
+                what = {"040000": "a folder", "120000": "a symbolic link"}.get(mode2, "not a file")
+                found.append(f"{sub}: {what} where only record files belong ({short})")
+            elif not name2.startswith(".") and (
+                not name2.endswith(".toml") or not ID_RE.fullmatch(name2[:-5])
+            ):
+                found.append(f"{sub}: not a record file ({short})")
+    return found
+
+
+# --- the last step: the local branch and files, recoverable (issue 16.5) -------------------------
 
 
 def _check_local_update(git: Git, head: str, new: str) -> None:
@@ -424,8 +595,10 @@ def _check_local_update(git: Git, head: str, new: str) -> None:
         raise RepoError(f"cannot update the work tree: {_detail(err)}") from None
 
 
-def _update_local(git: Git, head: str, new: str) -> None:
+def _update_local(git: Git, branch: str, head: str, new: str) -> None:
+    """Move the files, the index and ``branch`` from ``head`` to ``new``: journalled, so that
+    a kill half-way is finished by the next command (``Git.fast_forward``, issue 16.5)."""
     try:
-        git.run("merge", "-q", "--ff-only", "--no-stat", new)
+        git.fast_forward(branch, head, new)
     except GitFailed as err:
         raise RepoError(f"cannot update the work tree: {_detail(err)}") from None

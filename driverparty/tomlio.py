@@ -106,8 +106,11 @@ def read_bytes(path: Path, root: Path | None = None) -> bytes:
         if path.is_symlink():
             raise Unreadable("is a symbolic link; record files must be regular files") from None
         raise Unreadable(f"cannot read: {err.strerror}") from None
+    st = os.fstat(fd)
+    if stat.S_ISDIR(st.st_mode):  # a folder named like a record (issue 16.11): open() said yes
+        os.close(fd)
+        raise Unreadable("a folder, not a record file")
     with os.fdopen(fd, "rb") as fh:
-        st = os.fstat(fh.fileno())
         if not NOFOLLOW and _was_a_link(path, st):
             raise Unreadable("is a symbolic link; record files must be regular files")
         if not stat.S_ISREG(st.st_mode):

@@ -77,7 +77,11 @@ class App:
         (``get``, ``list``, a remembered ``summary``: the cache vouches for the settings)."""
         from driverparty.store import Store
 
-        return Store(self.root, self.today, self.author)
+        store = Store(self.root, self.today, self.author)
+        done = store.finish_interrupted_sync()  # issue 16.5: before anything reads the files
+        if done:
+            click.echo(f"note: {done}", err=True)
+        return store
 
     @cached_property
     def store(self) -> Store:

@@ -12,6 +12,7 @@ import click
 
 from driverparty.cli.app import App, output_options, pass_app, render
 from driverparty.cli.main import LazyGroup
+from driverparty.cli.sync import timeout_option
 from driverparty.cli.workflows import DATE
 
 as_of_option = click.option(
@@ -293,12 +294,21 @@ def report_stations(
 @click.command()
 @click.argument("repos", nargs=-1, required=True, metavar="REPO...")
 @as_of_option
+@timeout_option("a server being cloned")
 @output_options()
 @pass_app
-def rollup(app: App, repos: tuple[str, ...], as_of: date | None, fmt: str, reveal: bool) -> None:
+def rollup(
+    app: App,
+    repos: tuple[str, ...],
+    as_of: date | None,
+    timeout: float,
+    fmt: str,
+    reveal: bool,
+) -> None:
     """The summary of several county repositories side by side, with a total.
 
-    A REPO is a folder or any git URL git can clone.
+    A REPO is a records folder, a bare repository (a USB drive) or any git URL git can
+    clone; a clone never asks for a password (set up a key or a credential helper).
 
     \b
     Example:
@@ -320,10 +330,8 @@ def rollup(app: App, repos: tuple[str, ...], as_of: date | None, fmt: str, revea
     order: list[tuple[str, str]] = []
     with tempfile.TemporaryDirectory(prefix="driverparty-rollup-") as tmp:
         for i, source in enumerate(repos, 1):
-            note(f"[{i}/{len(repos)}] {source}")
-            if not Path(source).expanduser().exists():
-                note(f"cloning {source}")
-            root = county_repository(source, Path(tmp))
+            note(f"[{i}/{len(repos)}]")  # a URL may hold a password: county_repository masks it
+            root = county_repository(source, Path(tmp), timeout, note)
             store = Store(root.resolve(), app.today)
             records, problems = store.load()
             app.warn(problems)

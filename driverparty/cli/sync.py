@@ -6,9 +6,14 @@ this module imports nothing heavy at the top: the driver needs only ``driverpart
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, TypeVar
+
 import click
 
 from driverparty.cli.app import App, pass_app
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 @click.command("merge-driver", hidden=True)
@@ -34,30 +39,55 @@ def merge_driver(base: str, ours: str, theirs: str, path: str) -> None:
     raise click.exceptions.Exit(code)
 
 
+def _seconds(ctx: click.Context, param: click.Parameter, value: float) -> float:
+    if value != value:  # NaN passes a range check
+        raise click.BadParameter("must be a number of seconds", ctx, param)
+    return value
+
+
+def timeout_option(what: str) -> Callable[[F], F]:
+    """``--timeout SECONDS``: how long a network step may stay silent (issue 24)."""
+    return click.option(
+        "--timeout",
+        type=click.FloatRange(min=1, max=86400),
+        default=60,
+        show_default=True,
+        metavar="SECONDS",
+        callback=_seconds,
+        help=f"Give up when {what} has sent nothing for this long (exit 3, nothing changed).",
+    )
+
+
 @click.command()
 @click.option(
     "--remote",
     metavar="NAME",
     help="The git remote to sync with (default: origin, or the only remote).",
 )
+@timeout_option("the remote")
 @pass_app
-def sync(app: App, remote: str | None) -> None:
+def sync(app: App, remote: str | None, timeout: float) -> None:
     """Fetch the other counties' changes, merge them field by field, validate, and push.
 
     Records both sides added under one id are renumbered here first (references follow, one
     commit, each printed on stdout). A conflict (one field changed to two values) or a merged
     result that would not validate stops sync with the records and fields named on stderr
-    (exit 1), leaving the repository exactly as it was. No remote, an unreachable remote or
-    unrelated histories are exit 3.
+    (exit 1), leaving the repository exactly as it was. No remote, an unreachable remote, a
+    server that stops answering, missing credentials or unrelated histories are exit 3. It
+    never asks for a password: over SSH it needs a key, over HTTPS a credential helper.
 
     \b
     Example:
       git remote add origin /media/usb/babu.git   # once; see docs/SYNC.md
       driverparty sync
     """
+    from driverparty.sync import password_warning
     from driverparty.sync import sync as run
 
-    result = run(app.store, remote)
+    warning = password_warning(app.store, remote)
+    if warning:
+        click.echo(f"warning: {warning}", err=True)
+    result = run(app.store, remote, timeout)
     app.store.register_merge_driver()  # a fresh clone has none (SPEC section 4)
     for kind, old, new in result.renumbered:
         click.echo(f"renumbered {kind} {old} → {new}")
