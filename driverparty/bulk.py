@@ -22,7 +22,8 @@ from driverparty.checks import Record, added_problems
 from driverparty.errors import DataError, Invalid, Problem, UsageError
 from driverparty.models import KINDS, validate_record
 from driverparty.personal import PERSONAL_FIELDS, is_masked
-from driverparty.store import ID_RE, Store
+from driverparty.schema import ID_RE
+from driverparty.store import Store
 from driverparty.tomlio import MAX_FILE_BYTES
 
 IMPORT_FORMATS = ("csv", "json", "jsonl")

@@ -191,7 +191,19 @@ def active_sql(kind: str, as_of: date) -> tuple[str, list[Any]] | None:
     return " AND ".join(tests) or "1", [day] * len(tests)
 
 
-_RECORD_PATH = re.compile(r"records/([a-z_]+)/([A-Za-z0-9][A-Za-z0-9_-]{0,39})\.toml")
+#: SPEC section 3: what every id looks like. The one copy (models, store, import, record
+#: paths use it); matched whole with ``\Z``, never ``$``, which lets an id ending in
+#: a newline through (issue 16.13).
+ID_PATTERN = r"[A-Za-z0-9][A-Za-z0-9_-]{0,39}"
+ID_RE = re.compile(ID_PATTERN + r"\Z")
+
+
+def is_id(text: str) -> bool:
+    """True when ``text`` is a whole valid id."""
+    return ID_RE.match(text) is not None
+
+
+_RECORD_PATH = re.compile(rf"records/([a-z_]+)/({ID_PATTERN})\.toml")
 
 
 def kind_and_id(path: str) -> tuple[str, str] | None:

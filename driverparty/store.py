@@ -60,7 +60,7 @@ from driverparty.gitrepo import (
 )
 from driverparty.personal import PERSONAL_FIELDS, is_masked
 from driverparty.portable import flush_to_disk
-from driverparty.schema import KINDS, active_sql, id_sort_key, is_active, kind_and_id
+from driverparty.schema import ID_RE, KINDS, active_sql, id_sort_key, is_active, kind_and_id
 from driverparty.tomlio import MAX_FILE_BYTES, Unreadable, dumps, linked_part, loads, read_bytes
 from driverparty.tomlio import atomic_write as _atomic_write
 
@@ -68,14 +68,13 @@ if TYPE_CHECKING:
     from driverparty.config import Config
     from driverparty.query import Condition
 
-ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")
 Change = tuple[str, str, Record | None]  # (kind, id, new record or None to remove)
 LINK_REFUSED = "is a symbolic link; driverparty neither reads nor writes through links"
 
 
 def id_pattern(kind: str) -> re.Pattern[str]:
     """Ids the tool assigns to a kind, ``M-0001`` … ``M-10000``; the number is group 1."""
-    return re.compile(rf"^{KINDS[kind].prefix}-(\d+)$")
+    return re.compile(rf"{KINDS[kind].prefix}-([0-9]+)\Z")
 
 
 def check_id_syntax(record_id: str) -> str:
@@ -584,11 +583,30 @@ class Store:
         removed (``sync`` renumbers past it and past the remote's, issue 7)."""
         pattern = id_pattern(kind)
         highest = 0
-        for rid in self.ids(kind, ordered=False):
+        for rid in [*self.ids(kind, ordered=False), *self._deleted_uncommitted(kind)]:
             m = pattern.match(rid)
             if m:
                 highest = max(highest, int(m.group(1)))
         return max(highest, self._removed_high_water(kind, pattern))
+
+    def _deleted_uncommitted(self, kind: str) -> list[str]:
+        """Ids whose files HEAD or the index still hold but the work tree does not: a removal
+        not committed yet (issue 16.1, SPEC section 3: an id is not handed out again while a
+        file deleted by hand still stands in HEAD)."""
+        folder = KINDS[kind].folder + "/"
+        commands: list[list[str]] = [["ls-files", "-z", "--deleted", "--", folder]]
+        if self.git.head() is not None:
+            commands.append(
+                ["diff-index", "--cached", "-z", "--name-only", "--diff-filter=D", "HEAD", "--"]
+                + [folder]
+            )
+        ids = []
+        for out in self.git.start(*commands).wait():
+            for raw in out.split(b"\0"):
+                name = raw.decode("utf-8", "surrogateescape").rpartition("/")[2]
+                if name.endswith(".toml"):
+                    ids.append(name[:-5])
+        return ids
 
     def _removed_high_water(self, kind: str, pattern: re.Pattern[str]) -> int:
         """The highest number among ids ever removed, from git history, cached by HEAD."""

@@ -3,7 +3,7 @@
 A field's rules live in its type (``Phone``, ``PastDate`` …); its Chinese label, personal-data
 flag and reference target live in its ``Annotated`` metadata (``Label``, ``Personal``, ``Ref``),
 which the CLI, checks and output read from ``Model.model_fields[name].metadata``.
-Imports only driverparty.personal.
+Imports only driverparty.personal and driverparty.schema (the id pattern).
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, Field, GetCoreSchemaHandler, ValidationInfo
 from pydantic_core import core_schema
+
+from driverparty.schema import is_id
 
 # --- metadata markers -------------------------------------------------------------------------
 
@@ -68,7 +70,6 @@ class Ref:
 
 # --- validators ------------------------------------------------------------------------------
 
-ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")
 PHONE_RE = re.compile(r"^1[3-9][0-9]{9}$")
 PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
 PLATE_RE = re.compile(rf"^[{PROVINCES}][A-Z][A-Z0-9]{{5,6}}$")
@@ -167,7 +168,7 @@ def _text_only(value: Any) -> Any:
 
 
 def check_phone(value: str) -> str:
-    if not PHONE_RE.match(value):
+    if not PHONE_RE.fullmatch(value):
         raise ValueError("not a mainland mobile number")
     return value
 
@@ -195,25 +196,25 @@ def check_id_number(value: str) -> str:
 
 
 def check_plate(value: str) -> str:
-    if not PLATE_RE.match(value):
+    if not PLATE_RE.fullmatch(value):
         raise ValueError("not a mainland plate (e.g. 桂J12345 or 桂JD12345)")
     return value
 
 
 def check_token(value: str) -> str:
-    if not TOKEN_RE.match(value):
+    if not TOKEN_RE.fullmatch(value):
         raise ValueError("must be a word without spaces, commas or semicolons (≤ 40 characters)")
     return value
 
 
 def check_id(value: str) -> str:
-    if not ID_RE.match(value):
+    if not is_id(value):
         raise ValueError("not a valid id (letters, digits, - and _; at most 40)")
     return value
 
 
 def check_hours(value: str) -> str:
-    if not HOURS_RE.match(value):
+    if not HOURS_RE.fullmatch(value):
         raise ValueError("must be 24h or HH:MM-HH:MM")
     return value
 
