@@ -78,6 +78,37 @@ class Invalid(DataError):
         return [str(p) for p in self.problems]
 
 
+class WriteFailed(RepoError):
+    """A file could not be written: a full disk, a file-size limit, a read-only folder, no
+    permission (exit 3, SPEC section 6; issue 16.15)."""
+
+
+#: errno name → what it means, for a clerk (issue 16.15)
+_OS_WORDS = {
+    "ENOSPC": "no space left on the disk",
+    "EDQUOT": "the disk quota is used up",
+    "EFBIG": "the file-size limit is reached (ulimit -f)",
+    "EROFS": "the disk or folder is read-only",
+    "EACCES": "permission denied",
+    "EPERM": "not permitted",
+    "EIO": "the disk reported an input/output error",
+    "ENOENT": "no such file or folder",
+    "ENOTDIR": "a part of the path is not a folder",
+    "EISDIR": "is a folder",
+    "ELOOP": "is a symbolic link",
+    "EMFILE": "too many open files",
+    "ENAMETOOLONG": "the name is too long",
+}
+
+
+def plain_os_error(err: OSError) -> str:
+    """An operating-system error in plain words: ``no space left on the disk``."""
+    import errno
+
+    name = errno.errorcode.get(err.errno or -1, "")
+    return _OS_WORDS.get(name) or (err.strerror or str(err)).lower()
+
+
 class NotARepository(RepoError):
     pass
 

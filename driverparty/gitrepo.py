@@ -102,7 +102,7 @@ def _check(args: Sequence[str], returncode: int, stderr: bytes) -> None:
         msg = stderr.decode("utf-8", "replace").strip().splitlines()
         first = next(
             (line for line in msg if line.startswith(("fatal", "error"))),
-            msg[0] if msg else f"exit {returncode}",
+            msg[0] if msg else _exit_words(returncode),
         )
         raise GitFailed(f"git {args[0]} failed: {first}")
 
@@ -169,6 +169,22 @@ def _raw_change(line: str) -> tuple[str, str, str, str] | None:
     return bits[2], bits[3], bits[4][0], path
 
 
+def _exit_words(returncode: int) -> str:
+    """How a git that printed nothing ended, in words (issue 16.15: ``exit -25`` says nothing
+    to a clerk whose file-size limit stopped git)."""
+    import signal
+
+    if returncode >= 0:
+        return f"exit {returncode}"
+    number = -returncode
+    if number == getattr(signal, "SIGXFSZ", None):
+        return "stopped by the file-size limit (ulimit -f): a file could not be written"
+    try:
+        return f"stopped by signal {signal.Signals(number).name}"
+    except ValueError:
+        return f"stopped by signal {number}"
+
+
 #: the command behind :meth:`Git.ls_files` and :meth:`Git.look`
 LISTING = ("ls-files", "-s", "-z", "--")
 
@@ -230,19 +246,28 @@ class Git:
         env: dict[str, str] | None = None,
     ) -> bytes:
         try:
-            proc = subprocess.run(
+            proc = subprocess.Popen(
                 [git_binary(), *_SAFE, *args],
                 cwd=self.root,
-                input=input,
-                capture_output=True,
+                stdin=subprocess.PIPE if input is not None else subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
                 env=self._env(env),
-                check=False,
             )
         except FileNotFoundError as err:
             raise GitFailed(NO_GIT) from err
+        try:
+            out, err_out = proc.communicate(input)
+        except BaseException:
+            # Interrupted (Ctrl-C, SIGTERM): ask git to stop the way it cleans up after
+            # itself — it deletes its index.lock on SIGTERM, not on the SIGKILL that
+            # subprocess.run would send (issue 16.2: the rollback needs the index).
+            proc.terminate()
+            proc.wait()
+            raise
         if check:
-            _check(args, proc.returncode, proc.stderr)
-        return proc.stdout
+            _check(args, proc.returncode, err_out)
+        return out
 
     def _popen(self, *args: str) -> subprocess.Popen[bytes]:
         """One git process whose output the caller reads as it comes: the same safe options
@@ -660,7 +685,7 @@ class Git:
     def commit(self, paths: Sequence[str], message: str) -> str:
         """Commit exactly ``paths`` as they are in the work tree (added, changed or deleted),
         leaving every other staged or unstaged change as it was. Returns the new commit id."""
-        self._clear_stale_index_lock()
+        self._wait_for_index_lock()
         present = [p for p in paths if (self.root / p).exists()]
         if present:  # new files must be known to git before `commit --only` takes them
             self.run(
@@ -702,21 +727,35 @@ class Git:
         self.run("gc", "--auto", "--quiet", check=False)
         return sha
 
-    def _clear_stale_index_lock(self, wait: float = 10.0) -> None:
-        """A git ``index.lock`` left by a killed process blocks every later commit; one that
-        stays untouched for ``wait`` seconds is stale and removed (issue 2)."""
-        lock = self.git_dir / "index.lock"
-        deadline = time.monotonic() + wait
-        while lock.exists():
-            try:
-                age = time.time() - lock.stat().st_mtime
-            except FileNotFoundError:
+    def update_index(self, info: bytes) -> None:
+        """``git update-index -z --index-info``: set (or, with mode 0, drop) index entries."""
+        self._wait_for_index_lock()
+        self.run("update-index", "-z", "--index-info", input=info)
+
+    def _wait_for_index_lock(self) -> None:
+        """Wait while git's ``index.lock`` (or the lock of ``HEAD`` or of the branch a commit
+        moves) exists, then give up (exit 3). A lock is never deleted: a git that holds it
+        may be slow, not dead (a clerk's ``git add`` running a filter over a big file), and
+        deleting it loses that git's work (issue 16.4, SPEC section 5)."""
+        locks = [self.git_dir / "index.lock", self.git_dir / "HEAD.lock"]
+        try:
+            head = (self.git_dir / "HEAD").read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            head = ""
+        if head.startswith("ref: refs/") and ".." not in head:
+            locks.append(self.git_dir / (head[5:].strip() + ".lock"))
+        timeout = lock_timeout()
+        deadline = time.monotonic() + timeout
+        while True:
+            held = next((lock for lock in locks if os.path.lexists(lock)), None)
+            if held is None:
                 return
-            if age > wait:
-                lock.unlink(missing_ok=True)
-                return
-            if time.monotonic() > deadline:
-                raise LockTimeout(f"git index is locked ({lock}); another git is running")
+            if time.monotonic() >= deadline:
+                raise LockTimeout(
+                    f"git's {held.name} is there ({held}): another git is running; waited "
+                    f"{timeout:g} s. When no git is running any more (one was killed), "
+                    f"delete {held} by hand and try again"
+                )
             time.sleep(0.05)
 
 
@@ -749,6 +788,14 @@ def identity_missing(folder: Path, author: Author | None) -> bool:
     return False
 
 
+def lock_timeout() -> float:
+    """Seconds a write waits for a lock: 10 (SPEC section 5), or ``DRIVERPARTY_LOCK_TIMEOUT``."""
+    try:
+        return max(0.0, float(os.environ.get("DRIVERPARTY_LOCK_TIMEOUT") or "10"))
+    except ValueError:
+        return 10.0
+
+
 @contextmanager
 def write_lock(git_dir: Path, timeout: float | None = None) -> Iterator[None]:
     """Hold the repository's write lock, ``.git/driverparty/write.lock``: waiting longer than
@@ -756,7 +803,7 @@ def write_lock(git_dir: Path, timeout: float | None = None) -> Iterator[None]:
     operating system's — flock on Linux and macOS, LockFileEx on Windows, through the filelock
     package — so a killed holder releases it and a stale lock never blocks (issue 18)."""
     if timeout is None:
-        timeout = float(os.environ.get("DRIVERPARTY_LOCK_TIMEOUT", "10"))
+        timeout = lock_timeout()
     import warnings
 
     with warnings.catch_warnings():

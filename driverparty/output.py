@@ -10,13 +10,15 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from datetime import date, time
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from driverparty.labels import ZH
-from driverparty.personal import mask, mask_tree
+from driverparty.personal import has_numbers, mask, mask_error, mask_text_tree, mask_tree
 
 if TYPE_CHECKING:
     from driverparty.store import Shown
@@ -132,26 +134,110 @@ def render(
     kind: str | None = None,
 ) -> str:
     """Render rows (or one record as a dict, for json) in a format; returns the text with a
-    final newline, or "" for no rows in table format."""
+    final newline, or "" for no rows in table format. Unless ``reveal``, personal fields are
+    masked, and so are runs shaped like a phone or an ID number in any text (issue 16.17)."""
     single = isinstance(rows, dict)
     items: list[Row] = [rows] if isinstance(rows, dict) else list(rows)
     if columns is None:
         columns = list(dict.fromkeys(k for row in items for k in row))
+    text = _render(items, columns, fmt, lang, reveal, kind, single)
+    # One look over the whole text is quick; only when a number shows up in some text (rare)
+    # is every value looked at and the text made again (a listing of 50,000, issue 8).
+    if not reveal and has_numbers(text):
+        text = _render(mask_text_tree(items), columns, fmt, lang, reveal, kind, single)
+    return text
+
+
+def _render(
+    items: list[Row],
+    columns: Sequence[str],
+    fmt: str,
+    lang: str,
+    reveal: bool,
+    kind: str | None,
+    single: bool,
+) -> str:
     if fmt in ("csv", "tsv") and kind:
         return _delimited(items, columns, fmt, [] if reveal else personal_fields(kind))
     if not reveal:
         items = mask_records(items, kind) if kind else mask_tree(items)
     if fmt == "json":
         data = [{c: plain(row.get(c)) for c in columns} for row in items]
-        return json.dumps(data[0] if single else data, ensure_ascii=False, indent=2) + "\n"
+        return json_safe(json.dumps(data[0] if single else data, ensure_ascii=False, indent=2)) + (
+            "\n"
+        )
     if fmt == "jsonl":
         return "".join(
-            json.dumps({c: plain(row.get(c)) for c in columns}, ensure_ascii=False) + "\n"
+            json_safe(json.dumps({c: plain(row.get(c)) for c in columns}, ensure_ascii=False))
+            + "\n"
             for row in items
         )
     if fmt in ("csv", "tsv"):
         return _delimited(items, columns, fmt, [])
     return table(items, columns, lang, kind)
+
+
+# --- text bound for a terminal (issue 16.12) -----------------------------------------------------
+
+#: what may need escaping: anything but printable ASCII, tabs, line ends and the common CJK
+#: blocks. A quick first look; each character found is then judged by its Unicode category.
+_SUSPECT = re.compile(r"[^\t\n\x20-\x7e\u3000-\u9fff\uff00-\uffef]")
+_SUSPECT_ALL = re.compile(r"[^\x20-\x7e\u3000-\u9fff\uff00-\uffef]")
+#: control (but the kept line ends), format (bidi overrides, zero-width …), private-use,
+#: surrogate (undecodable bytes) and line/paragraph separator characters
+UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Co", "Cs", "Zl", "Zp"})
+
+
+def _escaped(ch: str) -> str:
+    code = ord(ch)
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    return f"\\U{code:08x}"
+
+
+def terminal_safe(text: str, keep: str = "\n\t") -> str:
+    """``text`` with every character that could steer a terminal or reorder what it shows —
+    ESC and other controls, bidirectional overrides, zero-width characters — written as an
+    escape (``\\x1b``, ``\\u202e``); the characters in ``keep`` stay. Printable text is
+    unchanged."""
+    suspect = _SUSPECT if keep == "\n\t" else _SUSPECT_ALL
+    if suspect.search(text) is None:
+        return text
+
+    def one(m: re.Match[str]) -> str:
+        ch = m.group(0)
+        if ch in keep or unicodedata.category(ch) not in UNSAFE_CATEGORIES:
+            return ch
+        return _escaped(ch)
+
+    return suspect.sub(one, text)
+
+
+def error_line(line: str) -> str:
+    """An error or note as it may be shown: no phone or ID number in clear (issue 16.8), and
+    on one line with nothing that steers the terminal (issue 16.12)."""
+    return terminal_safe(mask_error(line), "")
+
+
+def json_safe(text: str) -> str:
+    """JSON text with those characters written as ``\\uXXXX`` escapes: the same data (any
+    JSON reader gives the character back), nothing a terminal acts on (issue 16.12)."""
+    if _SUSPECT.search(text) is None:
+        return text
+
+    def one(m: re.Match[str]) -> str:
+        ch = m.group(0)
+        if ch in "\n\t" or unicodedata.category(ch) not in UNSAFE_CATEGORIES:
+            return ch
+        code = ord(ch)
+        if code < 0x10000:
+            return f"\\u{code:04x}"
+        code -= 0x10000
+        return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+
+    return _SUSPECT.sub(one, text)
 
 
 def _delimited(items: list[Row], columns: Sequence[str], fmt: str, personal: list[str]) -> str:
@@ -220,14 +306,17 @@ def table(items: Iterable[Row], columns: Sequence[str], lang: str, kind: str | N
     items = list(items)
     if not items:
         return ""
-    body = [[_table_cell(c, row.get(c), lang) for c in columns] for row in items]
+    # a table is for a person at a terminal: always escaped (issue 16.12)
+    body = [
+        [terminal_safe(_table_cell(c, row.get(c), lang), "\n") for c in columns] for row in items
+    ]
     align = []
     for c in columns:
         values = [row.get(c) for row in items if row.get(c) is not None]
         align.append("right" if values and all(_is_number(v) for v in values) else "left")
     text: str = tabulate(
         body,
-        headers=[header(c, lang, kind) for c in columns],
+        headers=[terminal_safe(header(c, lang, kind), "") for c in columns],
         tablefmt="simple",
         disable_numparse=True,
         colalign=align,

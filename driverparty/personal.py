@@ -8,6 +8,7 @@ Imports driverparty.schema (the registry, no pydantic) only.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from driverparty.schema import KINDS
@@ -61,3 +62,62 @@ def mask_tree(obj: Any) -> Any:
     if isinstance(obj, list):
         return [mask_tree(item) for item in obj]
     return obj
+
+
+# --- phone and ID numbers inside text (issue 16.8 and 16.17) -----------------------------------
+
+#: a run shaped like a mainland mobile number (13812345678, 138-1234-5678, +86 138 1234 5678)
+#: or a resident ID number (18 characters, or the 15 digits of the first generation), standing
+#: alone: not part of a longer run of digits or letters, nor the decimals of a number
+_RUNS = re.compile(
+    r"(?<![0-9A-Za-z.])(?:\+?86[ -]?)?(?P<phone>1[3-9][0-9](?:[ -]?[0-9]{4}){2})(?![0-9A-Za-z])"
+    r"|(?<![0-9A-Za-z.])(?P<id>[0-9]{17}[0-9Xx]|[0-9]{15})(?![0-9A-Za-z])"
+)
+#: in an error line, any other long run of digits may be a number mistyped (issue 16.8)
+_LONG_RUN = re.compile(r"(?<![0-9A-Za-z.])[0-9]{10,}[Xx]?(?![0-9A-Za-z])")
+
+
+def _mask_run(m: re.Match[str]) -> str:
+    whole = m.group(0)
+    if m.group("phone"):
+        phone = m.group("phone")
+        head = whole[: len(whole) - len(phone)]  # +86 kept as written
+        digits = [i for i, ch in enumerate(phone) if ch.isdigit()]
+        chars = list(phone)
+        for i in digits[3:7]:  # 138****5678: the 4 digits after the first 3
+            chars[i] = "*"
+        return head + "".join(chars)
+    number = m.group("id")
+    return number[:6] + "*" * (len(number) - 10) + number[-4:]
+
+
+def has_numbers(text: str) -> bool:
+    """True when ``text`` holds a run shaped like a phone or an ID number."""
+    return _RUNS.search(text) is not None
+
+
+def mask_text(text: str) -> str:
+    """Mask every run in free text shaped like a phone or an ID number the way the fields
+    are masked: ``联系电话138****5678`` (SPEC section 4, "Personal data")."""
+    if not isinstance(text, str) or not text:
+        return text
+    return _RUNS.sub(_mask_run, text)
+
+
+def mask_text_tree(obj: Any) -> Any:
+    """:func:`mask_text` on every string in rows (values, not keys)."""
+    if isinstance(obj, str):
+        return mask_text(obj)
+    if isinstance(obj, dict):
+        return {key: mask_text_tree(value) for key, value in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [mask_text_tree(item) for item in obj]
+    return obj
+
+
+def mask_error(line: str) -> str:
+    """An error line with no phone or ID number in clear: shaped runs masked as in text, and
+    any other run of 10 or more digits — a number mistyped — shown with all but its first 3
+    and last 2 characters as ``*`` (as SPEC section 7 shows a refused personal value)."""
+    line = _RUNS.sub(_mask_run, line)
+    return _LONG_RUN.sub(lambda m: m[0][:3] + "*" * (len(m[0]) - 5) + m[0][-2:], line)

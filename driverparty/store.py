@@ -12,12 +12,14 @@ import json
 import os
 import re
 import stat
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from driverparty import journal
 from driverparty.cache import (
     FILTERED,
     RecordCache,
@@ -39,6 +41,7 @@ from driverparty.checks import (
 )
 from driverparty.errors import (
     DataError,
+    DriverpartyError,
     GitFailed,
     Invalid,
     NotARepository,
@@ -46,6 +49,8 @@ from driverparty.errors import (
     RecordNotFound,
     RepoError,
     UsageError,
+    WriteFailed,
+    plain_os_error,
 )
 from driverparty.gitrepo import (
     NETWORK_TIMEOUT,
@@ -212,6 +217,7 @@ class Store:
             raise NotARepository(f"{self.root}: not a git work tree (run `git init` there)")
         self.config  # noqa: B018 - a broken driverparty.toml stops every command early
         self._ready = True
+        self.on_note: Callable[[str], None] | None = None  # says what was done on the way
 
     # --- reading --------------------------------------------------------------------------------
 
@@ -642,8 +648,15 @@ class Store:
 
     # --- writing --------------------------------------------------------------------------------
 
-    def locked(self) -> Any:
-        return write_lock(self.git.git_dir)
+    @contextmanager
+    def locked(self) -> Iterator[None]:
+        """Hold the write lock; an import killed earlier is undone first (issue 16.2)."""
+        with write_lock(self.git.git_dir):
+            if journal.pending(self.git):
+                note = journal.settle(self.git)
+                if note and self.on_note:
+                    self.on_note(note)
+            yield
 
     def finish_interrupted_sync(self) -> str | None:
         """Finish the last step of a ``sync`` that was killed while it updated the files, before
@@ -800,36 +813,38 @@ class Store:
                 old_bytes[rel] = (self.root / rel).read_bytes()
             except OSError:
                 old_bytes[rel] = None
+        commit_text = commit_message(changes, action, subject, trailers)
+        new_bytes = {
+            rel: None if record is None else record_bytes(kind, record)
+            for (kind, _rid, record), rel in zip(changes, paths, strict=True)
+        }
         written: list[tuple[str, str, Record]] = []
+        # issue 16.2: a write of many files (an import) keeps a journal, so that a kill at
+        # any moment is undone by the next command (journal.py); an interrupt is undone here.
         bulk = len(changes) > 1
         try:
+            if bulk:
+                journal.begin(self.git, self.git.head(), commit_text, new_bytes)
             for (_kind, _rid, record), rel in zip(changes, paths, strict=True):
-                if record is None:
+                data = new_bytes[rel]
+                if data is None:
                     (self.root / rel).unlink(missing_ok=True)
                 else:
-                    data = record_bytes(_kind, record)
                     _atomic_write(self.root / rel, data, sync=not bulk)
-                    written.append((rel, blob_id(data), record))
+                    written.append((rel, blob_id(data), record or {}))
             if bulk:  # one flush for an import instead of one per file (none on Windows)
                 flush_to_disk(self.root / rel for rel, _, _ in written)
-            sha = self.git.commit(paths, commit_message(changes, action, subject, trailers))
-        except BaseException:
-            for rel, old in old_bytes.items():  # a failed command changes nothing
-                if old is None:
-                    (self.root / rel).unlink(missing_ok=True)
-                else:
-                    _atomic_write(self.root / rel, old)
-            if self.git.head():  # unstage what `git add` staged for the failed commit
-                self.git.run(
-                    "reset",
-                    "-q",
-                    "HEAD",
-                    "--pathspec-from-file=-",
-                    "--pathspec-file-nul",
-                    input="".join(f"{p}\0" for p in paths).encode(),
-                    check=False,
-                )
+            sha = self.git.commit(paths, commit_text)
+        except BaseException as first:
+            with _signals_held():
+                self._undo(first, old_bytes, paths, bulk)
+            if isinstance(first, OSError) and not isinstance(first, BrokenPipeError):
+                raise WriteFailed(
+                    f"{_failed_path(first, self.root)}{plain_os_error(first)}"
+                ) from first
             raise
+        if bulk:
+            journal.end(self.git)
         cache = self._cache()  # the next read need not parse what was just written
         for kind in dict.fromkeys(k for k, _, _ in changes):
             folder = KINDS[kind].folder + "/"
@@ -840,6 +855,79 @@ class Store:
             )
         cache.close()
         return sha
+
+    def _undo(
+        self, first: BaseException, old_bytes: dict[str, bytes | None], paths: list[str], bulk: bool
+    ) -> None:
+        """Put back what a failed or interrupted save changed. A step that fails is said in a
+        note on ``first``, never raised in its place: the first error is what went wrong
+        (issue 16.15: a rollback on a full disk fails too)."""
+        if bulk:
+            try:
+                journal.settle(self.git)
+            except (OSError, DriverpartyError) as err:
+                first.add_note(
+                    f"could not undo the import yet ({_os_words(err)}); "
+                    "the next driverparty command will finish undoing it"
+                )
+            return
+        for rel, old in old_bytes.items():  # a failed command changes nothing
+            try:
+                if old is None:
+                    (self.root / rel).unlink(missing_ok=True)
+                else:
+                    _atomic_write(self.root / rel, old)
+            except (OSError, DriverpartyError) as err:
+                first.add_note(
+                    f"{rel}: could not be put back as it was ({_os_words(err)}); "
+                    "see `driverparty status`"
+                )
+        if self.git.head():  # unstage what `git add` staged for the failed commit
+            try:
+                self.git.run(
+                    "reset",
+                    "-q",
+                    "HEAD",
+                    "--pathspec-from-file=-",
+                    "--pathspec-file-nul",
+                    input="".join(f"{p}\0" for p in paths).encode(),
+                    check=False,
+                )
+            except (OSError, DriverpartyError) as err:
+                first.add_note(f"git's index could not be put back ({_os_words(err)})")
+
+
+def _os_words(err: BaseException) -> str:
+    return plain_os_error(err) if isinstance(err, OSError) else str(err)
+
+
+def _failed_path(err: OSError, root: Path) -> str:
+    """``records/members/M-0061.toml: `` for an error about a file, else ""."""
+    if not err.filename:
+        return ""
+    name = str(err.filename)
+    try:
+        name = str(Path(name).relative_to(root))
+    except ValueError:
+        pass
+    return f"{name}: "
+
+
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold off Ctrl-C and SIGTERM while a rollback runs, so a second one cannot leave it
+    half done (a kill still can: then the journal finishes it, issue 16.2)."""
+    import signal
+
+    held = {signal.SIGINT, getattr(signal, "SIGTERM", signal.SIGINT)}
+    if not hasattr(signal, "pthread_sigmask"):  # Windows
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
 GITIGNORE = "# driverparty: temporary files of interrupted writes\nrecords/**/.*.tmp\n"
@@ -914,6 +1002,16 @@ def create_repository(root: Path, county: str, code: str | None, author: Author 
     store.register_merge_driver()
     store.git.commit(created, message(f"repository init {county}", "init"))
     return store.root
+
+
+def recover_interrupted(root: Path) -> str | None:
+    """Settle an import that was killed before it finished (``journal.py``), unless one is
+    running now: what was done, for a ``note:``, or None. Every command calls it first, reads
+    too, so nothing an unfinished import wrote is ever counted (issue 16.2)."""
+    git = Git(root)
+    if not journal.pending(git):
+        return None
+    return journal.recover(git, wait=False)
 
 
 def county_repository(

@@ -11,7 +11,7 @@ import stat
 from pathlib import Path
 from typing import Any
 
-from driverparty.errors import DataError
+from driverparty.errors import DataError, RepoError
 
 MAX_FILE_BYTES = 1024 * 1024  # issue 9: a record file is small; anything bigger is refused
 
@@ -89,9 +89,10 @@ def _was_a_link(path: Path, opened: os.stat_result) -> bool:
     )
 
 
-def read_bytes(path: Path, root: Path | None = None) -> bytes:
-    """Read a record file, refusing symlinks, non-regular files and files over 1 MiB. With
-    ``root``, a symlinked folder between ``root`` and the file is refused too (issue 9)."""
+def read_bytes(path: Path, root: Path | None = None, limit: int = MAX_FILE_BYTES) -> bytes:
+    """Read a record file, refusing symlinks, non-regular files and files over 1 MiB (or
+    ``limit``). With ``root``, a symlinked folder between ``root`` and the file is refused
+    too (issue 9)."""
     if root is not None:
         linked = linked_part(root, path.relative_to(root).parent)
         if linked:
@@ -115,14 +116,39 @@ def read_bytes(path: Path, root: Path | None = None) -> bytes:
             raise Unreadable("is a symbolic link; record files must be regular files")
         if not stat.S_ISREG(st.st_mode):
             raise Unreadable("not a regular file")
-        if st.st_size > MAX_FILE_BYTES:
+        if st.st_size > limit:
             raise Unreadable(f"too large ({st.st_size} bytes; a record file is at most 1 MiB)")
-        return fh.read(MAX_FILE_BYTES + 1)
+        return fh.read(limit + 1)
 
 
-def atomic_write(path: Path, data: bytes, sync: bool = True) -> None:
+def refuse_link(path: Path) -> None:
+    """Refuse to write a tool's own file (under ``.git``, ``.gitignore``, a report) through a
+    symbolic link: a ``.git`` that arrives by copy or zip may hold one pointing anywhere, and
+    the write would overwrite, truncate or make executable what it points at (issue 16.3)."""
+    if path.is_symlink():
+        raise RepoError(
+            f"{path}: is a symbolic link; driverparty does not write through links "
+            "(delete the link, then try again)"
+        )
+
+
+_UMASK: list[int] = []
+
+
+def file_mode() -> int:
+    """The mode git's own checkout gives a new file: 0666 less the umask (0644 under umask
+    022, 0600 under 077; issue 16.9)."""
+    if not _UMASK:
+        mask = os.umask(0o022)  # reading the umask means setting it; put it straight back
+        os.umask(mask)
+        _UMASK.append(mask)
+    return 0o666 & ~_UMASK[0]
+
+
+def atomic_write(path: Path, data: bytes, sync: bool = True, mode: int | None = None) -> None:
     """Write whole or not at all: a temporary file beside ``path``, fsync, then rename. A bulk
-    writer passes ``sync=False`` and calls ``os.sync()`` once before it commits."""
+    writer passes ``sync=False`` and calls ``os.sync()`` once before it commits. The file gets
+    ``mode``, by default what the umask allows (as git's checkout; issue 16.9)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.is_symlink() or path.parent.is_symlink():  # never write through a link (issue 9)
         raise DataError(f"{path.name}: is or sits in a symbolic link; not written")
@@ -135,7 +161,7 @@ def atomic_write(path: Path, data: bytes, sync: bool = True) -> None:
             fh.flush()
             if sync:
                 os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
+        os.chmod(tmp, file_mode() if mode is None else mode)
         os.replace(tmp, path)
     except BaseException:
         try:

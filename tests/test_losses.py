@@ -6,10 +6,16 @@ does not hide. Each case is listed in SECURITY.md.
 
 from __future__ import annotations
 
+import json
 import os
+import signal
+import subprocess
+import sys
+import threading
+import time
 from pathlib import Path
 
-from tests.conftest import Run, git
+from tests.conftest import Run, commit_count, git, head_subject
 
 ADD = ("member", "add", "--occupation", "truck", "--stage", "applicant")
 
@@ -59,3 +65,156 @@ def test_import_counts_ids_deleted_by_hand(dp: Run, repo: Path) -> None:
     assert r.exit_code == 0, r.stderr
     assert (repo / "records/petitions/P-0041.toml").exists()
     assert not (repo / "records/petitions/P-0040.toml").exists()
+
+
+# --- 16.4: a git index.lock that a live process may hold is never deleted -------------------
+
+
+def test_an_old_index_lock_is_waited_for_and_never_deleted(dp: Run, repo: Path) -> None:
+    lock = repo / ".git/index.lock"
+    lock.write_bytes(b"a slow git add is writing this")
+    os.utime(lock, (time.time() - 600, time.time() - 600))  # untouched for ten minutes
+    before = commit_count(repo)
+    started = time.monotonic()
+    r = dp(*ADD, "--name", "等待", env={"DRIVERPARTY_LOCK_TIMEOUT": "1"})
+    assert r.exit_code == 3, r.output
+    assert time.monotonic() - started >= 1
+    (line,) = one_line_errors(r.stderr)
+    assert "another git is running" in line and "index.lock" in line and "by hand" in line
+    assert lock.read_bytes() == b"a slow git add is writing this"  # still there, untouched
+    assert commit_count(repo) == before
+    assert not (repo / "records/members/M-0061.toml").exists()  # the write was undone
+    lock.unlink()  # what the message tells the clerk to do when no git runs
+    assert dp(*ADD, "--name", "等待").stdout == "M-0061\n"
+
+
+def test_a_write_goes_on_when_the_other_git_lets_go_of_the_index(dp: Run, repo: Path) -> None:
+    lock = repo / ".git/index.lock"
+    lock.write_bytes(b"")
+    os.utime(lock, (time.time() - 600, time.time() - 600))
+    threading.Timer(1.0, lock.unlink).start()  # the other git finishes after a second
+    r = dp(*ADD, "--name", "等待")
+    assert r.exit_code == 0, r.stderr
+    assert head_subject(repo) == "member add M-0061"
+
+
+# --- 16.2: a killed or interrupted import leaves nothing behind ------------------------------
+
+BIG = 20_000
+
+
+def rows_file(path: Path, kind: str, count: int) -> Path:
+    if kind == "member":
+        lines = ["name,occupation,stage", *(f"司机{n},truck,applicant" for n in range(count))]
+    else:
+        lines = ["received,channel,category,summary"]
+        lines += [f"2026-06-01,hotline,repair,第{n}号诉求" for n in range(count)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def start_import(repo: Path, kind: str, source: Path) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "driverparty", "--repo", str(repo), "import", kind, str(source)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env_without_debug(DRIVERPARTY_LOCK_TIMEOUT="60"),
+        start_new_session=True,  # its own process group, so a kill can take its git too
+    )
+
+
+def wait_for(what: str, test: object, proc: subprocess.Popen[bytes], limit: float = 600) -> None:
+    deadline = time.monotonic() + limit
+    while not test():  # type: ignore[operator]
+        assert proc.poll() is None, f"the import ended before {what}: {proc.communicate()}"
+        assert time.monotonic() < deadline, f"no {what} after {limit} s"
+        time.sleep(0.01)
+
+
+def files_under(repo: Path, folder: str) -> int:
+    return len(os.listdir(repo / "records" / folder))
+
+
+def snapshot(repo: Path) -> tuple[str, dict[str, list[str]], str]:
+    """HEAD, every name in every records folder (dot files too), and git's status."""
+    folders = {f: sorted(os.listdir(repo / "records" / f)) for f in os.listdir(repo / "records")}
+    status = git(repo, "status", "--porcelain", "--untracked-files=all")
+    return git(repo, "rev-parse", "HEAD").strip(), folders, status
+
+
+def test_an_import_killed_mid_write_is_undone_by_the_next_command(
+    dp: Run, repo: Path, tmp_path: Path
+) -> None:
+    source = rows_file(tmp_path / "members.csv", "member", BIG)
+    before = snapshot(repo)
+    proc = start_import(repo, "member", source)
+    wait_for("files written", lambda: files_under(repo, "members") > 60 + 500, proc)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert files_under(repo, "members") > 60 + 500  # what the kill left, for now
+    r = dp("summary", "--format", "json")  # any command, even one that only reads
+    assert r.exit_code == 0, r.stderr
+    assert {"section": "members", "metric": "total", "value": 57} in json.loads(r.stdout)
+    assert "note: an import that did not finish was undone" in r.stderr
+    assert snapshot(repo) == before  # no record file, no temporary file, no commit
+    assert dp("validate").exit_code == 0
+
+
+def test_an_import_stopped_with_sigterm_undoes_itself(repo: Path, tmp_path: Path) -> None:
+    source = rows_file(tmp_path / "members.csv", "member", BIG)
+    before = snapshot(repo)
+    proc = start_import(repo, "member", source)
+    wait_for("files written", lambda: files_under(repo, "members") > 60 + 500, proc)
+    proc.send_signal(signal.SIGTERM)
+    out, err = proc.communicate(timeout=300)
+    assert proc.returncode == 128 + signal.SIGTERM, err.decode()
+    assert err.decode().splitlines()[0] == "error: stopped (SIGTERM)"
+    assert b"Traceback" not in err
+    assert snapshot(repo) == before  # undone before it exited: nothing for the next command
+    assert not (repo / ".git/driverparty/journal.json").exists()
+
+
+def test_an_import_killed_with_its_git_mid_commit_is_all_or_nothing(
+    dp: Run, repo: Path, tmp_path: Path
+) -> None:
+    source = rows_file(tmp_path / "members.csv", "member", 3000)
+    before = snapshot(repo)
+    proc = start_import(repo, "member", source)
+    wait_for("git at work", lambda: (repo / ".git/index.lock").exists(), proc)
+    killed_at = time.time()
+    os.killpg(proc.pid, signal.SIGKILL)  # python and the git it runs
+    proc.wait()
+    time.sleep(0.2)
+    for lock in (".git/index.lock", ".git/HEAD.lock", ".git/refs/heads/main.lock"):
+        path = repo / lock  # what driverparty tells the clerk to delete when no git runs
+        if path.exists() and path.stat().st_mtime <= killed_at:
+            path.unlink()
+    r = dp("member", "list", "--all", "--format", "csv", "--fields", "id")
+    assert r.exit_code == 0, r.stderr
+    if snapshot(repo)[0] == before[0]:  # killed before git committed: all undone
+        assert snapshot(repo) == before
+        assert len(r.stdout.splitlines()) == 1 + 60
+    else:  # git had committed: all there, in one commit
+        assert head_subject(repo) == "member import 3000 records"
+        assert git(repo, "status", "--porcelain") == ""
+        assert len(r.stdout.splitlines()) == 1 + 60 + 3000
+    assert dp("validate").exit_code == 0
+
+
+def test_a_petition_import_run_again_after_a_kill_adds_each_row_once(
+    dp: Run, repo: Path, tmp_path: Path
+) -> None:
+    source = rows_file(tmp_path / "petitions.csv", "petition", 2000)
+    proc = start_import(repo, "petition", source)
+    wait_for("files written", lambda: files_under(repo, "petitions") > 40 + 300, proc)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    r = dp("import", "petition", str(source))  # the clerk runs it again
+    assert r.exit_code == 0, r.stderr
+    assert r.stdout == "added 2000, updated 0\n"
+    r = dp("petition", "list", "--format", "json", "--fields", "id,summary")
+    petitions = json.loads(r.stdout)
+    assert len(petitions) == 40 + 2000
+    summaries = [p["summary"] for p in petitions if p["summary"].startswith("第")]
+    assert len(summaries) == len(set(summaries)) == 2000
+    assert git(repo, "status", "--porcelain") == ""

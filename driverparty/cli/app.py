@@ -67,9 +67,16 @@ class App:
 
     @cached_property
     def root(self) -> Path:
-        from driverparty.store import find_root
+        from driverparty.store import find_root, recover_interrupted
 
-        return find_root(self.repo_option)
+        root = find_root(self.repo_option)
+        self.note(recover_interrupted(root))  # issue 16.2: an import killed before is undone
+        return root
+
+    def note(self, text: str | None) -> None:
+        """Say on stderr what was done on the way (``note: …``)."""
+        if text:
+            say("note", text)
 
     @cached_property
     def reader(self) -> Store:
@@ -78,6 +85,7 @@ class App:
         from driverparty.store import Store
 
         store = Store(self.root, self.today, self.author)
+        store.on_note = self.note
         done = store.finish_interrupted_sync()  # issue 16.5: before anything reads the files
         if done:
             click.echo(f"note: {done}", err=True)
@@ -91,13 +99,20 @@ class App:
         return store
 
     def emit(self, text: str) -> None:
+        """Write a command's output. To a terminal, nothing in it may steer the terminal
+        (escape sequences, bidi overrides: shown escaped); to a file or a pipe, the data is
+        written as it is — tables and json are escaped already (issue 16.12)."""
         if text:
+            if sys.stdout.isatty():
+                from driverparty.output import terminal_safe
+
+                text = terminal_safe(text)
             click.echo(text, nl=False)
 
     def warn(self, problems: Sequence[Problem]) -> None:
         """Report problems met while reading; the command goes on and exits 1 at the end."""
         for p in problems:
-            click.echo(f"error: {p}", err=True)
+            say("error", str(p))
         self.problems.extend(problems)
 
     def finish(self) -> None:
@@ -181,23 +196,42 @@ def debug() -> bool:
     return bool(os.environ.get("DRIVERPARTY_DEBUG"))
 
 
+def say(prefix: str, line: str) -> None:
+    """The one way a line goes to stderr: ``error: …`` or ``note: …``, with any phone or ID
+    number masked (issue 16.8) and nothing that could steer the terminal (issue 16.12). An
+    error is one line, so line breaks in it are shown escaped too."""
+    from driverparty.output import error_line
+
+    click.echo(f"{prefix}: {error_line(line)}", err=True)
+
+
 def handle(err: BaseException) -> int:
     """Print an error the SPEC way and pick its exit code."""
+    code = 1
     if isinstance(err, DriverpartyError):
         for line in err.lines():
-            click.echo(f"error: {line}", err=True)
-        return err.exit_code
-    if isinstance(err, click.exceptions.UsageError):
+            say("error", line)
+        code = err.exit_code
+    elif isinstance(err, click.exceptions.UsageError):
         msg = err.format_message()
-        click.echo(f"error: {msg}", err=True)
-        if err.ctx is not None:
-            click.echo(f"(see: {err.ctx.command_path} --help)", err=True)
-        return 2
-    if isinstance(err, click.ClickException):
-        click.echo(f"error: {err.format_message()}", err=True)
-        return err.exit_code
-    click.echo(f"error: unexpected {type(err).__name__}: {err}", err=True)
-    return 1
+        if err.ctx is not None:  # one line (issue 16): where to look comes after the message
+            msg += f" (see: {err.ctx.command_path} --help)"
+        say("error", msg)
+        code = 2
+    elif isinstance(err, click.ClickException):
+        say("error", err.format_message())
+        code = err.exit_code
+    elif isinstance(err, OSError):  # issue 16.15: a file that could not be written is exit 3
+        from driverparty.errors import plain_os_error
+
+        where = f"{err.filename}: " if err.filename else ""
+        say("error", f"{where}{plain_os_error(err)}")
+        code = 3
+    else:
+        say("error", f"unexpected {type(err).__name__}: {err}")
+    for note in getattr(err, "__notes__", ()):
+        say("note", str(note))
+    return code
 
 
 def stdout_is_closed() -> None:

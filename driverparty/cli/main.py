@@ -106,27 +106,71 @@ class DriverpartyGroup(LazyGroup):
         return {**COMMANDS, **kind_commands()}
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
+        import signal
+
         text_streams()  # UTF-8 to pipes and files, never a crash on a terminal (SPEC section 8)
+        # issue 16.2: SIGTERM (a service stopping, `kill`) is handled like Ctrl-C: what the
+        # command had begun is undone and it says so, instead of dying half way.
+        terminate = signal.getsignal(signal.SIGTERM)
+        try:
+            signal.signal(signal.SIGTERM, _terminated)
+        except ValueError:  # not the main thread: leave it
+            terminate = None
         try:
             code = super().main(*args, **{**kwargs, "standalone_mode": False})
         except click.exceptions.Exit as err:
             code = err.exit_code
-        except click.exceptions.Abort:
-            click.echo("error: aborted", err=True)
-            code = 1
+        except click.exceptions.Abort as err:
+            if isinstance(err.__cause__, KeyboardInterrupt):  # while click parsed
+                code = interrupted(err.__cause__)
+            else:
+                click.echo("error: aborted", err=True)
+                code = 1
         except BrokenPipeError:
             stdout_is_closed()
             code = 0
-        except KeyboardInterrupt:
-            click.echo("error: interrupted", err=True)
-            code = 130
-        except (DriverpartyError, click.ClickException) as err:
+        except (KeyboardInterrupt, Interrupted) as err:
+            code = interrupted(err.__cause__ if isinstance(err, Interrupted) else err)
+        except (DriverpartyError, click.ClickException, OSError) as err:
             code = handle(err)
         except Exception as err:  # a bug: one line for users, the traceback under DEBUG
             if debug():
                 raise
             code = handle(err)
+        finally:
+            if terminate is not None:
+                signal.signal(signal.SIGTERM, terminate)
         sys.exit(code or 0)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt as err:  # click would make it an Abort, "aborted", exit 1
+            raise Interrupted() from err
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the program is, like Ctrl-C's KeyboardInterrupt."""
+
+
+class Interrupted(Exception):
+    """A KeyboardInterrupt (or Terminated) carried past click to :meth:`main`."""
+
+
+def interrupted(err: BaseException | None) -> int:
+    """Say that Ctrl-C or SIGTERM stopped the command (and what its undoing met); the exit
+    code is 128 + the signal's number, as a shell gives."""
+    import signal
+
+    stopped = isinstance(err, Terminated)
+    click.echo(f"error: {'stopped (SIGTERM)' if stopped else 'interrupted'}", err=True)
+    for note in getattr(err, "__notes__", ()):
+        click.echo(f"note: {note}", err=True)
+    return 128 + (signal.SIGTERM if stopped else signal.SIGINT)
+
+
+def _terminated(signum: int, frame: Any) -> None:
+    raise Terminated()
 
 
 @click.group(cls=DriverpartyGroup, context_settings={"help_option_names": ["--help", "-h"]})
