@@ -152,11 +152,19 @@ class RecordCache:
         self.path = path
         self.db: sqlite3.Connection | None = None
         self.seen: dict[str, int] = {}  # generation of each kind when entries() read it
+        if self._linked():  # issue 16.3: never through a link; no cache is slower, not wrong
+            return
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             self.db = self._open()
         except (sqlite3.Error, OSError):
             self._reset()
+
+    def _linked(self) -> bool:
+        """The cache's folder or one of its files is a symbolic link (a copied ``.git`` can
+        hold one pointing anywhere): then the cache is not used at all (issue 16.3)."""
+        names = [self.path.parent, *(Path(str(self.path) + s) for s in ("", "-wal", "-shm"))]
+        return any(p.is_symlink() for p in names)
 
     def _open(self) -> sqlite3.Connection:
         fresh = not self.path.exists()
@@ -206,6 +214,9 @@ class RecordCache:
             except sqlite3.Error:
                 pass
         self.seen.clear()
+        if self._linked():
+            self.db = None
+            return
         for suffix in ("", "-wal", "-shm"):
             try:
                 Path(str(self.path) + suffix).unlink()

@@ -396,6 +396,11 @@ class Git:
         a private index, so the repository's own index and work tree stay as they are."""
         index = self.git_dir / "driverparty" / "plumbing-index"
         index.parent.mkdir(exist_ok=True)
+        if index.is_symlink():  # issue 16.3: git would write through it, then we delete it
+            raise RepoError(
+                f"{index}: is a symbolic link; driverparty does not write through links "
+                "(delete the link, then try again)"
+            )
         env = {"GIT_INDEX_FILE": str(index)}
         try:
             self.run("read-tree", start, env=env)
@@ -813,6 +818,15 @@ def write_lock(git_dir: Path, timeout: float | None = None) -> Iterator[None]:
         import filelock
 
     folder = git_dir / "driverparty"
+    for path in (
+        folder,
+        folder / "write.lock",
+    ):  # issue 16.3: a .git copied in may hold links anywhere
+        if path.is_symlink():
+            raise RepoError(
+                f"{path}: is a symbolic link; driverparty does not write through links "
+                "(delete the link, then try again)"
+            )
     try:
         folder.mkdir(exist_ok=True)
     except OSError as err:

@@ -460,12 +460,14 @@ def report(records: Records, config: Config, as_of: date, lang: str, reveal: boo
 
 def write(path: Path, text: str) -> None:
     """Write the page whole or not at all, with the writer records use."""
-    from driverparty.tomlio import atomic_write
+    from driverparty.errors import WriteFailed, plain_os_error
+    from driverparty.tomlio import atomic_write, refuse_link
 
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise DataError(f"{path}: no folder {folder}")
+    refuse_link(path)  # issue 16.3: exit 3, the file it points at left alone
     try:
-        atomic_write(path, text.encode("utf-8"), sync=False)
-    except OSError as err:
-        raise DataError(f"{path}: {err.strerror or err}") from None
+        atomic_write(path, text.encode("utf-8"), sync=False)  # as the umask says (16.9)
+    except OSError as err:  # a full disk, a read-only folder: exit 3 (issue 16.15)
+        raise WriteFailed(f"{path}: cannot write: {plain_os_error(err)}") from None

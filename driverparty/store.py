@@ -66,7 +66,16 @@ from driverparty.gitrepo import (
 from driverparty.personal import PERSONAL_FIELDS, is_masked
 from driverparty.portable import flush_to_disk
 from driverparty.schema import ID_RE, KINDS, active_sql, id_sort_key, is_active, kind_and_id
-from driverparty.tomlio import MAX_FILE_BYTES, Unreadable, dumps, linked_part, loads, read_bytes
+from driverparty.tomlio import (
+    MAX_FILE_BYTES,
+    Unreadable,
+    dumps,
+    file_mode,
+    linked_part,
+    loads,
+    read_bytes,
+    refuse_link,
+)
 from driverparty.tomlio import atomic_write as _atomic_write
 
 if TYPE_CHECKING:
@@ -553,29 +562,35 @@ class Store:
         """A git pre-commit hook that runs ``driverparty validate``, and the merge driver; both
         call the ``driverparty`` on PATH, so they keep working when the tool is reinstalled."""
         hooks = self.git.git_dir / "hooks"
-        hooks.mkdir(exist_ok=True)
         hook = hooks / "pre-commit"
+        for path in (hooks, hook):  # issue 16.3: never written (nor made executable) via a link
+            refuse_link(path)
+        hooks.mkdir(exist_ok=True)
         if hook.exists() and HOOK_MARK.encode() not in hook.read_bytes() and not force:
             raise DataError(f"{hook}: a pre-commit hook is there already; --force replaces it")
-        hook.write_bytes(HOOK.encode())
-        hook.chmod(hook.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
-        self.register_merge_driver()
+        self.register_merge_driver()  # (refuses its own links before the hook is written)
+        readable = file_mode()
+        executable = readable | ((readable & 0o444) >> 2) | stat.S_IXUSR  # x where r is let
+        _atomic_write(hook, HOOK.encode(), mode=executable)
         return hook
 
     def register_merge_driver(self) -> None:
         """Register the record merge driver (``driverparty merge-driver``) for
         records/**/*.toml in the repository's own config and .git/info/attributes (issue 7); a
         clone's config does not travel, so ``install-hook`` and ``sync`` do it again there."""
+        info = self.git.git_dir / "info"
+        attributes = info / "attributes"
+        # issue 16.3: git writes its config through a link too, so neither is let through
+        for path in (self.git.git_dir / "config", info, attributes):
+            refuse_link(path)
         self.git.run("config", "merge.driverparty.name", "driverparty record merge")
         self.git.run("config", "merge.driverparty.driver", MERGE_DRIVER)
-        info = self.git.git_dir / "info"
         info.mkdir(exist_ok=True)
-        attributes = info / "attributes"
         line = "records/**/*.toml merge=driverparty"
         existing = attributes.read_bytes().decode("utf-8", "replace") if attributes.exists() else ""
         if line not in existing.splitlines():
             joint = "\n" if existing and not existing.endswith("\n") else ""
-            attributes.write_bytes((existing + joint + line + "\n").encode())
+            _atomic_write(attributes, (existing + joint + line + "\n").encode())
 
     # --- ids ------------------------------------------------------------------------------------
 
@@ -620,10 +635,16 @@ class Store:
         if head is None:
             return 0
         cache_file = self.git.git_dir / "driverparty" / "removed-ids.json"
+        # issue 16.3: a mark that is a link is neither read nor written, and one copied in
+        # with a .git (another folder's inode) vouches for nothing, like the cache
+        linked = cache_file.is_symlink() or cache_file.parent.is_symlink()
         try:
-            cache = json.loads(cache_file.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            cache = {}
+            where = os.stat(cache_file.parent).st_ino
+            cache = {} if linked else json.loads(read_bytes(cache_file))
+        except (OSError, ValueError, Unreadable):
+            where, cache = -1, {}
+        if not isinstance(cache, dict) or cache.get("where") != where:
+            cache = {"where": where}
         entry = cache.get(kind) if isinstance(cache, dict) else None
         rev_range = head
         highest = 0
@@ -639,11 +660,13 @@ class Store:
             if m:
                 highest = max(highest, int(m.group(1)))
         cache[kind] = {"head": head, "max": highest}
-        try:
-            cache_file.parent.mkdir(exist_ok=True)
-            cache_file.write_text(json.dumps(cache), encoding="utf-8")
-        except OSError:
-            pass
+        if not linked:
+            try:
+                cache_file.parent.mkdir(exist_ok=True)
+                cache["where"] = os.stat(cache_file.parent).st_ino
+                _atomic_write(cache_file, json.dumps(cache).encode(), mode=0o600)
+            except (OSError, DataError):
+                pass  # only a mark: the next add reads git's history again
         return highest
 
     # --- writing --------------------------------------------------------------------------------
@@ -970,6 +993,17 @@ def create_repository(root: Path, county: str, code: str | None, author: Author 
 
     if (root / CONFIG_FILE).exists():
         raise DataError(f"{root / CONFIG_FILE}: already a records repository")
+    # issue 16.3: nothing init writes may be a link (a dangling one would be created wherever
+    # it points); refused before anything is made
+    for rel in (
+        CONFIG_FILE,
+        ".gitignore",
+        ".gitattributes",
+        *(f"{kind.folder}/.gitkeep" for kind in KINDS.values()),
+    ):
+        linked = linked_part(root, rel) if root.is_dir() else None
+        if linked:
+            refuse_link(root / linked)
     check_new(county, code)
     existing = next(p for p in (root.absolute(), *root.absolute().parents) if p.is_dir())
     if identity_missing(existing, author):  # before anything is made (issue 18)
@@ -981,14 +1015,14 @@ def create_repository(root: Path, county: str, code: str | None, author: Author 
     init_repo(root)
     store = Store(root.resolve(), date.today(), author)
     created = [CONFIG_FILE]
-    (root / CONFIG_FILE).write_bytes(dump_config(county, code))
+    _atomic_write(root / CONFIG_FILE, dump_config(county, code))
     for kind in KINDS.values():
         keep = root / kind.folder / ".gitkeep"
         keep.parent.mkdir(parents=True, exist_ok=True)
         keep.touch()
         created.append(f"{kind.folder}/.gitkeep")
     if not (root / ".gitignore").exists():
-        (root / ".gitignore").write_bytes(GITIGNORE.encode())
+        _atomic_write(root / ".gitignore", GITIGNORE.encode())
         created.append(".gitignore")
     attributes = root / ".gitattributes"
     had = attributes.read_bytes().decode("utf-8", "replace") if attributes.exists() else ""
@@ -997,7 +1031,7 @@ def create_repository(root: Path, county: str, code: str | None, author: Author 
     )
     if missing:
         joint = "\n" if had and not had.endswith("\n") else ""
-        attributes.write_bytes((had + joint + missing).encode())
+        _atomic_write(attributes, (had + joint + missing).encode())
         created.append(".gitattributes")
     store.register_merge_driver()
     store.git.commit(created, message(f"repository init {county}", "init"))

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Run, commit_count
+from tests.conftest import Run, commit_count, git
 
 ADD = ("member", "add", "--occupation", "truck", "--stage", "applicant")
 
@@ -69,3 +69,154 @@ def test_a_file_whose_name_ends_in_a_newline_is_not_a_record(dp: Run, repo: Path
     r = dp("validate")
     assert r.exit_code == 1
     assert "file name is not a valid id" in r.stdout
+
+
+# --- 16.3: the tool's own files are never written through a symbolic link -----------------
+
+PRECIOUS = b"someone else's file\n"
+
+
+@pytest.fixture
+def precious(tmp_path: Path) -> Path:
+    """A file outside the repository that a planted link points at."""
+    target = tmp_path / "precious"
+    target.write_bytes(PRECIOUS)
+    target.chmod(0o644)
+    return target
+
+
+def untouched(target: Path) -> bool:
+    return target.read_bytes() == PRECIOUS and target.stat().st_mode & 0o777 == 0o644
+
+
+@pytest.mark.parametrize(
+    "name", ["cache.sqlite", "cache.sqlite-wal", "cache.sqlite-shm", "removed-ids.json"]
+)
+def test_a_linked_cache_or_id_mark_is_not_used_and_not_written(
+    dp: Run, repo: Path, precious: Path, name: str
+) -> None:
+    folder = repo / ".git/driverparty"
+    folder.mkdir(exist_ok=True)
+    for old in folder.glob("cache.sqlite*"):
+        old.unlink()
+    (folder / name).symlink_to(precious)
+    for args in (("member", "list"), ("validate",), (*ADD, "--name", "新人"), ("summary",)):
+        r = dp(*args)
+        assert r.exit_code == 0, (args, r.stderr)
+        assert untouched(precious), args
+    assert (folder / name).is_symlink()  # left as it is, for the clerk to look at
+
+
+def test_a_linked_write_lock_or_journal_refuses_every_write(
+    dp: Run, repo: Path, precious: Path, tmp_path: Path
+) -> None:
+    folder = repo / ".git/driverparty"
+    folder.mkdir(exist_ok=True)
+    (folder / "write.lock").symlink_to(precious)
+    before = commit_count(repo)
+    r = dp(*ADD, "--name", "新人")
+    assert r.exit_code == 3, r.output
+    (line,) = one_line_errors(r.stderr)
+    assert "write.lock" in line and "symbolic link" in line
+    (folder / "write.lock").unlink()
+    (folder / "write.lock").symlink_to(tmp_path / "nowhere")  # a dangling link: not created
+    assert dp(*ADD, "--name", "新人").exit_code == 3
+    assert not (tmp_path / "nowhere").exists()
+    (folder / "write.lock").unlink()
+    (folder / "journal.json").symlink_to(tmp_path / "nowhere")
+    r = dp("import", "member", "-", input="name,occupation,stage\n甲,truck,full\n")
+    assert r.exit_code == 3, r.output
+    assert "journal.json" in r.stderr and "symbolic link" in r.stderr
+    assert not (tmp_path / "nowhere").exists()
+    assert untouched(precious) and commit_count(repo) == before
+    assert git(repo, "status", "--porcelain") == ""
+
+
+def test_a_linked_tool_folder_is_not_written_into(dp: Run, repo: Path, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    folder = repo / ".git/driverparty"
+    if folder.exists():
+        for f in folder.iterdir():
+            f.unlink()
+        folder.rmdir()
+    folder.symlink_to(elsewhere, target_is_directory=True)
+    assert dp("member", "list").exit_code == 0  # reads need no cache
+    r = dp(*ADD, "--name", "新人")
+    assert r.exit_code == 3 and "symbolic link" in r.stderr
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_install_hook_never_writes_through_a_link(dp: Run, repo: Path, precious: Path) -> None:
+    hook = repo / ".git/hooks/pre-commit"
+    hook.parent.mkdir(exist_ok=True)
+    hook.symlink_to(precious)
+    r = dp("install-hook", "--force")
+    assert r.exit_code == 3, r.output
+    assert "pre-commit" in r.stderr and "symbolic link" in r.stderr
+    assert untouched(precious)  # not overwritten, not made executable
+    hook.unlink()
+    attributes = repo / ".git/info/attributes"
+    attributes.parent.mkdir(exist_ok=True)
+    attributes.unlink(missing_ok=True)
+    attributes.symlink_to(precious)
+    r = dp("install-hook")
+    assert r.exit_code == 3, r.output
+    assert "attributes" in r.stderr and "symbolic link" in r.stderr
+    assert untouched(precious)
+
+
+def test_init_never_writes_through_a_link(dpe: Run, tmp_path: Path, precious: Path) -> None:
+    folder = tmp_path / "new"
+    folder.mkdir()
+    (folder / ".gitignore").symlink_to(tmp_path / "planted")  # dangling: would be created
+    r = dpe("init", str(folder), "--county", "八步区")
+    assert r.exit_code == 3, r.output
+    assert ".gitignore" in r.stderr and "symbolic link" in r.stderr
+    assert not (tmp_path / "planted").exists()
+    assert not (folder / "driverparty.toml").exists()  # refused before anything was made
+    (folder / ".gitignore").unlink()
+    (folder / "driverparty.toml").symlink_to(tmp_path / "planted")
+    assert dpe("init", str(folder), "--county", "八步区").exit_code == 3
+    assert not (tmp_path / "planted").exists()
+    (folder / "driverparty.toml").unlink()
+    (folder / "driverparty.toml").symlink_to(precious)  # an existing file: already one
+    assert dpe("init", str(folder), "--county", "八步区").exit_code == 1
+    assert untouched(precious)
+
+
+def test_report_html_never_writes_through_a_link(dp: Run, tmp_path: Path, precious: Path) -> None:
+    out = tmp_path / "report.html"
+    out.symlink_to(precious)
+    r = dp("report", "html", "--output", str(out))
+    assert r.exit_code == 3, r.output
+    (line,) = one_line_errors(r.stderr)
+    assert "report.html" in line and "symbolic link" in line
+    assert untouched(precious) and out.is_symlink()
+
+
+def test_sync_never_writes_its_index_through_a_link(
+    tmp_path: Path, sample_template: Path, precious: Path
+) -> None:
+    import shutil
+
+    from tests.conftest import runner_for
+
+    remote = tmp_path / "usb.git"
+    git(tmp_path, "init", "-q", "--bare", "-b", "main", str(remote))
+    a, b = tmp_path / "a", tmp_path / "b"
+    shutil.copytree(sample_template, a, symlinks=True)
+    git(a, "remote", "add", "origin", str(remote))
+    git(a, "push", "-q", "origin", "main")
+    git(tmp_path, "clone", "-q", str(remote), str(b))
+    da, db = runner_for(a), runner_for(b)
+    assert da("member", "update", "M-0007", "--employer", "万顺叫车").exit_code == 0
+    assert da("sync").exit_code == 0
+    assert db("station", "update", "S-0010", "--hours", "24h").exit_code == 0  # a merge
+    (b / ".git/driverparty/plumbing-index").symlink_to(precious)
+    head = git(b, "rev-parse", "HEAD")
+    r = db("sync")
+    assert r.exit_code == 3, r.output
+    assert "plumbing-index" in r.stderr and "symbolic link" in r.stderr
+    assert untouched(precious)
+    assert git(b, "rev-parse", "HEAD") == head
