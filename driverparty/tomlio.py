@@ -132,17 +132,12 @@ def refuse_link(path: Path) -> None:
         )
 
 
-_UMASK: list[int] = []
-
-
 def file_mode() -> int:
     """The mode git's own checkout gives a new file: 0666 less the umask (0644 under umask
     022, 0600 under 077; issue 16.9)."""
-    if not _UMASK:
-        mask = os.umask(0o022)  # reading the umask means setting it; put it straight back
-        os.umask(mask)
-        _UMASK.append(mask)
-    return 0o666 & ~_UMASK[0]
+    mask = os.umask(0o022)  # reading the umask means setting it; put it straight back
+    os.umask(mask)
+    return 0o666 & ~mask
 
 
 def atomic_write(path: Path, data: bytes, sync: bool = True, mode: int | None = None) -> None:

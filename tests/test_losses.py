@@ -15,6 +15,8 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import Run, commit_count, git, head_subject
 
 ADD = ("member", "add", "--occupation", "truck", "--stage", "applicant")
@@ -218,3 +220,31 @@ def test_a_petition_import_run_again_after_a_kill_adds_each_row_once(
     summaries = [p["summary"] for p in petitions if p["summary"].startswith("第")]
     assert len(summaries) == len(set(summaries)) == 2000
     assert git(repo, "status", "--porcelain") == ""
+
+
+# --- 16.9: files come out as the umask says, like git's own checkout -------------------------
+
+
+@pytest.mark.parametrize(("umask", "mode"), [(0o077, 0o600), (0o022, 0o644), (0o002, 0o664)])
+def test_written_files_honour_the_umask(
+    dp: Run, repo: Path, tmp_path: Path, umask: int, mode: int
+) -> None:
+    def mode_of(path: Path) -> int:
+        return path.stat().st_mode & 0o777
+
+    old = os.umask(umask)
+    try:
+        assert dp(*ADD, "--name", "新人").exit_code == 0
+        assert dp("member", "update", "M-0001", "--notes", "改").exit_code == 0
+        rows = "name,occupation,stage\n甲,truck,applicant\n乙,taxi,applicant\n"
+        assert dp("import", "member", "-", input=rows).exit_code == 0
+        assert dp("report", "html", "--output", str(tmp_path / "r.html")).exit_code == 0
+        (repo / "records/members/M-0002.toml").unlink()
+        git(repo, "checkout", "--", "records/members/M-0002.toml")  # git's own checkout
+    finally:
+        os.umask(old)
+    members = repo / "records/members"
+    assert mode_of(members / "M-0002.toml") == mode  # what git does
+    for name in ("M-0061.toml", "M-0001.toml", "M-0062.toml", "M-0063.toml"):
+        assert mode_of(members / name) == mode, name
+    assert mode_of(tmp_path / "r.html") == mode
