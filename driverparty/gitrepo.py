@@ -231,7 +231,14 @@ class Git:
         self.author = author
 
     def _env(self, env: dict[str, str] | None = None) -> dict[str, str]:
-        full_env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
+        # GIT_OPTIONAL_LOCKS=0: a read (git status) never writes the index — it cannot fail
+        # on a full disk, nor hold index.lock while a write waits for it (issue 16.4, 16.15)
+        full_env = {
+            **os.environ,
+            "GIT_TERMINAL_PROMPT": "0",
+            "LC_ALL": "C",
+            "GIT_OPTIONAL_LOCKS": "0",
+        }
         if self.author:
             full_env.update(self.author.env())
         if env:

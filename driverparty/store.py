@@ -850,11 +850,15 @@ class Store:
                 journal.begin(self.git, self.git.head(), commit_text, new_bytes)
             for (_kind, _rid, record), rel in zip(changes, paths, strict=True):
                 data = new_bytes[rel]
-                if data is None:
-                    (self.root / rel).unlink(missing_ok=True)
-                else:
-                    _atomic_write(self.root / rel, data, sync=not bulk)
-                    written.append((rel, blob_id(data), record or {}))
+                try:
+                    if data is None:
+                        (self.root / rel).unlink(missing_ok=True)
+                    else:
+                        _atomic_write(self.root / rel, data, sync=not bulk)
+                        written.append((rel, blob_id(data), record or {}))
+                except OSError as err:  # issue 16.15: a full disk is exit 3, said plainly
+                    verb = "delete" if data is None else "write"
+                    raise WriteFailed(f"{rel}: cannot {verb}: {plain_os_error(err)}") from err
             if bulk:  # one flush for an import instead of one per file (none on Windows)
                 flush_to_disk(self.root / rel for rel, _, _ in written)
             sha = self.git.commit(paths, commit_text)
@@ -863,7 +867,7 @@ class Store:
                 self._undo(first, old_bytes, paths, bulk)
             if isinstance(first, OSError) and not isinstance(first, BrokenPipeError):
                 raise WriteFailed(
-                    f"{_failed_path(first, self.root)}{plain_os_error(first)}"
+                    f"{_failed_path(first, self.root)}cannot write: {plain_os_error(first)}"
                 ) from first
             raise
         if bulk:
@@ -896,6 +900,12 @@ class Store:
             return
         for rel, old in old_bytes.items():  # a failed command changes nothing
             try:
+                try:
+                    now: bytes | None = (self.root / rel).read_bytes()
+                except FileNotFoundError:
+                    now = None
+                if now == old:
+                    continue  # never changed (the write failed before): nothing to put back
                 if old is None:
                     (self.root / rel).unlink(missing_ok=True)
                 else:

@@ -248,3 +248,136 @@ def test_written_files_honour_the_umask(
     for name in ("M-0061.toml", "M-0001.toml", "M-0062.toml", "M-0063.toml"):
         assert mode_of(members / name) == mode, name
     assert mode_of(tmp_path / "r.html") == mode
+
+
+# --- 16.15: a fault says what it is: exit 3, a plain message, the first error kept ------------
+
+
+def run_limited(repo: Path, args: list[str], max_bytes: int) -> subprocess.CompletedProcess[str]:
+    """driverparty with a file-size limit (``ulimit -f``): a write past it fails with EFBIG."""
+    import resource
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (max_bytes, max_bytes))
+
+    return subprocess.run(
+        [sys.executable, "-m", "driverparty", "--repo", str(repo), *args],
+        capture_output=True,
+        text=True,
+        env=env_without_debug(),
+        preexec_fn=limit,
+        timeout=120,
+    )
+
+
+def test_a_file_size_limit_is_exit_3_and_a_plain_message(dp: Run, repo: Path) -> None:
+    assert dp("validate").exit_code == 0  # the cache is built: it need not grow below
+    before = snapshot(repo)
+    r = run_limited(repo, [*ADD, "--name", "新人", "--notes", "长" * 1500], 2048)
+    assert r.returncode == 3, r.stderr
+    (line,) = one_line_errors(r.stderr)
+    assert line == (
+        "error: records/members/M-0061.toml: cannot write: "
+        "the file-size limit is reached (ulimit -f)"
+    )
+    assert snapshot(repo) == before
+
+
+def test_a_failed_rollback_does_not_hide_the_first_error(dp: Run, repo: Path) -> None:
+    # M-0001 is already over the limit: writing its new version fails, and so would writing
+    # its old one back — which must neither be tried for nothing nor hide the first error
+    m1 = repo / "records/members/M-0001.toml"
+    assert dp("member", "update", "M-0001", "--notes", "旧" * 1500).exit_code == 0
+    assert dp("validate").exit_code == 0
+    before = snapshot(repo), m1.read_bytes()
+    r = run_limited(repo, ["member", "update", "M-0001", "--notes", "新" * 1500], 2048)
+    assert r.returncode == 3, r.stderr
+    lines = one_line_errors(r.stderr)
+    assert lines[0].startswith("error: records/members/M-0001.toml: cannot write: the file-size")
+    assert (snapshot(repo), m1.read_bytes()) == before
+
+
+def test_git_stopped_by_the_file_size_limit_is_said_plainly(dp: Run, repo: Path) -> None:
+    assert dp("validate").exit_code == 0
+    before = snapshot(repo)
+    # the record fits; git's index (several KiB) does not: git is stopped by SIGXFSZ
+    r = run_limited(repo, [*ADD, "--name", "新人"], 1024)
+    assert r.returncode == 3, r.stderr
+    lines = one_line_errors(r.stderr)
+    assert "file-size limit" in lines[0], lines
+    assert snapshot(repo)[:2] == before[:2]
+    assert not (repo / "records/members/M-0061.toml").exists()
+
+
+UNSHARE = "unshare"
+
+
+def in_namespace(script: str) -> subprocess.CompletedProcess[str]:
+    """Run a shell script in a mount namespace of its own (root may mount there: a read-only
+    bind mount or a tiny tmpfs, which chmod cannot give root)."""
+    return subprocess.run(
+        [UNSHARE, "-m", "sh", "-c", script],
+        capture_output=True,
+        text=True,
+        env=env_without_debug(PYTHON=sys.executable),
+        timeout=180,
+    )
+
+
+def namespaces_work() -> bool:
+    try:
+        return in_namespace("mount -t tmpfs tmpfs /mnt && true").returncode == 0
+    except OSError:
+        return False
+
+
+needs_namespace = pytest.mark.skipif(
+    not namespaces_work(), reason="needs `unshare -m` and mount (root in a Linux namespace)"
+)
+
+
+@needs_namespace
+def test_a_read_only_folder_is_exit_3_and_a_plain_message(dp: Run, repo: Path) -> None:
+    assert dp("validate").exit_code == 0
+    before = snapshot(repo)
+    members = repo / "records/members"
+    r = in_namespace(
+        f"mount --bind -o ro '{members}' '{members}' && "
+        f"exec \"$PYTHON\" -m driverparty --repo '{repo}' member add --name 新人 "
+        "--occupation truck --stage applicant"
+    )
+    assert r.returncode == 3, r.stderr
+    (line,) = one_line_errors(r.stderr)
+    assert line == (
+        "error: records/members/M-0061.toml: cannot write: the disk or folder is read-only"
+    )
+    assert snapshot(repo) == before
+
+
+@needs_namespace
+def test_a_full_disk_is_exit_3_and_changes_nothing(repo: Path, tmp_path: Path) -> None:
+    disk = tmp_path / "usb"
+    disk.mkdir()
+    r = in_namespace(
+        f"""set -e
+        mount -t tmpfs -o size=8m tmpfs '{disk}'
+        cp -a '{repo}' '{disk}/county'
+        git -C '{disk}/county' rev-parse HEAD > '{disk}/head-before'
+        dd if=/dev/zero of='{disk}/fill' bs=4k 2>/dev/null || true
+        set +e
+        "$PYTHON" -m driverparty --repo '{disk}/county' import member - <<'ROWS'
+name,occupation,stage,notes
+甲,truck,applicant,{"长" * 1500}
+乙,truck,applicant,{"长" * 1500}
+ROWS
+        echo "exit=$?"
+        rm '{disk}/fill'
+        git -C '{disk}/county' rev-parse HEAD | cmp -s - '{disk}/head-before' && echo same-head
+        git -C '{disk}/county' status --porcelain --untracked-files=all | sed 's/^/status: /'
+        """
+    )
+    out = r.stdout.splitlines()
+    assert "exit=3" in out, (r.stdout, r.stderr)
+    lines = one_line_errors(r.stderr)
+    assert "no space left on the disk" in lines[0], lines
+    assert "same-head" in out and not [s for s in out if s.startswith("status: ")], r.stdout
