@@ -29,7 +29,7 @@ from wcwidth import wcswidth
 from driverparty.errors import DataError
 from driverparty.labels import ZH
 from driverparty.output import header, translate_code
-from driverparty.personal import mask_tree
+from driverparty.personal import mask_text_tree, mask_tree
 
 if TYPE_CHECKING:
     from driverparty.checks import Records
@@ -304,9 +304,10 @@ def page(
         branch_names: branch id → name, to label charts (ids stay in tables).
     """
     w = Words(lang)
-    if not reveal:
-        figures = mask_tree(figures)
     names = branch_names or {}
+    if not reveal:  # personal fields, and numbers inside any text (issue 16.17)
+        figures = mask_text_tree(mask_tree(figures))
+        names = mask_text_tree(names)
 
     summary = figures["summary"]
     sections: dict[str, list[Row]] = {}

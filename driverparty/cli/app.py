@@ -107,7 +107,9 @@ class App:
                 from driverparty.output import terminal_safe
 
                 text = terminal_safe(text)
-            click.echo(text, nl=False)
+            # color=True: click would strip what looks like a colour code from text going to a
+            # file or a pipe, changing the data; to a terminal it is escaped above
+            click.echo(text, nl=False, color=True)
 
     def warn(self, problems: Sequence[Problem]) -> None:
         """Report problems met while reading; the command goes on and exits 1 at the end."""
