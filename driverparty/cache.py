@@ -41,7 +41,7 @@ except ImportError:  # another Python: the same digest through hashlib
 def _schema_key() -> str:
     """The cache's layout: rebuilt when this version or the models' fields change."""
     fields = str(sha1(SCHEMA_FILE.read_bytes()).hexdigest())[:12]
-    return f"driverparty-cache-6/{__version__}/{fields}"
+    return f"driverparty-cache-7/{__version__}/{fields}"  # 7: text NFC (issue 16.14)
 
 
 def digest(data: bytes) -> str:

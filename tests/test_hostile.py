@@ -220,3 +220,50 @@ def test_sync_never_writes_its_index_through_a_link(
     assert "plumbing-index" in r.stderr and "symbolic link" in r.stderr
     assert untouched(precious)
     assert git(b, "rev-parse", "HEAD") == head
+
+
+# --- 16.14: look-alike names: text is NFC, names hold no invisible joiners ----------------
+
+BRANCH = ("branch", "add", "--kind", "branch", "--founded", "2024-01-01")
+
+
+def test_a_decomposed_name_is_the_same_name(dp: Run, repo: Path) -> None:
+    composed, decomposed = "Café党支部", "Cafe\u0301党支部"
+    assert composed != decomposed
+    r = dp(*BRANCH, "--name", composed)
+    assert r.exit_code == 0, r.stderr
+    before = commit_count(repo)
+    r = dp(*BRANCH, "--name", decomposed)
+    assert r.exit_code == 1, r.output
+    assert "name: the same name is also used by B-0008" in r.stderr
+    assert commit_count(repo) == before
+    # stored composed, whatever was typed
+    r = dp(*ADD, "--name", "Jose\u0301")
+    assert r.exit_code == 0, r.stderr
+    assert 'name = "José"' in (repo / f"records/members/{r.stdout.strip()}.toml").read_text()
+
+
+def test_a_hand_edited_decomposed_duplicate_fails_validate(dp: Run, repo: Path) -> None:
+    assert dp(*BRANCH, "--name", "Café党支部").exit_code == 0
+    text = (repo / "records/branches/B-0008.toml").read_text()
+    (repo / "records/branches/B-0009.toml").write_text(
+        text.replace("B-0008", "B-0009").replace("Café", "Cafe\u0301")
+    )
+    r = dp("validate")
+    assert r.exit_code == 1
+    assert "records/branches/B-0009.toml: name: the same name is also used by B-0008" in r.stdout
+
+
+@pytest.mark.parametrize("char", ["\u200d", "\u3164", "\u115f", "\uffa0", "\u034f"])
+def test_names_refuse_invisible_joiners_and_fillers(dp: Run, repo: Path, char: str) -> None:
+    name = dp("branch", "get", "B-0002").stdout.split('name = "')[1].split('"')[0]
+    before = commit_count(repo)
+    for args in ((*BRANCH, "--name", name + char), (*ADD, "--name", "王" + char + "师傅")):
+        r = dp(*args)
+        assert r.exit_code == 1, (args, r.output)
+        (line,) = one_line_errors(r.stderr)
+        assert ": name: must not contain" in line and f"U+{ord(char):04X}" in line
+    assert commit_count(repo) == before
+    # an emoji sequence stays welcome where a name is not asked for
+    r = dp("member", "update", "M-0001", "--notes", "👨\u200d👩\u200d👧 一家")
+    assert r.exit_code == 0, r.stderr

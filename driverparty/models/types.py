@@ -94,10 +94,33 @@ def _bad_char(text: str, multiline: bool) -> str | None:
     return None
 
 
+#: blank or joining characters that Unicode counts as letters or marks, not "invisible" — yet
+#: a name holding one prints the same as a name without (issue 16.14): ZWJ, the Hangul
+#: fillers, the combining grapheme joiner. Refused in names, where uniqueness matters.
+NOT_IN_NAMES = frozenset("\u200d\u115f\u1160\u3164\uffa0\u034f")
+
+
+def nfc(value: str) -> str:
+    """Text in Unicode's composed form (NFC): ``é`` typed as e + ◌́ is stored, compared
+    and found as the one character (issue 16.14)."""
+    return value if value.isascii() else unicodedata.normalize("NFC", value)
+
+
 def _line(value: str) -> str:
+    value = nfc(value)
     problem = _bad_char(value, multiline=False)
     if problem:
         raise ValueError(problem)
+    return value
+
+
+def _name(value: str) -> str:
+    value = _line(value)
+    for ch in value:
+        if ch in NOT_IN_NAMES:
+            raise ValueError(
+                f"must not contain invisible or direction-changing characters (U+{ord(ch):04X})"
+            )
     return value
 
 
@@ -105,7 +128,7 @@ check_line = _line  # public: driverparty.toml's county is held to the same rule
 
 
 def _text(value: str) -> str:
-    value = value.replace("\r\n", "\n").strip()
+    value = nfc(value.replace("\r\n", "\n").strip())
     problem = _bad_char(value, multiline=True)
     if problem:
         raise ValueError(problem)
@@ -202,6 +225,7 @@ def check_plate(value: str) -> str:
 
 
 def check_token(value: str) -> str:
+    value = nfc(value)
     if not TOKEN_RE.fullmatch(value):
         raise ValueError("must be a word without spaces, commas or semicolons (≤ 40 characters)")
     return value
@@ -222,7 +246,7 @@ def check_hours(value: str) -> str:
 # --- the types ---------------------------------------------------------------------------------
 
 Line = Annotated[str, AfterValidator(_line), Field(min_length=1, max_length=200)]
-Name = Annotated[str, AfterValidator(_line), Field(min_length=1, max_length=100)]
+Name = Annotated[str, AfterValidator(_name), Field(min_length=1, max_length=100)]
 Text = Annotated[str, AfterValidator(_text), Field(min_length=1, max_length=2000)]
 RecordId = Annotated[str, AfterValidator(check_id)]
 PastDate = Annotated[date, BeforeValidator(parse_date), AfterValidator(_not_future)]
