@@ -22,6 +22,24 @@ from driverparty.tomlio import Unreadable, read_bytes
 
 Row = dict[str, Any]
 GIT_ACTIONS = {"A": "add", "M": "update", "D": "remove", "T": "update"}
+#: the actions a commit's trailer may claim for what git saw happen to a file (issue 16.16)
+CLAIMS = {
+    "add": {"add", "import", "sync"},
+    "remove": {"remove", "sync"},
+}
+
+
+def action_of(claimed: str | None, status: str) -> str:
+    """The action a row shows: the commit's ``Driverparty-Action`` trailer when it agrees with
+    what git saw happen to the file, else what git saw (``add``, ``update``, ``remove``). A
+    hand commit can write any trailer: one saying ``promote`` over a deleted file is not
+    believed (issue 16.16)."""
+    seen = GIT_ACTIONS.get(status, "update")
+    if claimed is None:
+        return seen
+    if seen in CLAIMS:
+        return claimed if claimed in CLAIMS[seen] else seen
+    return seen if claimed in CLAIMS else claimed
 
 
 def field_changes(
@@ -81,7 +99,7 @@ def log(
                     "commit": commit.short,
                     "date": commit.day,
                     "author": commit.author,
-                    "action": commit.action or GIT_ACTIONS.get(status, "update"),
+                    "action": action_of(commit.action, status),
                     "kind": found[0],
                     "id": found[1],
                     "subject": commit.subject,
@@ -117,7 +135,7 @@ def history(store: Store, kind: str, record_id: str) -> list[Row]:
         for old, new, status, fpath in commit.files:
             if fpath != path:
                 continue
-            action = commit.action or GIT_ACTIONS.get(status, "update")
+            action = action_of(commit.action, status)
             if rows and rows[-1].get("_renamed") == commit.sha:
                 rows[-1].pop("_renamed")
                 continue

@@ -267,3 +267,34 @@ def test_names_refuse_invisible_joiners_and_fillers(dp: Run, repo: Path, char: s
     # an emoji sequence stays welcome where a name is not asked for
     r = dp("member", "update", "M-0001", "--notes", "👨\u200d👩\u200d👧 一家")
     assert r.exit_code == 0, r.stderr
+
+
+# --- 16.16: log shows what git saw when a hand commit's trailer says otherwise ------------
+
+
+def test_log_does_not_believe_a_forged_action_trailer(dp: Run, repo: Path) -> None:
+    (repo / "records/members/M-0060.toml").unlink()
+    forged = (
+        "member promote M-0060\n\nDriverparty-Action: promote\nDriverparty-Record: members/M-0060\n"
+    )
+    git(repo, "commit", "-qam", forged)
+    r = dp("log", "--limit", "1", "--format", "json")
+    (row,) = json.loads(r.stdout)
+    assert row["id"] == "M-0060" and row["action"] == "remove"  # what git saw
+    r = dp("member", "history", "M-0060", "--format", "json")
+    assert json.loads(r.stdout)[-1]["action"] == "remove"
+    # a real promote, and a trailer that agrees with git, are shown as they say
+    assert dp("member", "promote", "M-0059", "--to", "full", "--on", "2026-06-30").exit_code in (
+        0,
+        1,
+    )
+    text = (repo / "records/members/M-0001.toml").read_text()
+    (repo / "records/members/M-0001.toml").write_text(text.replace("周志强", "周志刚"))
+    git(repo, "commit", "-qam", "member update M-0001\n\nDriverparty-Action: update\n")
+    (row,) = json.loads(dp("log", "--limit", "1", "--format", "json").stdout)
+    assert row["action"] == "update"
+    (repo / "records/members/M-0099.toml").write_text(text.replace("M-0001", "M-0099"))
+    git(repo, "add", "records/members/M-0099.toml")
+    git(repo, "commit", "-qm", "member verify M-0099\n\nDriverparty-Action: verify\n")
+    (row,) = json.loads(dp("log", "--limit", "1", "--format", "json").stdout)
+    assert row["action"] == "add"

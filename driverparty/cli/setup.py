@@ -95,18 +95,17 @@ def validate(app: App, fmt: str, reveal: bool) -> None:
     Example:
       driverparty validate --format csv > problems.csv
     """
-    from driverparty.output import terminal_safe
-    from driverparty.personal import mask_error
+    from driverparty.output import error_line
 
     # problems are errors: never a phone or an ID number in clear, whatever --reveal says
     # (issue 16.8), and nothing that steers the terminal (file names, 16.12)
     problems = app.store.validate()
     if fmt == "table":
-        app.emit("".join(terminal_safe(mask_error(str(p)), "") + "\n" for p in problems))
+        app.emit("".join(error_line(str(p)) + "\n" for p in problems))
         if not problems:
             click.echo("ok: every record is valid", err=True)
     else:
-        rows = [{k: mask_error(v) if v else v for k, v in p.as_row().items()} for p in problems]
+        rows = [{k: error_line(v) if v else v for k, v in p.as_row().items()} for p in problems]
         render(app, rows, ["file", "id", "field", "message"], fmt, reveal)
     if problems:
         raise click.exceptions.Exit(1)
