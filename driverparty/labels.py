@@ -24,6 +24,10 @@ ZH: dict[str, str] = {
     "added": "新增",
     "removed": "删除",
     "changed": "修改",
+    "modified": "修改",  # status (issue 16.18)
+    "deleted": "删除",
+    "untracked": "未登记",
+    "unchanged": "未改动",
     "add": "新增",
     "update": "修改",
     "remove": "删除",

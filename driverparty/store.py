@@ -518,30 +518,22 @@ class Store:
     # --- hand edits and the repository's git settings ------------------------------------------
 
     def hand_edits(self) -> list[tuple[str, str, list[Problem]]]:
-        """Uncommitted changes under records/ (``status``): (file, change, its problems)."""
+        """Uncommitted changes under records/ (``status``): (file, change, its problems). The
+        problems are those ``commit`` finds — every file, and the rules across records (a
+        duplicated phone, a reference to a removed record) — so the two never disagree; a
+        file broken by a change elsewhere, or before, is listed as ``unchanged`` (16.18)."""
+        by_file: dict[str, list[Problem]] = {}
+        for p in self.validate():
+            by_file.setdefault(p.file, []).append(p)
         names = {"M": "modified", "A": "added", "D": "deleted", "?": "untracked", "R": "renamed"}
         rows = []
         for code, path in self.git.status("records"):
             if Path(path).name.startswith("."):
                 continue
             change = names.get(code.strip()[:1] or "M", "modified")
-            rows.append((path, change, self.check_file(path) if change != "deleted" else []))
+            rows.append((path, change, by_file.pop(path, [])))
+        rows += [(path, "unchanged", found) for path, found in sorted(by_file.items())]
         return rows
-
-    def check_file(self, path: str) -> list[Problem]:
-        """The problems of one file under records/ on its own (not across records)."""
-        parts = Path(path).parts
-        kind = next((k for k in KINDS if len(parts) == 3 and parts[1] == KINDS[k].plural), None)
-        if kind is None or not path.endswith(".toml"):
-            return [Problem(path, None, None, "not a record file")]
-        try:
-            data = read_bytes(self.root / path, root=self.root)
-        except Unreadable as err:
-            return [Problem(path, None, None, str(err))]
-        except OSError as err:
-            return [Problem(path, None, None, f"cannot read: {err.strerror}")]
-        _, problems = parse_record(kind, path, data, self.today)
-        return problems
 
     def commit_hand_edits(self, text: str | None) -> str | None:
         """``commit``: validate every record and commit the hand edits under records/; the

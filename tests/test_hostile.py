@@ -298,3 +298,32 @@ def test_log_does_not_believe_a_forged_action_trailer(dp: Run, repo: Path) -> No
     git(repo, "commit", "-qm", "member verify M-0099\n\nDriverparty-Action: verify\n")
     (row,) = json.loads(dp("log", "--limit", "1", "--format", "json").stdout)
     assert row["action"] == "add"
+
+
+# --- 16.18: status runs the checks commit runs, so the two never disagree ------------------
+
+
+def test_status_finds_what_commit_refuses(dp: Run, repo: Path) -> None:
+    m3 = repo / "records/members/M-0003.toml"
+    m3.write_text(m3.read_text().replace('"18819208789"', '"18313693569"'))  # M-0001's phone
+    r = dp("status", "--format", "csv")
+    assert r.exit_code == 1, r.output
+    rows = r.stdout.splitlines()
+    assert (
+        "records/members/M-0003.toml,modified,"
+        "phone: the same phone number is also used by M-0001" in rows
+    )
+    assert (
+        "records/members/M-0001.toml,unchanged,"
+        "phone: the same phone number is also used by M-0003" in rows
+    )
+    assert dp("commit").exit_code == 1
+    # a removal that leaves references dangling: both say so
+    (repo / "records/members/M-0003.toml").write_text(
+        m3.read_text().replace('"18313693569"', '"18819208789"')
+    )
+    assert dp("status").exit_code == 0 and dp("commit", "-m", "x").exit_code == 0
+    (repo / "records/branches/B-0001.toml").unlink()
+    r = dp("status")
+    assert r.exit_code == 1 and "no branch B-0001" in r.stdout
+    assert dp("commit").exit_code == 1

@@ -35,24 +35,19 @@ def status(app: App, fmt: str, reveal: bool) -> None:
 
     Exit 0 when every changed file is valid, 1 otherwise.
     """
+    from driverparty.output import error_line
+
     rows = []
-    bad = False
+    bad = False  # exactly when `commit` would refuse (issue 16.18)
     for path, change, problems in app.store.hand_edits():
         bad = bad or bool(problems)
-        rows.append(
-            {
-                "file": path,
-                "change": change,
-                "result": "; ".join(
-                    f"{p.field}: {p.message}" if p.field else p.message for p in problems
-                )
-                or "ok",
-            }
-        )
+        result = "; ".join(f"{p.field}: {p.message}" if p.field else p.message for p in problems)
+        # problems are errors: no number in clear (16.8), nothing for the terminal (16.12)
+        rows.append({"file": path, "change": change, "result": error_line(result or "ok")})
     if fmt == "table" and not rows:
         click.echo("nothing to commit under records/", err=True)
     render(app, rows, ["file", "change", "result"], fmt, reveal)
-    if bad:
+    if problems:
         raise click.exceptions.Exit(1)
 
 
