@@ -469,6 +469,10 @@ def write(path: Path, text: str) -> None:
         raise DataError(f"{path}: no folder {folder}")
     refuse_link(path)  # issue 16.3: exit 3, the file it points at left alone
     try:
+        if path.exists() and not path.is_file():  # /dev/stdout, a pipe: written into, never
+            with path.open("w", encoding="utf-8") as fh:  # replaced by a file of ours
+                fh.write(text)
+            return
         atomic_write(path, text.encode("utf-8"), sync=False)  # as the umask says (16.9)
     except OSError as err:  # a full disk, a read-only folder: exit 3 (issue 16.15)
         raise WriteFailed(f"{path}: cannot write: {plain_os_error(err)}") from None

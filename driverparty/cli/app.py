@@ -214,6 +214,12 @@ def handle(err: BaseException) -> int:
         for line in err.lines():
             say("error", line)
         code = err.exit_code
+    elif isinstance(err, getattr(click.exceptions, "NoArgsIsHelpError", ())):
+        # `driverparty member` alone: its help on stdout, one error line (issue 16)
+        assert isinstance(err, click.exceptions.UsageError) and err.ctx is not None
+        click.echo(err.ctx.get_help())
+        say("error", f"which command? (see the list above: {err.ctx.command_path} COMMAND)")
+        code = 2
     elif isinstance(err, click.exceptions.UsageError):
         msg = err.format_message()
         if err.ctx is not None:  # one line (issue 16): where to look comes after the message
