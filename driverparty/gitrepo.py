@@ -231,14 +231,7 @@ class Git:
         self.author = author
 
     def _env(self, env: dict[str, str] | None = None) -> dict[str, str]:
-        # GIT_OPTIONAL_LOCKS=0: a read (git status) never writes the index — it cannot fail
-        # on a full disk, nor hold index.lock while a write waits for it (issue 16.4, 16.15)
-        full_env = {
-            **os.environ,
-            "GIT_TERMINAL_PROMPT": "0",
-            "LC_ALL": "C",
-            "GIT_OPTIONAL_LOCKS": "0",
-        }
+        full_env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
         if self.author:
             full_env.update(self.author.env())
         if env:
@@ -685,9 +678,13 @@ class Git:
 
     def status(self, *paths: str) -> list[tuple[str, str]]:
         """Uncommitted changes under ``paths``: [(two-letter code, path)], renames split."""
-        out = self.run(
-            "status", "--porcelain=v1", "-z", "--untracked-files=all", "--no-renames", "--", *paths
-        )
+        args = ("status", "--porcelain=v1", "-z", "--untracked-files=all", "--no-renames", "--")
+        try:
+            out = self.run(*args, *paths)
+        except GitFailed:
+            # git status also refreshes the index's stat data, and fails when it cannot write
+            # it (a full disk): a read must still work, without that refresh (issue 16.15)
+            out = self.run(*args, *paths, env={"GIT_OPTIONAL_LOCKS": "0"})
         rows = []
         for entry in out.split(b"\0"):
             if entry:
