@@ -91,15 +91,24 @@ def _mask_run(m: re.Match[str]) -> str:
     return number[:6] + "*" * (len(number) - 10) + number[-4:]
 
 
+#: a quick first look (a pattern that starts with a plain character class is fast to scan
+#: for; one that starts with a look-behind is tried at every position): 11 or more digits,
+#: spaces and dashes in a row, where any phone or ID number must stand
+_CANDIDATE = re.compile(r"[+0-9][0-9 -]{9,}[0-9Xx]")
+
+
 def has_numbers(text: str) -> bool:
     """True when ``text`` holds a run shaped like a phone or an ID number."""
-    return _RUNS.search(text) is not None
+    for m in _CANDIDATE.finditer(text):
+        if _RUNS.search(text, max(0, m.start() - 4), m.end() + 1):
+            return True
+    return False
 
 
 def mask_text(text: str) -> str:
     """Mask every run in free text shaped like a phone or an ID number the way the fields
     are masked: ``联系电话138****5678`` (SPEC section 4, "Personal data")."""
-    if not isinstance(text, str) or not text:
+    if not isinstance(text, str) or not has_numbers(text):
         return text
     return _RUNS.sub(_mask_run, text)
 
