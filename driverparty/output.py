@@ -273,7 +273,7 @@ def record_text(shown: Shown, fmt: str, reveal: bool) -> str:
     from driverparty.store import record_bytes
     from driverparty.tomlio import dumps
 
-    record = mask_tree(shown.record)
+    record = mask_text_tree(mask_tree(shown.record))  # numbers in text too (issue 16.17)
     data = record_bytes(shown.kind, record) if shown.valid else dumps(record)
     return data.decode("utf-8")
 

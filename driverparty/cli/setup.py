@@ -47,7 +47,7 @@ def status(app: App, fmt: str, reveal: bool) -> None:
     if fmt == "table" and not rows:
         click.echo("nothing to commit under records/", err=True)
     render(app, rows, ["file", "change", "result"], fmt, reveal)
-    if problems:
+    if bad:
         raise click.exceptions.Exit(1)
 
 
