@@ -53,7 +53,7 @@ def test_an_id_ending_in_a_newline_from_a_file_or_an_import_row_is_refused(
     before = commit_count(repo)
     source = tmp_path / "one.json"
     record = {"id": "M-0099\n", "name": "x", "occupation": "truck", "stage": "applicant"}
-    source.write_text(json.dumps(record))
+    source.write_text(json.dumps(record), encoding="utf-8")
     r = dp("member", "add", "--from", str(source))
     assert r.exit_code in (1, 2) and "bad id" in r.stderr, r.output
     r = dp("import", "member", "-", "--format", "json", input=json.dumps([record]))
@@ -64,8 +64,12 @@ def test_an_id_ending_in_a_newline_from_a_file_or_an_import_row_is_refused(
 
 
 def test_a_file_whose_name_ends_in_a_newline_is_not_a_record(dp: Run, repo: Path) -> None:
-    text = (repo / "records/members/M-0060.toml").read_text().replace("M-0060", "M-0099")
-    (repo / "records/members/M-0099\n.toml").write_text(text)
+    text = (
+        (repo / "records/members/M-0060.toml")
+        .read_text(encoding="utf-8")
+        .replace("M-0060", "M-0099")
+    )
+    (repo / "records/members/M-0099\n.toml").write_text(text, encoding="utf-8")
     r = dp("validate")
     assert r.exit_code == 1
     assert "file name is not a valid id" in r.stdout
@@ -240,14 +244,16 @@ def test_a_decomposed_name_is_the_same_name(dp: Run, repo: Path) -> None:
     # stored composed, whatever was typed
     r = dp(*ADD, "--name", "Jose\u0301")
     assert r.exit_code == 0, r.stderr
-    assert 'name = "José"' in (repo / f"records/members/{r.stdout.strip()}.toml").read_text()
+    assert 'name = "José"' in (repo / f"records/members/{r.stdout.strip()}.toml").read_text(
+        encoding="utf-8"
+    )
 
 
 def test_a_hand_edited_decomposed_duplicate_fails_validate(dp: Run, repo: Path) -> None:
     assert dp(*BRANCH, "--name", "Café党支部").exit_code == 0
-    text = (repo / "records/branches/B-0008.toml").read_text()
+    text = (repo / "records/branches/B-0008.toml").read_text(encoding="utf-8")
     (repo / "records/branches/B-0009.toml").write_text(
-        text.replace("B-0008", "B-0009").replace("Café", "Cafe\u0301")
+        text.replace("B-0008", "B-0009").replace("Café", "Cafe\u0301"), encoding="utf-8"
     )
     r = dp("validate")
     assert r.exit_code == 1
@@ -288,12 +294,16 @@ def test_log_does_not_believe_a_forged_action_trailer(dp: Run, repo: Path) -> No
         0,
         1,
     )
-    text = (repo / "records/members/M-0001.toml").read_text()
-    (repo / "records/members/M-0001.toml").write_text(text.replace("周志强", "周志刚"))
+    text = (repo / "records/members/M-0001.toml").read_text(encoding="utf-8")
+    (repo / "records/members/M-0001.toml").write_text(
+        text.replace("周志强", "周志刚"), encoding="utf-8"
+    )
     git(repo, "commit", "-qam", "member update M-0001\n\nDriverparty-Action: update\n")
     (row,) = json.loads(dp("log", "--limit", "1", "--format", "json").stdout)
     assert row["action"] == "update"
-    (repo / "records/members/M-0099.toml").write_text(text.replace("M-0001", "M-0099"))
+    (repo / "records/members/M-0099.toml").write_text(
+        text.replace("M-0001", "M-0099"), encoding="utf-8"
+    )
     git(repo, "add", "records/members/M-0099.toml")
     git(repo, "commit", "-qm", "member verify M-0099\n\nDriverparty-Action: verify\n")
     (row,) = json.loads(dp("log", "--limit", "1", "--format", "json").stdout)
@@ -305,7 +315,9 @@ def test_log_does_not_believe_a_forged_action_trailer(dp: Run, repo: Path) -> No
 
 def test_status_finds_what_commit_refuses(dp: Run, repo: Path) -> None:
     m3 = repo / "records/members/M-0003.toml"
-    m3.write_text(m3.read_text().replace('"18819208789"', '"18313693569"'))  # M-0001's phone
+    m3.write_text(
+        m3.read_text(encoding="utf-8").replace('"18819208789"', '"18313693569"')
+    )  # M-0001's phone
     r = dp("status", "--format", "csv")
     assert r.exit_code == 1, r.output
     rows = r.stdout.splitlines()
@@ -320,7 +332,7 @@ def test_status_finds_what_commit_refuses(dp: Run, repo: Path) -> None:
     assert dp("commit").exit_code == 1
     # a removal that leaves references dangling: both say so
     (repo / "records/members/M-0003.toml").write_text(
-        m3.read_text().replace('"18313693569"', '"18819208789"')
+        m3.read_text(encoding="utf-8").replace('"18313693569"', '"18819208789"')
     )
     assert dp("status").exit_code == 0 and dp("commit", "-m", "x").exit_code == 0
     (repo / "records/branches/B-0001.toml").unlink()

@@ -76,8 +76,8 @@ def test_import_rows_and_hand_edits_never_echo_numbers(dp: Run, repo: Path) -> N
     assert f"row 1: branch: no branch {PHONE_MASKED}" in r.stderr
     no_clear_numbers(r.output, "import")
     m3 = repo / "records/members/M-0003.toml"
-    m3.write_text(m3.read_text() + f'station = "{ID_NUMBER}"\n')
-    (repo / f"records/members/{PHONE}.toml").write_text("name = 1\n")
+    m3.write_text(m3.read_text(encoding="utf-8") + f'station = "{ID_NUMBER}"\n', encoding="utf-8")
+    (repo / f"records/members/{PHONE}.toml").write_text("name = 1\n", encoding="utf-8")
     for args in (("validate",), ("status",), ("commit",), ("member", "list")):
         for fmt in ((), ("--format", "csv"), ("--format", "json")):
             if args[0] == "commit" and fmt:
@@ -156,7 +156,10 @@ def hostile_history(dp: Run, repo: Path) -> Path:
     """A hand commit by an author whose name holds escape sequences, with a bidi override in
     its subject, changing a name to one holding an escape sequence."""
     m1 = repo / "records/members/M-0001.toml"
-    m1.write_text(m1.read_text().replace('name = "周志强"', 'name = "周\\u001b[31m志强"'))
+    m1.write_text(
+        m1.read_text(encoding="utf-8").replace('name = "周志强"', 'name = "周\\u001b[31m志强"'),
+        encoding="utf-8",
+    )
     env = {**os.environ, "GIT_AUTHOR_NAME": f"黄{ESC}主任"}
     subprocess.run(["git", "commit", "-qam", f"fix {BIDI}gnp.exe"], cwd=repo, env=env, check=True)
     return repo
@@ -240,9 +243,9 @@ def test_every_format_is_escaped_on_a_terminal(
 
 
 def test_file_names_in_validate_and_status_are_escaped(dp: Run, repo: Path) -> None:
-    text = (repo / "records/members/M-0060.toml").read_text()
-    (repo / f"records/members/M-0099{ESC}.toml").write_text(text)
-    (repo / f"records/members/{BIDI}lmth.toml").write_text(text)
+    text = (repo / "records/members/M-0060.toml").read_text(encoding="utf-8")
+    (repo / f"records/members/M-0099{ESC}.toml").write_text(text, encoding="utf-8")
+    (repo / f"records/members/{BIDI}lmth.toml").write_text(text, encoding="utf-8")
     for args in (("validate",), ("status",), ("member", "list")):
         r = dp(*args)
         assert r.exit_code == 1, (args, r.output)
@@ -251,8 +254,12 @@ def test_file_names_in_validate_and_status_are_escaped(dp: Run, repo: Path) -> N
 
 
 def test_error_lines_are_one_line_and_escaped(dp: Run, repo: Path) -> None:
-    text = (repo / "records/members/M-0060.toml").read_text().replace("M-0060", "M-0099")
-    (repo / "records/members/M-0099\n.toml").write_text(text)
+    text = (
+        (repo / "records/members/M-0060.toml")
+        .read_text(encoding="utf-8")
+        .replace("M-0060", "M-0099")
+    )
+    (repo / "records/members/M-0099\n.toml").write_text(text, encoding="utf-8")
     r = dp("member", "list")
     errors = r.stderr.splitlines()
     assert errors and all(line.startswith("error: ") for line in errors), r.stderr

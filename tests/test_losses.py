@@ -54,7 +54,11 @@ def test_a_record_removed_from_the_index_keeps_its_id(dp: Run, repo: Path) -> No
 
 def test_a_record_added_to_the_index_then_deleted_keeps_its_id(dp: Run, repo: Path) -> None:
     path = repo / "records/members/M-0070.toml"
-    path.write_text((repo / "records/members/M-0060.toml").read_text().replace("M-0060", "M-0070"))
+    path.write_text(
+        (repo / "records/members/M-0060.toml")
+        .read_text(encoding="utf-8")
+        .replace("M-0060", "M-0070")
+    )
     git(repo, "add", str(path))
     path.unlink()
     assert dp(*ADD, "--name", "新人").stdout == "M-0071\n"
@@ -264,6 +268,7 @@ def run_limited(repo: Path, args: list[str], max_bytes: int) -> subprocess.Compl
         [sys.executable, "-m", "driverparty", "--repo", str(repo), *args],
         capture_output=True,
         text=True,
+        encoding="utf-8",
         env=env_without_debug(),
         preexec_fn=limit,
         timeout=120,
@@ -319,6 +324,7 @@ def in_namespace(script: str) -> subprocess.CompletedProcess[str]:
         [UNSHARE, "-m", "sh", "-c", script],
         capture_output=True,
         text=True,
+        encoding="utf-8",
         env=env_without_debug(PYTHON=sys.executable),
         timeout=180,
     )
