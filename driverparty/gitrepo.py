@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from driverparty.errors import GitFailed, LockTimeout, NotARepository, RepoError
+from driverparty.errors import GitFailed, LockTimeout, NotARepository, RepoError, plain_os_error
 from driverparty.portable import find_program
 
 CONFIG_FILE = "driverparty.toml"
@@ -834,7 +834,7 @@ def write_lock(git_dir: Path, timeout: float | None = None) -> Iterator[None]:
     try:
         folder.mkdir(exist_ok=True)
     except OSError as err:
-        raise RepoError(f"cannot create the write lock in {folder}: {err.strerror}") from err
+        raise RepoError(f"cannot create the write lock in {folder}: {plain_os_error(err)}") from err
     lock = filelock.FileLock(folder / "write.lock")
     try:
         lock.acquire(timeout=timeout, poll_interval=0.02)
@@ -843,7 +843,7 @@ def write_lock(git_dir: Path, timeout: float | None = None) -> Iterator[None]:
             f"another driverparty is writing; gave up after {timeout:g} s waiting for the lock"
         ) from None
     except OSError as err:
-        raise RepoError(f"cannot create the write lock in {folder}: {err.strerror}") from err
+        raise RepoError(f"cannot create the write lock in {folder}: {plain_os_error(err)}") from err
     try:
         yield
     finally:

@@ -57,7 +57,8 @@ def test_a_record_added_to_the_index_then_deleted_keeps_its_id(dp: Run, repo: Pa
     path.write_text(
         (repo / "records/members/M-0060.toml")
         .read_text(encoding="utf-8")
-        .replace("M-0060", "M-0070")
+        .replace("M-0060", "M-0070"),
+        encoding="utf-8",
     )
     git(repo, "add", str(path))
     path.unlink()
