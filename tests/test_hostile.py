@@ -315,9 +315,10 @@ def test_log_does_not_believe_a_forged_action_trailer(dp: Run, repo: Path) -> No
 
 def test_status_finds_what_commit_refuses(dp: Run, repo: Path) -> None:
     m3 = repo / "records/members/M-0003.toml"
-    m3.write_text(  # M-0001's phone
-        m3.read_text(encoding="utf-8").replace('"18819208789"', '"18313693569"'), encoding="utf-8"
-    )
+    original = m3.read_text(encoding="utf-8")
+    phone = '\nphone = "18313693569"\n'  # M-0001's
+    assert phone in (repo / "records/members/M-0001.toml").read_text(encoding="utf-8")
+    m3.write_text(original.replace('\noccupation = "', phone + 'occupation = "'), encoding="utf-8")
     r = dp("status", "--format", "csv")
     assert r.exit_code == 1, r.output
     rows = r.stdout.splitlines()
@@ -331,9 +332,7 @@ def test_status_finds_what_commit_refuses(dp: Run, repo: Path) -> None:
     )
     assert dp("commit").exit_code == 1
     # a removal that leaves references dangling: both say so
-    (repo / "records/members/M-0003.toml").write_text(
-        m3.read_text(encoding="utf-8").replace('"18313693569"', '"18819208789"'), encoding="utf-8"
-    )
+    m3.write_text(original, encoding="utf-8")
     assert dp("status").exit_code == 0 and dp("commit", "-m", "x").exit_code == 0
     (repo / "records/branches/B-0001.toml").unlink()
     r = dp("status")

@@ -73,11 +73,6 @@ class App:
         self.note(recover_interrupted(root))  # issue 16.2: an import killed before is undone
         return root
 
-    def note(self, text: str | None) -> None:
-        """Say on stderr what was done on the way (``note: …``)."""
-        if text:
-            say("note", text)
-
     @cached_property
     def reader(self) -> Store:
         """The store, not yet checked: for the reads that decide themselves what to check
@@ -142,7 +137,7 @@ class App:
         for text in self.clock_notes():
             self.note(text)
         for text in self.notes:
-            click.echo(f"note: {text}", err=True)
+            say("note", text)
 
 
 pass_app = click.make_pass_decorator(App)
