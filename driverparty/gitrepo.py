@@ -396,11 +396,7 @@ class Git:
         a private index, so the repository's own index and work tree stay as they are."""
         index = self.git_dir / "driverparty" / "plumbing-index"
         index.parent.mkdir(exist_ok=True)
-        if index.is_symlink():  # issue 16.3: git would write through it, then we delete it
-            raise RepoError(
-                f"{index}: is a symbolic link; driverparty does not write through links "
-                "(delete the link, then try again)"
-            )
+        refuse_link(index)  # issue 16.3: git would write through it, then we delete it
         env = {"GIT_INDEX_FILE": str(index)}
         try:
             self.run("read-tree", start, env=env)
@@ -543,6 +539,8 @@ class Git:
         journal = self._journal
         journal.parent.mkdir(exist_ok=True)
         tmp = journal.with_name(journal.name + ".tmp")
+        for path in (journal, tmp, journal.with_name("sync-update-index")):
+            refuse_link(path)  # issue 16.3: none of them is written through a link
         tmp.write_bytes(f"{branch}\n{old}\n{new}\n".encode())
         os.replace(tmp, journal)
         private = journal.with_name("sync-update-index")
@@ -768,6 +766,16 @@ class Git:
             time.sleep(0.05)
 
 
+def refuse_link(path: Path) -> None:
+    """Refuse (exit 3) to write one of the tool's files under ``.git`` through a symbolic
+    link: a ``.git`` copied in may hold one pointing anywhere (issue 16.3)."""
+    if path.is_symlink():
+        raise RepoError(
+            f"{path}: is a symbolic link; driverparty does not write through links "
+            "(delete the link, then try again)"
+        )
+
+
 def _nul(paths: Sequence[str]) -> bytes:
     return b"".join(p.encode() + b"\0" for p in paths)
 
@@ -822,15 +830,8 @@ def write_lock(git_dir: Path, timeout: float | None = None) -> Iterator[None]:
         import filelock
 
     folder = git_dir / "driverparty"
-    for path in (
-        folder,
-        folder / "write.lock",
-    ):  # issue 16.3: a .git copied in may hold links anywhere
-        if path.is_symlink():
-            raise RepoError(
-                f"{path}: is a symbolic link; driverparty does not write through links "
-                "(delete the link, then try again)"
-            )
+    for path in (folder, folder / "write.lock"):  # issue 16.3: a copied .git may hold links
+        refuse_link(path)
     try:
         folder.mkdir(exist_ok=True)
     except OSError as err:

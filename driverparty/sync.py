@@ -31,8 +31,8 @@ from driverparty.gitrepo import (
     url_secrets,
 )
 from driverparty.merge import finish_record, merge_records
-from driverparty.schema import KINDS, id_sort_key, kind_and_id
-from driverparty.store import ID_RE, Change, Store, commit_message, id_pattern, record_bytes
+from driverparty.schema import ID_RE, KINDS, id_sort_key, kind_and_id
+from driverparty.store import Change, Store, commit_message, id_pattern, record_bytes
 from driverparty.tomlio import Unreadable, loads
 
 

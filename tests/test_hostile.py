@@ -338,3 +338,32 @@ def test_status_finds_what_commit_refuses(dp: Run, repo: Path) -> None:
     r = dp("status")
     assert r.exit_code == 1 and "no branch B-0001" in r.stdout
     assert dp("commit").exit_code == 1
+
+
+def test_a_sync_fast_forward_never_writes_through_a_link(
+    tmp_path: Path, sample_template: Path, precious: Path
+) -> None:
+    import shutil
+
+    from tests.conftest import runner_for
+
+    remote = tmp_path / "usb.git"
+    git(tmp_path, "init", "-q", "--bare", "-b", "main", str(remote))
+    a, b = tmp_path / "a", tmp_path / "b"
+    shutil.copytree(sample_template, a, symlinks=True)
+    git(a, "remote", "add", "origin", str(remote))
+    git(a, "push", "-q", "origin", "main")
+    git(tmp_path, "clone", "-q", str(remote), str(b))
+    da, db = runner_for(a), runner_for(b)
+    assert da("member", "update", "M-0007", "--employer", "万顺叫车").exit_code == 0
+    assert da("sync").exit_code == 0
+    for name in ("sync-update-index", "sync-pending.tmp"):  # b fast-forwards through them
+        (b / ".git/driverparty").mkdir(exist_ok=True)
+        (b / ".git/driverparty" / name).symlink_to(precious)
+        head = git(b, "rev-parse", "HEAD")
+        r = db("sync")
+        assert r.exit_code == 3, r.output
+        assert name in r.stderr and "symbolic link" in r.stderr
+        assert untouched(precious) and git(b, "rev-parse", "HEAD") == head
+        (b / ".git/driverparty" / name).unlink()
+    assert db("sync").exit_code == 0
