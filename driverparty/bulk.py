@@ -250,6 +250,7 @@ DATE_FORMS = "2025-03-05, 2025/3/5, 2025.3.5 or 2025年3月5日"
 RETYPE = "format the column as text (设置单元格格式 → 文本) and enter the numbers again"
 NUMBER_CELL = f"a number cell, which keeps only 15 digits: {RETYPE}"
 SCIENTIFIC = f"a number in scientific notation, its last digits lost: {RETYPE}"
+FORMULA = "a formula, not a value: type the value itself (or paste as values)"
 
 
 class Refused(ValueError):
@@ -507,12 +508,11 @@ def plan(
         for name in row:
             if (n, name) in formulas:
                 values_of[(label, name)] = formulas[(n, name)]
+        calculated = [name for name in row if (n, name) in formulas]
+        for name in calculated:  # its value is not what the clerk typed: not typed at all
+            row = {k: v for k, v in row.items() if k != name}
         values, unset, found = typed(kind, row, typed_value)
-        found += [
-            (name, "a formula, not a value: type the value itself (or paste as values)")
-            for name in row
-            if (n, name) in formulas
-        ]
+        found += [(name, FORMULA) for name in calculated]
         refused = {f for f, _ in found}
         rid = str(values.pop("id", "") or "")
         if not rid:
