@@ -25,7 +25,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from driverparty.checks import Record, added_problems
+from driverparty.checks import Record, Records, added_problems
 from driverparty.errors import DataError, Invalid, Problem, UsageError
 from driverparty.models import KINDS, validate_record
 from driverparty.personal import PERSONAL_FIELDS, is_masked
@@ -472,6 +472,46 @@ def grouped(problems: list[Problem], values: dict[tuple[str, str], Any]) -> list
 # --- the import ------------------------------------------------------------------------------
 
 
+def names_to_ids(
+    records: Records, kind: str, file_ids: set[str]
+) -> Callable[[dict[str, Any]], list[tuple[str, str]]]:
+    """A row's references given by name (所属支部: 滴滴出行贺州办事处党支部, as a roster has
+    it) turned into ids, in place, when exactly one record of the kind has that name; an id,
+    and a name that is no record's, are left for the reference check. Returns the problems of
+    names that several records have."""
+    refs = {f.name: f.ref for f in KINDS[kind].fields.values() if f.ref}
+    index: dict[str, dict[str, list[str]]] = {}
+
+    def ids_named(target: str, name: str) -> list[str]:
+        if target not in index:
+            named: dict[str, list[str]] = {}
+            for rid, rec in records.by_kind[target].items():
+                if isinstance(rec.get("name"), str):
+                    named.setdefault(rec["name"], []).append(rid)
+            index[target] = named
+        return index[target].get(name, [])
+
+    def resolve(values: dict[str, Any]) -> list[tuple[str, str]]:
+        problems = []
+        for name, target in refs.items():
+            value = values.get(name)
+            if not isinstance(value, str) or records.exists(target, value):
+                continue
+            if target == kind and value in file_ids:
+                continue
+            ids = ids_named(target or "", value)
+            if len(ids) == 1:
+                values[name] = ids[0]
+            elif not ids and not ID_RE.match(value):
+                problems.append((name, f"no {target} has this id or name"))
+            elif ids:
+                plural = KINDS[target or kind].plural
+                problems.append((name, f"{len(ids)} {plural} have this name: give the id"))
+        return problems
+
+    return resolve
+
+
 def plan(
     store: Store,
     kind: str,
@@ -498,6 +538,7 @@ def plan(
         | records.broken[kind]
         | {str(r.get("id")).strip() for _, r in rows if r.get("id")}
     )
+    by_name = names_to_ids(records, kind, taken)
     for n, row in rows:
         if step:
             step()
@@ -513,6 +554,7 @@ def plan(
             row = {k: v for k, v in row.items() if k != name}
         values, unset, found = typed(kind, row, typed_value)
         found += [(name, FORMULA) for name in calculated]
+        found += by_name(values)
         refused = {f for f, _ in found}
         rid = str(values.pop("id", "") or "")
         if not rid:

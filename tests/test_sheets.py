@@ -726,3 +726,22 @@ def test_help_and_csv_never_import_the_spreadsheet_libraries(repo: Path) -> None
         assert p.stderr.endswith("[]"), (args, p.stderr[-200:])
     r = runner_for(repo)("import", "member", "-", input="id,notes\nM-0001,好\n")
     assert r.exit_code == 0
+
+
+def test_a_branch_is_named_by_its_id_or_by_its_name_as_a_roster_has_it(dp: Run, repo: Path) -> None:
+    text = (
+        "姓名,职业,阶段,所属支部\n"
+        "黄海,网约车司机,积极分子,万顺叫车贺州分公司党支部\n"
+        "李明,货车司机,积极分子,B-0006\n"
+    )
+    r = dp("import", "member", "-", input=text)
+    assert r.exit_code == 0, r.output
+    assert member_json(dp, "M-0061")["branch"] == "B-0003"
+    assert member_json(dp, "M-0062")["branch"] == "B-0006"
+    before = state(repo)
+    r = dp(
+        "import", "member", "-", input="姓名,职业,阶段,所属支部\n黄海,货车司机,积极分子,某党支部\n"
+    )
+    assert r.exit_code == 1
+    assert errors(r.stderr) == ['error: row 1: branch: no branch has this id or name: "某党支部"']
+    assert state(repo) == before
