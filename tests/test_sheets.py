@@ -18,6 +18,8 @@ from typing import Any
 
 import pytest
 import xlsxwriter
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from python_calamine import CalamineWorkbook
 
 from driverparty.models import KINDS
@@ -745,3 +747,24 @@ def test_a_branch_is_named_by_its_id_or_by_its_name_as_a_roster_has_it(dp: Run, 
     assert r.exit_code == 1
     assert errors(r.stderr) == ['error: row 1: branch: no branch has this id or name: "某党支部"']
     assert state(repo) == before
+
+
+#: what a record's text can hold: no control character but a line break and a tab (notes)
+RECORD_TEXT = st.text(
+    alphabet=st.characters(exclude_categories=["Cs", "Cc"], include_characters="\n\t"),
+    max_size=8,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(RECORD_TEXT, max_size=4))
+def test_any_text_survives_csv_and_tsv_quoting(texts: list[str]) -> None:
+    """What `list` writes, import reads back exactly, whatever the first character."""
+    from driverparty.bulk import Source, read_table
+    from driverparty.output import render
+
+    rows = [{"id": f"M-{n}", "name": t, "notes": t} for n, t in enumerate(texts)]
+    for fmt in ("csv", "tsv"):
+        text = render(rows, ["id", "name", "notes"], fmt, kind="member")
+        table = read_table("member", Source("-", text.encode(), fmt))
+        assert [r["name"] for _, r in table.rows] == [t for t in texts], fmt
