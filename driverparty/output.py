@@ -13,7 +13,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 from collections.abc import Iterable, Sequence
 from datetime import date, time
 from functools import cache
@@ -170,40 +169,20 @@ def _delimited(
     """csv or tsv, masking the ``personal`` columns cell by cell: no row is copied to mask
     it, and most cells, text or unset, skip cell() (a listing of 50,000, issue 8). A text cell
     that starts like a formula gets one more leading ' (SPEC section 4); only the ``text``
-    columns can hold one (None: any column), and numbers and dates are never quoted. Such
-    cells are rare: the rows are written without looking, and written again, looking cell by
-    cell, only when the text shows a cell that may start so."""
-    delimiter = "," if fmt == "csv" else "\t"
-    out = _write_rows(items, columns, delimiter, personal, [])
-    quoted = [i for i, c in enumerate(columns) if text is None or c in text]
-    if quoted and _MAYBE_FORMULA[delimiter].search(out):
-        out = _write_rows(items, columns, delimiter, personal, quoted)
-    return out
-
-
-#: a cell that may start like a formula: at a line's start or after the delimiter; quoted when
-#: it holds the delimiter or a line break (csv quotes a tab cell only in tsv)
-_MAYBE_FORMULA = {
-    ",": re.compile(r"""(?:^|,)(?:"[-=+@'\t\r]|[-=+@'\t])""", re.MULTILINE),
-    "\t": re.compile(r"""(?:^|\t)(?:"[-=+@'\t\r]|[-=+@'])""", re.MULTILINE),
-}
-
-
-def _write_rows(
-    items: list[Row], columns: Sequence[str], delimiter: str, personal: list[str], quoted: list[int]
-) -> str:
+    columns can hold one (None: any column), and numbers and dates are never quoted."""
     buf = io.StringIO()
-    writer = csv.writer(buf, delimiter=delimiter, lineterminator="\n")
+    writer = csv.writer(buf, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
     writer.writerow(columns)
     masked = [(i, c) for i, c in enumerate(columns) if c in personal]
-    start = FORMULA_START
+    quoted = [i for i, c in enumerate(columns) if text is None or c in text]
+    start = tuple(FORMULA_START)
     for row in items:
         values = list(map(row.get, columns))
         cells = [v if type(v) is str else "" if v is None else cell(v) for v in values]
         for i, c in masked:
             cells[i] = mask(c, cells[i])
         for i in quoted:
-            if cells[i][:1] in start and isinstance(values[i], (str, list, tuple, dict)):
+            if cells[i].startswith(start) and isinstance(values[i], (str, list, tuple, dict)):
                 cells[i] = "'" + cells[i]
         writer.writerow(cells)
     return buf.getvalue()
