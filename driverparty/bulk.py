@@ -443,7 +443,7 @@ def shown(field: str, raw: Any) -> str:
     return f'"{escaped}"'
 
 
-def grouped(problems: list[Problem], values: dict[tuple[str, str], Any]) -> list[Problem]:
+def grouped(problems: list[Problem], value_of: Callable[[str, str], Any]) -> list[Problem]:
     """Problems with the refused value after each message, and at most ``MAX_SAME`` rows per
     field and message: the rest counted in one line (SPEC section 7)."""
     counts: dict[tuple[str | None, str], int] = {}
@@ -456,7 +456,7 @@ def grouped(problems: list[Problem], values: dict[tuple[str, str], Any]) -> list
         listed[key] = listed.get(key, 0) + 1
         if listed[key] > MAX_SAME:
             continue
-        raw = values.get((p.file, (p.field or "").split("[")[0].split(".")[0]))
+        raw = value_of(p.file, (p.field or "").split("[")[0].split(".")[0])
         message = p.message
         if raw is not None and p.field != "events":
             text = shown(p.field or "", raw)
@@ -525,7 +525,6 @@ def plan(
 
     records, _ = store.load()
     problems: list[Problem] = []
-    values_of: dict[tuple[str, str], Any] = {}
     changes: list[tuple[str, str, Record]] = []
     row_of: dict[str, int] = {}
     added = updated = 0
@@ -543,13 +542,7 @@ def plan(
         if step:
             step()
         label = f"row {n}"
-        for name, raw in row.items():
-            if raw not in (None, "", []):
-                values_of[(label, name)] = raw
-        for name in row:
-            if (n, name) in formulas:
-                values_of[(label, name)] = formulas[(n, name)]
-        calculated = [name for name in row if (n, name) in formulas]
+        calculated = [name for name in row if (n, name) in formulas] if formulas else []
         for name in calculated:  # its value is not what the clerk typed: not typed at all
             row = {k: v for k, v in row.items() if k != name}
         values, unset, found = typed(kind, row, typed_value)
@@ -612,7 +605,17 @@ def plan(
             is_row = p.file.startswith("row ")
             return (int(p.file[4:]) if is_row else 10**9, p.field or "")
 
-        raise Invalid(grouped(sorted(problems, key=order), values_of))
+        cells = {f"row {n}": row for n, row in rows}
+        given_as = {(f"row {n}", name): formula for (n, name), formula in formulas.items()}
+
+        def value_of(label: str, name: str) -> Any:
+            """The cell a problem is about, as the file holds it (a formula as its text)."""
+            if (label, name) in given_as:
+                return given_as[(label, name)]
+            raw = cells.get(label, {}).get(name)
+            return None if raw in ("", []) else raw
+
+        raise Invalid(grouped(sorted(problems, key=order), value_of))
     return changes, added, updated
 
 
