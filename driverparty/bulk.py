@@ -443,16 +443,22 @@ def shown(field: str, raw: Any) -> str:
     return f'"{escaped}"'
 
 
+#: ids in a message ("also used by M-0003") are like the value: rows that differ only in them
+#: share a message (a roster imported twice is two lines of dupes, not one per row)
+_RECORD_IDS = re.compile(r"\b([A-Z])-[0-9]+\b")
+
+
 def grouped(problems: list[Problem], value_of: Callable[[str, str], Any]) -> list[Problem]:
     """Problems with the refused value after each message, and at most ``MAX_SAME`` rows per
-    field and message: the rest counted in one line (SPEC section 7)."""
+    field and message (ids in it aside): the rest counted in one line (SPEC section 7)."""
     counts: dict[tuple[str | None, str], int] = {}
     for p in problems:
-        counts[(p.field, p.message)] = counts.get((p.field, p.message), 0) + 1
+        key = (p.field, _RECORD_IDS.sub(r"\1-…", p.message))
+        counts[key] = counts.get(key, 0) + 1
     out: list[Problem] = []
     listed: dict[tuple[str | None, str], int] = {}
     for p in problems:
-        key = (p.field, p.message)
+        key = (p.field, _RECORD_IDS.sub(r"\1-…", p.message))
         listed[key] = listed.get(key, 0) + 1
         if listed[key] > MAX_SAME:
             continue

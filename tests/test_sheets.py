@@ -768,3 +768,26 @@ def test_any_text_survives_csv_and_tsv_quoting(texts: list[str]) -> None:
         text = render(rows, ["id", "name", "notes"], fmt, kind="member")
         table = read_table("member", Source("-", text.encode(), fmt))
         assert [r["name"] for _, r in table.rows] == [t for t in texts], fmt
+
+
+def test_a_roster_imported_twice_is_two_groups_of_duplicates_not_one_line_a_row(
+    dpe: Run, empty_repo: Path, tmp_path: Path
+) -> None:
+    source = tmp_path / "roster.csv"
+    source.write_bytes(csv_bytes(roster(200), "utf-8-sig"))
+    ignore = ["--ignore", "序号", "--ignore", "籍贯"]
+    assert dpe("import", "member", str(source), *ignore).exit_code == 0
+    before = state(empty_repo)
+    r = dpe("import", "member", str(source), *ignore)
+    assert r.exit_code == 1
+    lines = errors(r.stderr)
+    assert len(lines) == 42, lines
+    assert lines[0] == (
+        "error: row 1: id_number: the same ID number is also used by M-0001: "
+        f'"451{"*" * 13}{id_number(date(1970, 1, 1), 0)[-2:]}"'
+    )
+    assert lines[-2:] == [
+        "error: ... and 180 more rows: id_number: the same ID number is also used by M-…",
+        "error: ... and 180 more rows: phone: the same phone number is also used by M-…",
+    ]
+    assert state(empty_repo) == before
