@@ -226,9 +226,12 @@ def map_columns(
             mapping.append((i, field))
     if unknown:
         what = "column names" if len(unknown) == 1 else f"{len(unknown)} columns name"
+        title = ""
+        if [_key(h) for h in headers if _key(h)] == [_key(unknown[0])]:  # one cell: a title
+            title = "; a title above the headers? the first row must hold the headers"
         raise DataError(
             f"{source}: {what} no {kind} field: {', '.join(unknown)} (skip a column with "
-            f"--ignore COLUMN); a column is named by its field, its Chinese label or an "
+            f"--ignore COLUMN{title}); a column is named by its field, its Chinese label or an "
             f"alias: {accepted_names(kind)}"
         )
     if twice:

@@ -37,9 +37,6 @@ _ZIP = b"PK\x03\x04"
 _OLE = b"\xd0\xcf\x11\xe0"  # .xls, .et: the binary workbooks before xlsx
 #: a formula element, with or without a namespace prefix: <f>, <f t="shared" .../>, <x:f>
 _FORMULA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s/>]")
-_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 
 
 # --- text ----------------------------------------------------------------------------------
@@ -147,26 +144,42 @@ def _xml(archive: zipfile.ZipFile, part: str) -> Element:
     return fromstring(archive.read(part))
 
 
+def _local(tag: str) -> str:
+    return tag.rpartition("}")[2]
+
+
+def _relations(archive: zipfile.ZipFile, part: str) -> list[tuple[str, str, str]]:
+    """(Id, Type, Target) of each relationship in a .rels part."""
+    return [
+        (r.get("Id", ""), r.get("Type", ""), r.get("Target", ""))
+        for r in _xml(archive, part).iter()
+        if _local(r.tag) == "Relationship"
+    ]
+
+
 def _sheet_parts(archive: zipfile.ZipFile) -> list[tuple[str, str]]:
-    """(sheet name, part path) of each worksheet, in workbook order."""
-    rels = _xml(archive, "_rels/.rels")
+    """(sheet name, part path) of each worksheet, in workbook order. Namespaces are matched by
+    their local names, so "Strict Open XML" workbooks read like the usual ones."""
     book = next(
-        r.get("Target", "")
-        for r in rels.iter(f"{{{_PKG_REL}}}Relationship")
-        if r.get("Type", "").endswith("/officeDocument")
-    ).lstrip("/")
-    folder = book.rpartition("/")[0]
-    book_rels = _xml(archive, f"{folder}/_rels/{book.rpartition('/')[2]}.rels")
+        target.lstrip("/")
+        for _, kind, target in _relations(archive, "_rels/.rels")
+        if kind.endswith("/officeDocument")
+    )
+    folder, _, file = book.rpartition("/")
     targets = {
-        r.get("Id"): r.get("Target", "") for r in book_rels.iter(f"{{{_PKG_REL}}}Relationship")
+        rid: target
+        for rid, kind, target in _relations(archive, f"{folder}/_rels/{file}.rels")
+        if kind.endswith("/worksheet")  # a chart or macro sheet holds no rows
     }
     out = []
-    for s in _xml(archive, book).iter(f"{{{_MAIN}}}sheet"):
-        target = targets.get(s.get(f"{{{_REL}}}id"), "")
-        if not target.endswith(".xml") or "worksheets/" not in target:
-            continue  # a chart sheet or a macro sheet holds no rows
-        path = target.lstrip("/") if target.startswith("/") else f"{folder}/{target}"
-        out.append((s.get("name", ""), path))
+    for s in _xml(archive, book).iter():
+        if _local(s.tag) != "sheet":
+            continue
+        rid = next((v for k, v in s.attrib.items() if _local(k) == "id"), "")
+        target = targets.get(rid)
+        if target:
+            path = target.lstrip("/") if target.startswith("/") else f"{folder}/{target}"
+            out.append((s.get("name", ""), path))
     return out
 
 
@@ -196,7 +209,7 @@ def _formulas(xml: bytes) -> dict[tuple[int, int], str]:
     found: dict[tuple[int, int], str] = {}
     row = col = 0
     for event, el in iterparse(io.BytesIO(xml), events=("start", "end")):
-        tag = el.tag.rpartition("}")[2]
+        tag = _local(el.tag)
         if event == "start":
             if tag == "row":
                 row = int(el.get("r") or row + 1)

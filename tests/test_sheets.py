@@ -791,3 +791,17 @@ def test_a_roster_imported_twice_is_two_groups_of_duplicates_not_one_line_a_row(
         "error: ... and 180 more rows: phone: the same phone number is also used by M-…",
     ]
     assert state(empty_repo) == before
+
+
+def test_a_title_row_above_the_headers_is_named_as_such(dpe: Run, tmp_path: Path) -> None:
+    rows: list[list[Any]] = [
+        ["八步区货车司机党员花名册", "", ""],
+        ["姓名", "职业", "阶段"],
+        ["黄海", "货车司机", "积极分子"],
+    ]
+    r = dpe("import", "member", str(workbook(tmp_path / "b.xlsx", {"Sheet1": rows})))
+    assert r.exit_code == 1
+    assert (
+        "3 columns name no member field: 八步区货车司机党员花名册, column B (no header)" in r.stderr
+    )
+    assert "a title above the headers? the first row must hold the headers" in r.stderr
