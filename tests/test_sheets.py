@@ -805,3 +805,36 @@ def test_a_title_row_above_the_headers_is_named_as_such(dpe: Run, tmp_path: Path
         "3 columns name no member field: 八步区货车司机党员花名册, column B (no header)" in r.stderr
     )
     assert "a title above the headers? the first row must hold the headers" in r.stderr
+
+
+def test_the_first_sheet_is_first_in_workbook_order_not_in_the_zip(
+    dpe: Run, tmp_path: Path
+) -> None:
+    """A sheet dragged to the front in Excel keeps its part (sheet2.xml): workbook.xml's order
+    is what counts, and a formula is looked for in that sheet's own part."""
+    made = workbook(
+        tmp_path / "made.xlsx",
+        {
+            "说明": [["填表说明"]],
+            "名单": [
+                ["姓名", "职业", "阶段", "备注"],
+                ["黄海", "货车司机", "积极分子", ("=1+1", 2)],
+            ],
+        },
+    )
+    moved = tmp_path / "moved.xlsx"
+    with zipfile.ZipFile(made) as src, zipfile.ZipFile(moved, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == "xl/workbook.xml":
+                text = data.decode()
+                first = text[text.index("<sheet ") : text.index("/>", text.index("<sheet ")) + 2]
+                text = text.replace(first, "", 1).replace("</sheets>", first + "</sheets>")
+                data = text.encode()
+            dst.writestr(item, data)
+    r = dpe("import", "member", str(moved))
+    assert r.exit_code == 1
+    assert errors(r.stderr) == [
+        "error: row 1: notes: a formula, not a value: type the value itself (or paste as "
+        'values): "=1+1"'
+    ]
