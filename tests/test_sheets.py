@@ -838,3 +838,20 @@ def test_the_first_sheet_is_first_in_workbook_order_not_in_the_zip(
         "error: row 1: notes: a formula, not a value: type the value itself (or paste as "
         'values): "=1+1"'
     ]
+
+
+def test_a_file_that_cannot_be_replaced_is_exit_3_and_says_why(dp: Run, tmp_path: Path) -> None:
+    """On Windows a workbook open in Excel cannot be replaced; here an immutable file (chattr
+    +i, which stops root too) stands in for it. The old file stays as it was."""
+    target = tmp_path / "名册.xlsx"
+    target.write_bytes(b"old")
+    if subprocess.run(["chattr", "+i", str(target)], capture_output=True).returncode != 0:
+        pytest.skip("chattr +i is not available here")
+    try:
+        r = dp("member", "list", "--format", "xlsx", "--output", str(target))
+    finally:
+        subprocess.run(["chattr", "-i", str(target)], check=True)
+    assert r.exit_code == 3
+    assert "cannot write" in r.stderr and "open in Excel or WPS? close it" in r.stderr
+    assert target.read_bytes() == b"old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["county", "名册.xlsx"]  # no temp file

@@ -261,7 +261,10 @@ def _write_file(target: str, write: Callable[[str], Any]) -> None:
         os.replace(tmp, path)
         tmp = None
     except OSError as err:
-        raise RepoError(f"{target}: cannot write: {err.strerror or err}") from None
+        hint = ""
+        if isinstance(err, PermissionError) and path.exists():  # Windows: Excel holds it open
+            hint = " (is it open in Excel or WPS? close it and try again)"
+        raise RepoError(f"{target}: cannot write: {err.strerror or err}{hint}") from None
     finally:
         if tmp is not None:
             try:
