@@ -855,3 +855,12 @@ def test_a_file_that_cannot_be_replaced_is_exit_3_and_says_why(dp: Run, tmp_path
     assert "cannot write" in r.stderr and "open in Excel or WPS? close it" in r.stderr
     assert target.read_bytes() == b"old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["county", "名册.xlsx"]  # no temp file
+
+
+def test_excels_unicode_text_is_utf16_tab_separated(dpe: Run, tmp_path: Path) -> None:
+    source = tmp_path / "名单.txt"
+    text = "姓名\t职业\t阶段\r\n黄海\t货车司机\t积极分子\r\n"
+    source.write_bytes(b"\xff\xfe" + text.encode("utf-16-le"))
+    r = dpe("import", "member", str(source), "--format", "tsv")
+    assert (r.exit_code, r.stdout, r.stderr) == (0, "added 1, updated 0\n", ""), r.output
+    assert member_json(dpe, "M-0001")["name"] == "黄海"
