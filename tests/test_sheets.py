@@ -566,26 +566,34 @@ def test_xlsx_needs_output_and_never_goes_to_a_terminal(dp: Run) -> None:
 def test_a_workbook_holds_text_as_text_dates_as_dates_and_never_a_formula(
     dp: Run, repo: Path, tmp_path: Path
 ) -> None:
+    listed = json.loads(dp("member", "list", "--format", "json", "--reveal").stdout)
+    rid = next(m["id"] for m in listed if m["id_number"] and m["phone"] and m["birth_date"])
     name = '=HYPERLINK("http://example.com","点我")'
-    r = dp("member", "update", "M-0002", "--name", name)
+    r = dp("member", "update", rid, "--name", name)
     assert r.exit_code == 0, r.output
+    want = member_json(dp, rid)
     out = tmp_path / "m.xlsx"
     r = dp("--lang", "zh", "member", "list", "--format", "xlsx", "--output", str(out), "--reveal")
     assert (r.exit_code, r.stdout) == (0, ""), r.output
     rows = sheet_rows(out)
     head = rows[0]
     assert head[:6] == ["编号", "姓名", "性别", "出生日期", "手机号", "身份证号"]
-    second = dict(zip(head, rows[2], strict=True))
-    assert second["姓名"] == name
-    assert second["身份证号"] == "451123199202178903" and second["手机号"] == "15841316719"
-    assert second["出生日期"] == date(1992, 2, 17)
-    assert (second["阶段"], second["性别"], second["流动党员"]) == ("正式党员", "女", "否")
+    third = dict(zip(head, next(row for row in rows if row[0] == rid), strict=True))
+    assert third["姓名"] == name
+    assert third["身份证号"] == want["id_number"] and third["手机号"] == want["phone"]
+    assert third["出生日期"] == date.fromisoformat(want["birth_date"])
+    fields = KINDS["member"].fields
+    assert third["阶段"] == fields["stage"].codes_zh[want["stage"]]
+    assert third["性别"] == fields["gender"].codes_zh[want["gender"]]
+    assert third["流动党员"] == ("是" if want.get("mobile") else "否")
     with zipfile.ZipFile(out) as z:
         xml = z.read("xl/worksheets/sheet1.xml")
     assert b"<f>" not in xml and b"<f " not in xml
     masked = tmp_path / "masked.xlsx"
     assert dp("member", "list", "--format", "xlsx", "-o", str(masked)).exit_code == 0
-    assert "158****6719" in sheet_rows(masked)[2] and "15841316719" not in str(sheet_rows(masked))
+    phone = want["phone"]
+    got = str(sheet_rows(masked))
+    assert f"{phone[:3]}****{phone[-4:]}" in got and phone not in got
 
 
 LISTINGS = [
