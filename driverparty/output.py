@@ -1,8 +1,11 @@
-"""Rows → table, json, jsonl, csv or tsv; masking of personal data; Chinese labels.
+"""Rows → table, json, jsonl, csv, tsv or an xlsx workbook; masking of personal data;
+Chinese labels.
 
 Rows hold English field names and codes; only here are they masked (unless ``reveal``) and,
-for tables under ``--lang zh``, translated. The only module that imports tabulate.
-Imports driverparty.personal, driverparty.labels (and driverparty.schema, lazily, for field labels).
+for tables and workbooks under ``--lang zh``, translated. csv and tsv quote a text cell a
+spreadsheet would run as a formula (SPEC section 4); a workbook holds it as text. The only module
+that imports tabulate. Imports driverparty.personal, driverparty.labels, driverparty.sheets (and
+driverparty.schema, lazily, for field labels).
 """
 
 from __future__ import annotations
@@ -19,11 +22,12 @@ from typing import TYPE_CHECKING, Any
 
 from driverparty.labels import ZH
 from driverparty.personal import has_numbers, mask, mask_error, mask_text_tree, mask_tree
+from driverparty.sheets import FORMULA_START  # sheets loads its libraries only when asked
 
 if TYPE_CHECKING:
     from driverparty.store import Shown
 
-FORMATS = ("table", "json", "jsonl", "csv", "tsv")
+FORMATS = ("table", "json", "jsonl", "csv", "tsv", "xlsx")
 #: columns whose values are words of labels.ZH (report sections and metrics, history actions)
 WORD_COLUMNS = frozenset({"section", "metric", "action", "change", "finding"})
 Row = dict[str, Any]
@@ -158,7 +162,8 @@ def _render(
     single: bool,
 ) -> str:
     if fmt in ("csv", "tsv") and kind:
-        return _delimited(items, columns, fmt, [] if reveal else personal_fields(kind))
+        personal = [] if reveal else personal_fields(kind)
+        return _delimited(items, columns, fmt, personal, text_columns(kind))
     if not reveal:
         items = mask_records(items, kind) if kind else mask_tree(items)
     if fmt == "json":
@@ -240,19 +245,31 @@ def json_safe(text: str) -> str:
     return _SUSPECT.sub(one, text)
 
 
-def _delimited(items: list[Row], columns: Sequence[str], fmt: str, personal: list[str]) -> str:
+def _delimited(
+    items: list[Row],
+    columns: Sequence[str],
+    fmt: str,
+    personal: list[str],
+    text: frozenset[str] | None = None,
+) -> str:
     """csv or tsv, masking the ``personal`` columns cell by cell: no row is copied to mask
-    it, and most cells, text or unset, skip cell() (a listing of 50,000, issue 8)."""
+    it, and most cells, text or unset, skip cell() (a listing of 50,000, issue 8). A text cell
+    that starts like a formula gets one more leading ' (SPEC section 4); only the ``text``
+    columns can hold one (None: any column), and numbers and dates are never quoted."""
     buf = io.StringIO()
     writer = csv.writer(buf, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
     writer.writerow(columns)
     masked = [(i, c) for i, c in enumerate(columns) if c in personal]
+    quoted = [i for i, c in enumerate(columns) if text is None or c in text]
+    start = tuple(FORMULA_START)
     for row in items:
-        cells = [
-            v if type(v) is str else "" if v is None else cell(v) for v in map(row.get, columns)
-        ]
+        values = list(map(row.get, columns))
+        cells = [v if type(v) is str else "" if v is None else cell(v) for v in values]
         for i, c in masked:
             cells[i] = mask(c, cells[i])
+        for i in quoted:
+            if cells[i].startswith(start) and isinstance(values[i], (str, list, tuple, dict)):
+                cells[i] = "'" + cells[i]
         writer.writerow(cells)
     return buf.getvalue()
 
@@ -265,7 +282,7 @@ def record_text(shown: Shown, fmt: str, reveal: bool) -> str:
     string or a number (16.7) is masked like any other. ``json``: one object. A file that is
     not TOML at all cannot be masked, so it is shown only with ``--reveal``."""
     if fmt == "toml" and reveal:
-        return shown.stored.decode("utf-8", "replace")
+        return shown.stored.decode("utf-8-sig", "replace")  # Notepad's byte-order mark aside
     if shown.record is None:
         return ""
     if fmt == "json":
@@ -276,6 +293,57 @@ def record_text(shown: Shown, fmt: str, reveal: bool) -> str:
     record = mask_text_tree(mask_tree(shown.record))  # numbers in text too (issue 16.17)
     data = record_bytes(shown.kind, record) if shown.valid else dumps(record)
     return data.decode("utf-8")
+
+
+@cache
+def text_columns(kind: str) -> frozenset[str]:
+    """The fields of a kind whose cells may start like a formula: free text and lists (a
+    code, an id, a date or a number never does)."""
+    from driverparty.schema import KINDS
+
+    return frozenset(
+        f.name
+        for f in KINDS[kind].fields.values()
+        if f.type in ("list", "events") or (f.type == "str" and not f.choices and not f.ref)
+    ) - {"id"}
+
+
+def render_xlsx(
+    path: str,
+    rows: Sequence[Row] | Row,
+    columns: Sequence[str] | None = None,
+    lang: str = "en",
+    reveal: bool = False,
+    kind: str | None = None,
+    title: str = "driverparty",
+) -> None:
+    """Write rows as one worksheet of an xlsx workbook at ``path``: the headers and code words
+    of a ``lang`` table, masked like every output; text as text cells (never a formula, ID
+    numbers and phones never numbers), numbers as numbers, dates as date cells."""
+    from driverparty.sheets import write_xlsx
+
+    items: list[Row] = [rows] if isinstance(rows, dict) else list(rows)
+    if columns is None:
+        columns = list(dict.fromkeys(k for row in items for k in row))
+    if not reveal:
+        items = mask_records(items, kind) if kind else mask_tree(items)
+    headers = [header(c, lang, kind) for c in columns]
+    body = ([_xlsx_cell(c, row.get(c), lang) for c in columns] for row in items)
+    write_xlsx(path, title, headers, body)
+
+
+def _xlsx_cell(column: str, value: Any, lang: str) -> Any:
+    """A value as a workbook cell holds it: what ``write_xlsx`` writes as text, number, date
+    or bool."""
+    if value is None or isinstance(value, (int, float, date)) and not isinstance(value, bool):
+        return value
+    if isinstance(value, bool):
+        return ("是" if value else "否") if lang == "zh" else value
+    if isinstance(value, str):
+        return translate_code(column, value, lang)
+    if isinstance(value, (list, tuple)) and not any(isinstance(v, dict) for v in value):
+        return ";".join(translate_code(column, cell(v), lang) for v in value)
+    return cell(value)
 
 
 def personal_fields(kind: str) -> list[str]:

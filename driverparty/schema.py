@@ -37,6 +37,9 @@ class FieldInfo:
     codes_zh: dict[str, str]
     personal: bool
     ref: str | None  #: the kind of record it names (a list field: each item names one)
+    #: other column headers ``import`` takes for this field (SPEC section 7), besides its name
+    #: and its Chinese label
+    aliases: tuple[str, ...] = ()
 
     @property
     def option(self) -> str:
@@ -123,7 +126,10 @@ def describe(kinds: dict[str, KindInfo]) -> dict[str, Any]:
         for key in REGISTRATION_FIELDS:
             value = getattr(k, key)
             entry[key] = list(value) if isinstance(value, tuple) else value
-        entry["fields"] = [{**f.__dict__, "choices": list(f.choices)} for f in k.fields.values()]
+        entry["fields"] = [
+            {**f.__dict__, "choices": list(f.choices), "aliases": list(f.aliases)}
+            for f in k.fields.values()
+        ]
         out[name] = entry
     return out
 
@@ -140,7 +146,10 @@ def _load() -> dict[str, KindInfo]:
         kinds[name] = KindInfo(
             **reg,
             fields={
-                f["name"]: FieldInfo(**{**f, "choices": tuple(f["choices"])}) for f in k["fields"]
+                f["name"]: FieldInfo(
+                    **{**f, "choices": tuple(f["choices"]), "aliases": tuple(f["aliases"])}
+                )
+                for f in k["fields"]
             },
         )
     return kinds

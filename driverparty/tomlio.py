@@ -21,11 +21,12 @@ class Unreadable(DataError):
 
 
 def loads(data: bytes) -> dict[str, Any]:
-    """Parse TOML bytes (UTF-8) into a dict."""
+    """Parse TOML bytes (UTF-8) into a dict. A leading byte-order mark, which Notepad writes,
+    is read as if it were not there (SPEC section 7)."""
     import tomllib  # here, like tomli_w and tempfile below: a cached read imports none (issue 8)
 
     try:
-        text = data.decode("utf-8")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         raise Unreadable(f"not UTF-8 text (byte {err.start})") from None
     if "\x00" in text:

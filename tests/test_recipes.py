@@ -64,6 +64,56 @@ def run(repo: Path, script: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+def office_files(repo: Path) -> None:
+    """What an office sends (issue 19), made here the way Excel makes it: a roster saved as
+    "CSV (逗号分隔)" on Chinese Windows — GBK, CRLF, 序号 and 籍贯 columns, Chinese words and
+    dates — and a workbook of new applicants with date cells and a phone held as a number."""
+    import csv
+    import io
+    from datetime import datetime
+
+    import xlsxwriter
+
+    rows = [
+        ["序号", "姓名", "性别", "出生日期", "手机号码", "职业", "工作单位", "阶段", "籍贯"],
+        ["1", "韦国强", "男", "1979/8/12", "19977420001", "货车司机", EMPLOYER, "正式党员", "贺州"],
+        [
+            "2",
+            "莫秀珍",
+            "女",
+            "1985年3月2日",
+            "19977420002",
+            "货车司机",
+            EMPLOYER,
+            "预备党员",
+            "钟山",
+        ],
+        ["3", "邓海", "男", "1990.11.30", "19977420003", "货车司机", EMPLOYER, "积极分子", "昭平"],
+    ]
+    text = io.StringIO()
+    csv.writer(text, lineterminator="\r\n").writerows(rows)
+    (repo / "花名册.csv").write_bytes(text.getvalue().encode("gbk"))
+    book = xlsxwriter.Workbook(str(repo / "入党申请人.xlsx"))
+    sheet = book.add_worksheet("申请人")
+    day = book.add_format({"num_format": "yyyy/m/d"})
+    sheet.write_row(0, 0, ["姓名", "联系电话", "职业", "单位", "阶段", "申请入党日期"])
+    for r, (name, phone, applied) in enumerate(
+        [
+            ("黄志远", 19977420004, datetime(2026, 5, 8)),
+            ("覃丽", 19977420005, datetime(2026, 6, 1)),
+        ],
+        1,
+    ):
+        sheet.write_row(r, 0, [name, phone, "货车司机", EMPLOYER, "入党申请人"])
+        sheet.write_datetime(r, 5, applied, day)
+    book.close()
+
+
+EMPLOYER = "贺州市八步区通达货运有限公司"
+#: recipes that need files an office sends, made before they run
+SETUP = {"From the office's spreadsheet": office_files}
+
+
 def test_the_readme_has_at_least_six_recipes() -> None:
     assert len(RECIPES) >= 6
 
@@ -109,11 +159,31 @@ CHECKS = {
         and out.splitlines()[0] == "kind\tid"
         and "petition\tP-0041" in out.splitlines()
     ),
+    "From the office's spreadsheet": lambda repo, out: (
+        [member(repo, f"M-00{n}")["name"] for n in range(62, 67)]
+        == ["韦国强", "莫秀珍", "邓海", "黄志远", "覃丽"]
+        and member(repo, "M-0063")["birth_date"] == "1985-03-02"
+        and member(repo, "M-0063")["stage"] == "probationary"
+        and member(repo, "M-0065")["phone"] == "19977420004"
+        and member(repo, "M-0066")["applied_on"] == "2026-06-01"
+        and subjects(repo, 2) == ["member import 3 records", "member import 2 records"]
+        and workbook_rows(repo / "通达货运.xlsx")[0][:3] == ["编号", "姓名", "性别"]
+        and len(workbook_rows(repo / "通达货运.xlsx")) == 6
+    ),
 }
+
+
+def workbook_rows(path: Path) -> list[list[object]]:
+    from python_calamine import CalamineWorkbook
+
+    return CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
 
 
 @pytest.mark.parametrize(("title", "script", "shown"), RECIPES, ids=[t for t, _, _ in RECIPES])
 def test_recipe_runs_as_shown(county: Path, title: str, script: str, shown: str | None) -> None:
+    setup = next((s for prefix, s in SETUP.items() if title.startswith(prefix)), None)
+    if setup is not None:
+        setup(county)
     result = run(county, script)
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr

@@ -18,7 +18,9 @@ if TYPE_CHECKING:
     from driverparty.store import Author, Store
 
 F = TypeVar("F", bound=Callable[..., Any])
-FORMATS = ("table", "json", "jsonl", "csv", "tsv")
+FORMATS = ("table", "json", "jsonl", "csv", "tsv", "xlsx")
+#: what Excel and WPS need to take a csv file for UTF-8 (README: Decisions)
+BOM = "\ufeff"
 
 
 def resolve_lang(given: str | None) -> str:
@@ -53,6 +55,8 @@ class App:
         self.problems: list[Problem] = []
         self.notes: list[str] = []  # said once each on stderr when the command ends
         self.clocks: list[Any] = []  # workdays.Clock of other repositories read (rollup)
+        #: ``--output FILE`` of a listing (None: stdout)
+        self.output: str | None = None
 
     @cached_property
     def author(self) -> Author | None:
@@ -143,15 +147,30 @@ class App:
 pass_app = click.make_pass_decorator(App)
 
 
+def _remember_output(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    """``--output`` goes to the App, so no command's signature needs to know of it."""
+    app = ctx.find_object(App)
+    if app is not None:
+        app.output = value
+
+
 def format_options(formats: Sequence[str] = FORMATS, default: str = "table") -> list[click.Option]:
-    """``--format`` and ``--reveal``, the same on every listing."""
+    """``--format``, ``--output`` and ``--reveal``, the same on every listing."""
     return [
         click.Option(
             ["--format", "fmt"],
             type=click.Choice(list(formats)),
             default=default,
             show_default=True,
-            help="Output format.",
+            help="Output format (xlsx: an Excel workbook; needs --output).",
+        ),
+        click.Option(
+            ["--output", "-o"],
+            metavar="FILE",
+            callback=_remember_output,
+            expose_value=False,
+            help="Write to FILE instead of stdout (- is stdout). csv and tsv written to a "
+            "file start with a byte-order mark, so Excel and WPS read them as UTF-8.",
         ),
         click.Option(["--reveal"], is_flag=True, help="Show phone and ID numbers in full."),
     ]
@@ -184,9 +203,86 @@ def render(
     reveal: bool,
     kind: str | None = None,
 ) -> None:
+    """Rows to stdout, or to ``--output FILE`` (written whole or not at all)."""
     from driverparty import output
 
-    app.emit(output.render(rows, columns, fmt, app.lang, reveal, kind))
+    if fmt == "xlsx":
+        write_workbook(app, rows, columns, reveal, kind)
+        return
+    text = output.render(rows, columns, fmt, app.lang, reveal, kind)
+    if app.output is None or app.output == "-":
+        app.emit(text)
+        return
+    if fmt in ("csv", "tsv") and text:
+        text = BOM + text
+    _write_file(app.output, lambda path: Path(path).write_bytes(text.encode("utf-8")))
+
+
+def write_workbook(
+    app: App, rows: Any, columns: Sequence[str] | None, reveal: bool, kind: str | None
+) -> None:
+    """``--format xlsx``: a workbook to ``--output FILE``, or to ``--output -`` when stdout is
+    a pipe or a file; never to a terminal (SPEC section 4: exit 2)."""
+    from driverparty import output
+
+    if app.output is None:
+        raise UsageError("--format xlsx needs --output FILE (a workbook is not text)")
+    ctx = click.get_current_context()
+    title = kind or " ".join(ctx.command_path.split()[1:]) or "driverparty"
+    if app.lang == "zh" and kind:
+        from driverparty.schema import KINDS
+
+        title = KINDS[kind].zh
+
+    def write(path: str) -> None:
+        output.render_xlsx(path, rows, columns, app.lang, reveal, kind, title)
+
+    if app.output != "-":
+        _write_file(app.output, write)
+        return
+    stdout = sys.stdout.buffer
+    if stdout.isatty():
+        raise UsageError("--format xlsx --output -: stdout is a terminal; give --output FILE")
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="driverparty-") as tmp:
+        path = os.path.join(tmp, "out.xlsx")
+        write(path)
+        with open(path, "rb") as fh:
+            stdout.write(fh.read())
+        stdout.flush()
+
+
+def _write_file(target: str, write: Callable[[str], Any]) -> None:
+    """Let ``write`` fill a temporary file beside ``target``, then rename it into place: the
+    file is whole or untouched. A file that cannot be written is exit 3 (SPEC section 6)."""
+    import tempfile
+
+    from driverparty.errors import RepoError
+
+    path = Path(target)
+    folder = path.parent
+    if path.is_symlink() or path.is_dir():
+        raise RepoError(f"{target}: is a folder or a symbolic link; not written")
+    tmp = None
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        os.close(fd)
+        write(tmp)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+        tmp = None
+    except OSError as err:
+        hint = ""
+        if isinstance(err, PermissionError) and path.exists():  # Windows: Excel holds it open
+            hint = " (is it open in Excel or WPS? close it and try again)"
+        raise RepoError(f"{target}: cannot write: {err.strerror or err}{hint}") from None
+    finally:
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
 
 
 def debug() -> bool:

@@ -17,44 +17,71 @@ from driverparty.errors import DataError, UsageError
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["csv", "json", "jsonl"]),
+    type=click.Choice(["csv", "tsv", "json", "jsonl", "xlsx"]),
     help="The input format (default: from the file's extension; csv for -).",
 )
+@click.option(
+    "--encoding",
+    metavar="NAME",
+    help="Read text in this encoding (utf-8, gb18030 …) instead of finding out: "
+    "UTF-8 with or without a byte-order mark, else GB18030.",
+)
+@click.option(
+    "--sheet", metavar="NAME", help="The worksheet of an xlsx workbook (default: the first)."
+)
+@click.option(
+    "--ignore",
+    multiple=True,
+    metavar="COLUMN",
+    help="Skip a column, such as 序号 (repeat for more).",
+)
 @pass_app
-def import_(app: App, kind: str, source: str, fmt: str | None) -> None:
-    """Import records from what `list` writes: a row without an id is added under the next
-    id, a row whose id exists updates that record (an empty cell unsets its field), a row with
-    a new id is added under it. All or nothing, one commit.
+def import_(
+    app: App,
+    kind: str,
+    source: str,
+    fmt: str | None,
+    encoding: str | None,
+    sheet: str | None,
+    ignore: tuple[str, ...],
+) -> None:
+    """Import records from what `list` writes or from an office's spreadsheet: csv or tsv
+    (UTF-8, or GBK/GB18030 as Excel saves it on Chinese Windows), json, jsonl or an xlsx
+    workbook (its first sheet, first row headers).
+
+    A column is named by its field (phone), its Chinese label (手机号) or an alias (手机号码,
+    联系电话 …); codes may be their Chinese words (正式党员, 网约车司机, 男), bools 是/否,
+    dates 2025-03-05, 2025/3/5, 2025.3.5 or 2025年3月5日. A row without an id is added under
+    the next id, a row whose id exists updates that record (an empty cell unsets its field), a
+    row with a new id is added under it. All or nothing, one commit.
 
     \b
     Example:
+      driverparty import member 花名册.xlsx --ignore 序号
       driverparty import member drivers.csv
       driverparty member list --format jsonl --reveal --all \\
         | driverparty --repo ../other import member - --format jsonl
     """
-    from driverparty.bulk import import_records
-    from driverparty.progress import Progress
+    from driverparty.bulk import EXTENSIONS, Source, import_records
 
     if source == "-":
-        try:
-            text = sys.stdin.buffer.read().decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise DataError("-: not UTF-8 text") from None
+        data = sys.stdin.buffer.read()
         fmt = fmt or "csv"
     else:
         path = Path(source)
-        fmt = fmt or {".csv": "csv", ".json": "json", ".jsonl": "jsonl"}.get(path.suffix.lower())
+        fmt = fmt or EXTENSIONS.get(path.suffix.lower())
         if fmt is None:
-            raise UsageError(f"{source}: say --format csv|json|jsonl (unknown extension)")
+            if path.suffix.lower() in (".xls", ".et"):
+                raise UsageError(f"{source}: an old .xls/.et workbook: save it as .xlsx first")
+            raise UsageError(f"{source}: say --format csv|tsv|json|jsonl|xlsx (unknown extension)")
         try:
-            text = path.read_text(encoding="utf-8-sig")
+            data = path.read_bytes()
         except OSError as err:
             raise DataError(f"{source}: cannot read: {err.strerror}") from None
-        except UnicodeDecodeError:
-            raise DataError(f"{source}: not UTF-8 text") from None
-    total = max(text.count("\n") - (1 if fmt == "csv" else 0), 1)
-    with Progress(f"checking {kind}s", total) as progress:
-        added, updated = import_records(app.store, kind, text, fmt, progress.step)
+    src = Source(source, data, fmt, encoding, sheet, ignore)
+    added, updated = import_records(
+        app.store, kind, src, note=lambda text: click.echo(f"note: {text}", err=True)
+    )
     click.echo(f"added {added}, updated {updated}")
 
 

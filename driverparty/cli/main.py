@@ -32,7 +32,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "report": ("driverparty.cli.reports", "report", "Reports: members, petitions, coverage …"),
     "log": ("driverparty.cli.history", "log", "Changes to records, newest first."),
     "diff": ("driverparty.cli.history", "diff", "Records added, removed and changed."),
-    "import": ("driverparty.cli.bulk", "import_", "Import records from csv/json/jsonl."),
+    "import": ("driverparty.cli.bulk", "import_", "Import records from csv, json or xlsx."),
     "sync": ("driverparty.cli.sync", "sync", "Fetch, merge, validate and push."),
     "rollup": ("driverparty.cli.reports", "rollup", "Summaries of several counties side by side."),
     "merge-driver": ("driverparty.cli.sync", "merge_driver", "(git) merge one record file."),

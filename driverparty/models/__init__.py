@@ -70,17 +70,18 @@ def _describe(name: str, info: Any) -> FieldInfo:
     enumeration = next((m for m in meta if isinstance(m, Codes)), None)
     choices = enumeration.codes if enumeration else ()
     codes = dict(enumeration.zh) if enumeration else {}
-    label = next((m.zh for m in meta if isinstance(m, Label)), name)
+    label = next((m for m in meta if isinstance(m, Label)), Label(name))
     ref = next((m.kind for m in meta if isinstance(m, Ref)), None)
     return FieldInfo(
         name=name,
-        zh=label,
+        zh=label.zh,
         type=kind,
         required=info.is_required(),
         choices=choices,
         codes_zh=codes,
         personal=any(isinstance(m, Personal) for m in meta),
         ref=ref,
+        aliases=label.aliases,
     )
 
 

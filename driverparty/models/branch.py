@@ -52,17 +52,21 @@ class Branch(RecordModel):
     )
 
     id: Annotated[RecordId, Label("编号")]
-    name: Annotated[Name, Label("名称")]
-    kind: Annotated[BranchKind, Label("类型")]
-    parent: Annotated[RecordId | None, Ref("branch"), Label("上级组织")] = None
+    name: Annotated[Name, Label("名称", aliases=("党组织名称", "组织名称", "支部名称"))]
+    kind: Annotated[BranchKind, Label("类型", aliases=("组织类别", "党组织类别"))]
+    parent: Annotated[
+        RecordId | None, Ref("branch"), Label("上级组织", aliases=("上级党组织",))
+    ] = None
     county: Annotated[Line | None, Label("县区")] = None
-    host: Annotated[Line | None, Label("依托单位")] = None
+    host: Annotated[Line | None, Label("依托单位", aliases=("依托企业",))] = None
     sectors: Annotated[list[Sector], Label("行业")] = []
-    secretary: Annotated[RecordId | None, Ref("member"), Label("书记")] = None
-    founded: Annotated[PastDate, Label("成立日期")]
-    dissolved: Annotated[PastDate | None, Label("撤销日期")] = None
+    secretary: Annotated[
+        RecordId | None, Ref("member"), Label("书记", aliases=("支部书记", "党组织书记"))
+    ] = None
+    founded: Annotated[PastDate, Label("成立日期", aliases=("成立时间",))]
+    dissolved: Annotated[PastDate | None, Label("撤销日期", aliases=("撤销时间",))] = None
     brand: Annotated[Line | None, Label("党建品牌")] = None
-    notes: Annotated[Text | None, Label("备注")] = None
+    notes: Annotated[Text | None, Label("备注", aliases=("说明",))] = None
 
     def rules(self) -> list[tuple[str, str]]:
         return ordered([("founded", self.founded), ("dissolved", self.dissolved)])

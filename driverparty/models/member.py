@@ -162,20 +162,42 @@ class Member(RecordModel):
     )
 
     id: Annotated[RecordId, Label("编号")]
-    name: Annotated[Name, Label("姓名")]
+    name: Annotated[Name, Label("姓名", aliases=("党员姓名", "司机姓名"))]
     gender: Annotated[Gender | None, Label("性别")] = None
-    birth_date: Annotated[PastDate | None, Label("出生日期")] = None
-    phone: Annotated[Phone | None, Label("手机号")] = None
-    id_number: Annotated[IdNumber | None, Label("身份证号")] = None
-    occupation: Annotated[Occupation, Label("职业")]
-    employer: Annotated[Line | None, Label("单位/平台")] = None
-    plate: Annotated[Plate | None, Label("车牌")] = None
-    stage: Annotated[Stage, Label("阶段")]
-    applied_on: Annotated[PastDate | None, Label("申请日期")] = None
-    activist_on: Annotated[PastDate | None, Label("积极分子日期")] = None
-    candidate_on: Annotated[PastDate | None, Label("发展对象日期")] = None
-    probationary_on: Annotated[PastDate | None, Label("预备党员日期")] = None
-    full_on: Annotated[PastDate | None, Label("转正日期")] = None
+    birth_date: Annotated[
+        PastDate | None, Label("出生日期", aliases=("出生年月日", "出生年月", "生日"))
+    ] = None
+    phone: Annotated[
+        Phone | None,
+        Label("手机号", aliases=("手机号码", "联系电话", "手机", "电话", "电话号码", "联系方式")),
+    ] = None
+    id_number: Annotated[
+        IdNumber | None,
+        Label("身份证号", aliases=("身份证号码", "公民身份号码", "身份证", "证件号码")),
+    ] = None
+    occupation: Annotated[Occupation, Label("职业", aliases=("从业类型", "职业类型", "司机类型"))]
+    employer: Annotated[
+        Line | None,
+        Label(
+            "单位/平台",
+            aliases=("工作单位", "单位", "所在单位", "单位名称", "平台", "所属平台", "所属企业"),
+        ),
+    ] = None
+    plate: Annotated[Plate | None, Label("车牌", aliases=("车牌号", "车牌号码"))] = None
+    stage: Annotated[Stage, Label("阶段", aliases=("发展阶段", "党员类别"))]
+    applied_on: Annotated[
+        PastDate | None, Label("申请日期", aliases=("申请入党日期", "入党申请日期", "申请入党时间"))
+    ] = None
+    activist_on: Annotated[
+        PastDate | None, Label("积极分子日期", aliases=("确定积极分子日期", "列为积极分子日期"))
+    ] = None
+    candidate_on: Annotated[
+        PastDate | None, Label("发展对象日期", aliases=("确定发展对象日期", "列为发展对象日期"))
+    ] = None
+    probationary_on: Annotated[
+        PastDate | None, Label("预备党员日期", aliases=("入党日期", "入党时间", "接收预备党员日期"))
+    ] = None
+    full_on: Annotated[PastDate | None, Label("转正日期", aliases=("转正时间",))] = None
     contacts: Annotated[
         list[Annotated[RecordId, Ref("member")]],
         Field(max_length=MAX_CONTACTS),
@@ -186,17 +208,26 @@ class Member(RecordModel):
     vote_present: Annotated[Int | None, Field(ge=0), Label("实到会有表决权党员")] = None
     vote_for: Annotated[Int | None, Field(ge=0), Label("赞成票")] = None
     probation_extended_to: Annotated[AnyDate | None, Label("延长预备期至")] = None
-    branch: Annotated[RecordId | None, Ref("branch"), Label("所属支部")] = None
-    mobile: Annotated[Bool, Label("流动党员")] = False
-    home_org: Annotated[Line | None, Label("组织关系所在")] = None
+    branch: Annotated[
+        RecordId | None,
+        Ref("branch"),
+        Label("所属支部", aliases=("支部", "党支部", "所在支部", "所属党组织", "所在党组织")),
+    ] = None
+    mobile: Annotated[Bool, Label("流动党员", aliases=("是否流动党员",))] = False
+    home_org: Annotated[
+        Line | None,
+        Label("组织关系所在", aliases=("组织关系所在地", "组织关系所在单位", "组织关系")),
+    ] = None
     verification: Annotated[Verification | None, Label("核实状态")] = None
     verified_on: Annotated[PastDate | None, Label("核实日期")] = None
-    station: Annotated[RecordId | None, Ref("station"), Label("报到点")] = None
+    station: Annotated[
+        RecordId | None, Ref("station"), Label("报到点", aliases=("报到站点", "报到地点"))
+    ] = None
     tags: Annotated[list[Token], Label("标签")] = []
     left_on: Annotated[PastDate | None, Label("离开日期")] = None
     left_reason: Annotated[Line | None, Label("离开原因")] = None
     left_kind: Annotated[LeftKind | None, Label("离开类别")] = None
-    notes: Annotated[Text | None, Label("备注")] = None
+    notes: Annotated[Text | None, Label("备注", aliases=("说明",))] = None
 
     @property
     def born(self) -> date | None:

@@ -134,22 +134,22 @@ class Petition(RecordModel):
     )
 
     id: Annotated[RecordId, Label("编号")]
-    received: Annotated[PastDate, Label("收到日期")]
-    channel: Annotated[Channel, Label("渠道")]
-    kind: Annotated[PetitionKind, Label("类型")] = "request"
-    category: Annotated[Category, Label("类别")]
-    summary: Annotated[Text, Label("内容摘要")]
+    received: Annotated[PastDate, Label("收到日期", aliases=("收到时间", "受理日期", "受理时间"))]
+    channel: Annotated[Channel, Label("渠道", aliases=("来源渠道", "诉求渠道"))]
+    kind: Annotated[PetitionKind, Label("类型", aliases=("诉求类型",))] = "request"
+    category: Annotated[Category, Label("类别", aliases=("诉求类别",))]
+    summary: Annotated[Text, Label("内容摘要", aliases=("诉求内容", "内容"))]
     member: Annotated[RecordId | None, Ref("member"), Label("反映人")] = None
-    submitter: Annotated[Name | None, Label("提交人")] = None
+    submitter: Annotated[Name | None, Label("提交人", aliases=("诉求人",))] = None
     station: Annotated[RecordId | None, Ref("station"), Label("收集站点")] = None
     status: Annotated[Status, Label("状态")] = "received"
-    assignee: Annotated[Line | None, Label("承办方")] = None
+    assignee: Annotated[Line | None, Label("承办方", aliases=("承办单位", "承办部门"))] = None
     due: Annotated[AnyDate | None, Label("办结时限")] = None
     extended_on: Annotated[PastDate | None, Label("延期日期")] = None
     assigned_on: Annotated[PastDate | None, Label("转办日期")] = None
     resolved_on: Annotated[PastDate | None, Label("办结日期")] = None
     closed_on: Annotated[PastDate | None, Label("结案日期")] = None
-    resolution: Annotated[Text | None, Label("办理结果")] = None
+    resolution: Annotated[Text | None, Label("办理结果", aliases=("办理情况",))] = None
     satisfaction: Annotated[Int | None, Field(ge=1, le=5), Label("满意度")] = None
     callback_on: Annotated[PastDate | None, Label("回访日期")] = None
     callback: Annotated[Callback | None, Label("回访结果")] = None

@@ -76,19 +76,21 @@ class Station(RecordModel):
     )
 
     id: Annotated[RecordId, Label("编号")]
-    name: Annotated[Name, Label("名称")]
-    kind: Annotated[StationKind, Label("类型")]
+    name: Annotated[Name, Label("名称", aliases=("站点名称",))]
+    kind: Annotated[StationKind, Label("类型", aliases=("站点类型",))]
     county: Annotated[Line | None, Label("县区")] = None
-    address: Annotated[Line | None, Label("地址")] = None
+    address: Annotated[Line | None, Label("地址", aliases=("详细地址", "站点地址"))] = None
     lat: Annotated[Float | None, Field(ge=-90, le=90), Label("纬度")] = None
     lon: Annotated[Float | None, Field(ge=-180, le=180), Label("经度")] = None
-    host: Annotated[Line | None, Label("运营方")] = None
-    branch: Annotated[RecordId | None, Ref("branch"), Label("责任支部")] = None
-    opened: Annotated[PastDate, Label("启用日期")]
+    host: Annotated[Line | None, Label("运营方", aliases=("运营单位", "建设单位"))] = None
+    branch: Annotated[
+        RecordId | None, Ref("branch"), Label("责任支部", aliases=("责任党组织",))
+    ] = None
+    opened: Annotated[PastDate, Label("启用日期", aliases=("启用时间", "建成日期"))]
     closed: Annotated[PastDate | None, Label("关闭日期")] = None
-    hours: Annotated[Hours | None, Label("开放时间")] = None
-    amenities: Annotated[list[Amenity], Label("设施")] = []
-    notes: Annotated[Text | None, Label("备注")] = None
+    hours: Annotated[Hours | None, Label("开放时间", aliases=("服务时间", "开放时段"))] = None
+    amenities: Annotated[list[Amenity], Label("设施", aliases=("服务设施", "配套设施"))] = []
+    notes: Annotated[Text | None, Label("备注", aliases=("说明",))] = None
 
     def rules(self) -> list[tuple[str, str]]:
         problems = ordered([("opened", self.opened), ("closed", self.closed)])

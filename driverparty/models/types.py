@@ -24,9 +24,11 @@ from driverparty.schema import is_id
 
 @dataclass(frozen=True)
 class Label:
-    """The field's Chinese name, shown in tables under ``--lang zh``."""
+    """The field's Chinese name, shown in tables under ``--lang zh``, and the other column
+    headers an office's spreadsheet names it by (``import``, SPEC section 7: 手机号码 …)."""
 
     zh: str
+    aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
