@@ -45,7 +45,7 @@ def status(app: App, fmt: str, reveal: bool) -> None:
         # problems are errors: no number in clear (16.8), nothing for the terminal (16.12)
         rows.append({"file": path, "change": change, "result": error_line(result or "ok")})
     if fmt == "table" and not rows:
-        click.echo("nothing to commit under records/", err=True)
+        app.note("nothing to commit under records/")
     render(app, rows, ["file", "change", "result"], fmt, reveal)
     if bad:
         raise click.exceptions.Exit(1)
@@ -61,7 +61,7 @@ def commit(app: App, message: str | None) -> None:
     """
     sha = app.store.commit_hand_edits(message)
     if sha is None:
-        click.echo("nothing to commit under records/", err=True)
+        app.note("nothing to commit under records/")
         return
     click.echo(sha[:12])
 
