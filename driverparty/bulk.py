@@ -364,7 +364,9 @@ def typer(kind: str) -> Callable[[str, Any], Any]:
     def typed_value(name: str, raw: Any) -> Any:
         f = fields[name]
         if isinstance(raw, str):
-            raw = raw.strip()
+            # an id keeps a line break it ends with, so the id check refuses it (issue 16.13);
+            # the spaces a spreadsheet cell carries go
+            raw = raw.strip(" \t\u3000") if name == "id" else raw.strip()
         if f.type == "date":
             return to_date(raw)
         if f.type == "bool":
