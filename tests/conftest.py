@@ -10,6 +10,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -20,6 +21,26 @@ from driverparty.cli.main import cli
 from driverparty.schema import KINDS
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+_OWN_TEMP: list[str] = []
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Each run gets its own temporary root. By default pytest keeps only the three newest runs
+    under one folder per user and deletes older ones, even a run still going in another checkout
+    on the same machine (two checkouts tested at once lost each other's repositories)."""
+    if config.option.basetemp is None and not os.environ.get("PYTEST_DEBUG_TEMPROOT"):
+        _OWN_TEMP.append(tempfile.mkdtemp(prefix="driverparty-tests-"))
+        config.option.basetemp = _OWN_TEMP[0]
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """A passing run leaves nothing behind; a failing one keeps its folders to look at."""
+    if _OWN_TEMP and exitstatus == 0:
+        shutil.rmtree(_OWN_TEMP[0], ignore_errors=True)
+
+
 TODAY = "2026-06-30"
 #: the folder of the test run's python, where the installed `driverparty` command is: git's
 #: hooks and merge driver find it on PATH, as on a clerk's machine
