@@ -110,3 +110,11 @@ def flush_to_disk(paths: Iterable[Path]) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
+
+
+def file_mode() -> int:
+    """The mode git's own checkout gives a new file: 0666 less the umask (0644 under umask
+    022, 0600 under 077; issue 16.9)."""
+    mask = os.umask(0o022)  # reading the umask means setting it; put it straight back
+    os.umask(mask)
+    return 0o666 & ~mask

@@ -64,13 +64,12 @@ from driverparty.gitrepo import (
     write_lock,
 )
 from driverparty.personal import PERSONAL_FIELDS, is_masked
-from driverparty.portable import flush_to_disk
+from driverparty.portable import file_mode, flush_to_disk
 from driverparty.schema import ID_RE, KINDS, active_sql, id_sort_key, is_active, kind_and_id
 from driverparty.tomlio import (
     MAX_FILE_BYTES,
     Unreadable,
     dumps,
-    file_mode,
     linked_part,
     loads,
     read_bytes,

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from driverparty.errors import DataError, RepoError
+from driverparty.portable import file_mode
 
 MAX_FILE_BYTES = 1024 * 1024  # issue 9: a record file is small; anything bigger is refused
 
@@ -131,14 +132,6 @@ def refuse_link(path: Path) -> None:
             f"{path}: is a symbolic link; driverparty does not write through links "
             "(delete the link, then try again)"
         )
-
-
-def file_mode() -> int:
-    """The mode git's own checkout gives a new file: 0666 less the umask (0644 under umask
-    022, 0600 under 077; issue 16.9)."""
-    mask = os.umask(0o022)  # reading the umask means setting it; put it straight back
-    os.umask(mask)
-    return 0o666 & ~mask
 
 
 def atomic_write(path: Path, data: bytes, sync: bool = True, mode: int | None = None) -> None:

@@ -245,6 +245,9 @@ def test_written_files_honour_the_umask(
         rows = "name,occupation,stage\n甲,truck,applicant\n乙,taxi,applicant\n"
         assert dp("import", "member", "-", input=rows).exit_code == 0
         assert dp("report", "html", "--output", str(tmp_path / "r.html")).exit_code == 0
+        for fmt in ("csv", "xlsx"):  # a listing's --output file (issue 19) too
+            out = str(tmp_path / f"members.{fmt}")
+            assert dp("member", "list", "--format", fmt, "--output", out).exit_code == 0
         (repo / "records/members/M-0002.toml").unlink()
         git(repo, "checkout", "--", "records/members/M-0002.toml")  # git's own checkout
     finally:
@@ -253,7 +256,30 @@ def test_written_files_honour_the_umask(
     assert mode_of(members / "M-0002.toml") == mode  # what git does
     for name in ("M-0061.toml", "M-0001.toml", "M-0062.toml", "M-0063.toml"):
         assert mode_of(members / name) == mode, name
-    assert mode_of(tmp_path / "r.html") == mode
+    for name in ("r.html", "members.csv", "members.xlsx"):
+        assert mode_of(tmp_path / name) == mode, name
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+def test_output_into_something_not_a_plain_file_writes_into_it(
+    dp: Run, repo: Path, tmp_path: Path
+) -> None:
+    """``--output /dev/null`` or a named pipe is written into, never replaced by a file (run as
+    root, the command-line fuzz once turned the machine's /dev/null into a plain file)."""
+    import stat
+    import threading
+
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(pipe.read_bytes()), daemon=True)
+    reader.start()
+    r = dp("member", "list", "--format", "csv", "--output", str(pipe))
+    reader.join(timeout=60)
+    assert r.exit_code == 0, r.stderr
+    assert stat.S_ISFIFO(pipe.lstat().st_mode)
+    assert got and b"M-0001" in got[0]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["county", "pipe"]  # no temporary file
 
 
 # --- 16.15: a fault says what it is: exit 3, a plain message, the first error kept ------------

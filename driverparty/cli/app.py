@@ -255,10 +255,15 @@ def write_workbook(
 
 def _write_file(target: str, write: Callable[[str], Any]) -> None:
     """Let ``write`` fill a temporary file beside ``target``, then rename it into place: the
-    file is whole or untouched. A file that cannot be written is exit 3 (SPEC section 6)."""
+    file is whole or untouched, with the mode the umask allows (issue 16.9). A target that is
+    not a plain file (``/dev/null``, a named pipe) is written into, never replaced. A file that
+    cannot be written is exit 3 (SPEC section 6)."""
+    import shutil
+    import stat
     import tempfile
 
     from driverparty.errors import RepoError
+    from driverparty.portable import file_mode
 
     path = Path(target)
     folder = path.parent
@@ -266,10 +271,17 @@ def _write_file(target: str, write: Callable[[str], Any]) -> None:
         raise RepoError(f"{target}: is a folder or a symbolic link; not written")
     tmp = None
     try:
+        if path.exists() and not stat.S_ISREG(path.stat().st_mode):
+            with tempfile.TemporaryDirectory(prefix="driverparty-") as scratch:
+                made = os.path.join(scratch, "out")
+                write(made)
+                with open(made, "rb") as src, open(path, "wb") as dst:
+                    shutil.copyfileobj(src, dst)
+            return
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
         os.close(fd)
         write(tmp)
-        os.chmod(tmp, 0o644)
+        os.chmod(tmp, file_mode())
         os.replace(tmp, path)
         tmp = None
     except OSError as err:
