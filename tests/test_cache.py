@@ -330,15 +330,18 @@ def test_a_settled_folder_is_not_counted_again_yet_a_new_file_is_seen(repo: Path
         db = sqlite3.connect(repo / CACHE)
         return db.execute("SELECT stamp FROM synced WHERE kind = 'member'").fetchone()[0]
 
+    folder = repo / "records/members"
+    ahead = time.time() + 3600  # however slow the machine, the folder is too new to stamp
+    os.utime(folder, (ahead, ahead))
     first, _ = fast(repo)
-    assert fast(repo) == (first, True) and stamp() is None  # the folder is too new to stamp
-    time.sleep(SETTLED + 0.3)
+    assert fast(repo) == (first, True) and stamp() is None
+    os.utime(folder, (ahead - 7200, ahead - 7200))
+    time.sleep(SETTLED + 0.3)  # (setting the time changed the folder's ctime: let it settle)
     assert fast(repo) == (first, True)
     stamped = stamp()
     assert stamped is not None
     assert fast(repo) == (first, True) and stamp() == stamped
 
-    folder = repo / "records/members"
     before = folder.stat()
     m2 = folder / "M-0002.toml"
     (folder / "M-0999.toml").write_text(

@@ -222,7 +222,10 @@ def test_a_sync_killed_during_its_fast_forward_is_finished_by_the_next_command(
     remote, a, b = _counties(tmp_path, sample_template)
     incoming = [f"records/members/M-{n}.toml" for n in range(10000, 14000)]
     for rel in incoming:
-        (b / rel).write_text(f'id = "{Path(rel).stem}"\nname = "司机"\n', encoding="utf-8")
+        (b / rel).write_text(
+            f'id = "{Path(rel).stem}"\nname = "司机"\noccupation = "truck"\nstage = "applicant"\n',
+            encoding="utf-8",
+        )
     git(b, "add", "records")
     git(b, "commit", "-q", "-m", "the other county's roster")
     git(b, "push", "-q", "origin", "main")
