@@ -731,7 +731,9 @@ def test_help_and_csv_never_import_the_spreadsheet_libraries(repo: Path) -> None
         "    sys.stderr.write(repr([m for m in libraries if m in sys.modules]))\n"
     )
     for args in (["--help"], ["--repo", str(repo), "member", "list", "--format", "csv"]):
-        p = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True)
+        p = subprocess.run(
+            [sys.executable, "-c", code, *args], capture_output=True, text=True, encoding="utf-8"
+        )
         assert p.returncode == 0, p.stderr
         assert p.stderr.endswith("[]"), (args, p.stderr[-200:])
     r = runner_for(repo)("import", "member", "-", input="id,notes\nM-0001,好\n")
