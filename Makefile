@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: venv test test-windows-sim lint format schema demo bench clean
+.PHONY: venv test test-windows-sim lint format schema catalog demo bench clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -42,6 +42,12 @@ format: $(STAMP)
 # driverparty/schema.json: the models' description for paths that must not import pydantic
 schema: $(STAMP)
 	$(BIN)/python -m driverparty.models > driverparty/schema.json
+
+# driverparty/locale/zh_CN/LC_MESSAGES/driverparty.{po,mo}: new messages of the code added to
+# the .po (to be translated there), the .mo compiled from it; tests/test_i18n.py fails when
+# either is stale or a message has no translation (issue 23)
+catalog: $(STAMP)
+	$(BIN)/python scripts/catalog.py
 
 demo: $(STAMP)
 	PATH="$(CURDIR)/$(BIN):$$PATH" bash scripts/demo.sh

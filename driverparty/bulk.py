@@ -27,6 +27,7 @@ from typing import Any
 
 from driverparty.checks import Record, Records, added_problems
 from driverparty.errors import DataError, Invalid, Problem, UsageError
+from driverparty.i18n import _
 from driverparty.models import KINDS, validate_record
 from driverparty.personal import PERSONAL_FIELDS, is_masked
 from driverparty.schema import ID_RE, FieldInfo
@@ -75,7 +76,7 @@ def read_table(kind: str, src: Source, note: Callable[[str], None] = _quiet) -> 
     formulas: dict[tuple[int, int], str] = {}
     if src.fmt == "xlsx":
         if src.encoding:
-            raise UsageError("--encoding: an xlsx workbook says its own encoding")
+            raise UsageError(_("--encoding: an xlsx workbook says its own encoding"))
         sheet = read_xlsx(src.data, src.name, src.sheet)
         grid: list[tuple[int, list[Any]]] = [
             (i, row) for i, row in enumerate(sheet.rows, 1) if any(v != "" for v in row)
@@ -90,7 +91,9 @@ def read_table(kind: str, src: Source, note: Callable[[str], None] = _quiet) -> 
         quoted = False
     else:
         if src.sheet:
-            raise UsageError(f"--sheet: only an xlsx workbook has sheets, not {src.fmt}")
+            raise UsageError(
+                _("--sheet: only an xlsx workbook has sheets, not {fmt}").format(fmt=src.fmt)
+            )
         text, said = decode(src.data, src.name, src.encoding)
         if said:
             note(said)
@@ -114,7 +117,7 @@ def read_table(kind: str, src: Source, note: Callable[[str], None] = _quiet) -> 
     width = len(headers)
     for n, cells in body:
         if len(cells) > width and any(_text_of(v).strip() for v in cells[width:]):
-            raise DataError(f"row {n}: more cells than columns")
+            raise DataError(_("row {n}: more cells than columns").format(n=n))
         values: dict[str, Any] = {}
         for i, name in mapping:
             raw = cells[i] if i < len(cells) else ""
@@ -140,7 +143,11 @@ def _delimited(text: str, fmt: str) -> tuple[list[str], list[tuple[int, list[str
             n = len(body) + 1
             body.append((n, cells))
     except csv.Error as err:  # issue 9: e.g. a cell over csv's 128 KiB field limit
-        raise DataError(f"row {len(body) + 1}: not valid {fmt.upper()}: {err}") from None
+        raise DataError(
+            _("row {value}: not valid {upper}: {err}").format(
+                value=len(body) + 1, upper=fmt.upper(), err=err
+            )
+        ) from None
     body = [(n, cells) for n, cells in body if any(c.strip() for c in cells)]
     return headers or [], body
 
@@ -154,11 +161,13 @@ def _objects(text: str, fmt: str) -> list[dict[str, Any]]:
         else:
             data = [json.loads(line) for line in text.splitlines() if line.strip()]
     except json.JSONDecodeError as err:
-        raise DataError(f"not valid {fmt.upper()}: {err}") from None
+        raise DataError(_("not valid {upper}: {err}").format(upper=fmt.upper(), err=err)) from None
     except RecursionError:  # issue 9: `[[[[…` thousands deep
-        raise DataError(f"not valid {fmt.upper()}: nested too deeply") from None
+        raise DataError(
+            _("not valid {upper}: nested too deeply").format(upper=fmt.upper())
+        ) from None
     if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
-        raise DataError(f"{fmt} input must hold objects, one per record")
+        raise DataError(_("{fmt} input must hold objects, one per record").format(fmt=fmt))
     return data
 
 
@@ -203,7 +212,11 @@ def map_columns(
     skip = {_key(i) for i in ignore}
     for given in ignore:
         if _key(given) not in {_key(h) for h in headers}:
-            note(f"--ignore {given}: {source} has no such column")
+            note(
+                _("--ignore {given}: {source} has no such column").format(
+                    given=given, source=source
+                )
+            )
     mapping: list[tuple[int, str]] = []
     unknown: list[str] = []
     seen: dict[str, str] = {}
@@ -230,12 +243,25 @@ def map_columns(
         if [_key(h) for h in headers if _key(h)] == [_key(unknown[0])]:  # one cell: a title
             title = "; a title above the headers? the first row must hold the headers"
         raise DataError(
-            f"{source}: {what} no {kind} field: {', '.join(unknown)} (skip a column with "
-            f"--ignore COLUMN{title}); a column is named by its field, its Chinese label or an "
-            f"alias: {accepted_names(kind)}"
+            _(
+                "{source}: {what} no {kind} field: {unknown} (skip a column with --ignore "
+                "COLUMN{title}); a column is named by its field, its Chinese label or an alias: "
+                "{kind2}"
+            ).format(
+                source=source,
+                what=what,
+                kind=kind,
+                unknown=", ".join(unknown),
+                title=title,
+                kind2=accepted_names(kind),
+            )
         )
     if twice:
-        raise DataError(f"{source}: columns {'; '.join(twice)}: keep one (or --ignore one)")
+        raise DataError(
+            _("{source}: columns {twice}: keep one (or --ignore one)").format(
+                source=source, twice="; ".join(twice)
+            )
+        )
     return mapping
 
 
@@ -638,7 +664,11 @@ def import_records(
     from driverparty.progress import Progress
 
     if src.fmt not in IMPORT_FORMATS:
-        raise UsageError(f"--format {src.fmt}: import reads {', '.join(IMPORT_FORMATS)}")
+        raise UsageError(
+            _("--format {fmt}: import reads {IMPORT_FORMATS}").format(
+                fmt=src.fmt, IMPORT_FORMATS=", ".join(IMPORT_FORMATS)
+            )
+        )
     table = read_table(kind, src, note or _quiet)
     with store.locked(), Progress(f"checking {kind}s", len(table.rows)) as progress:
         changes, added, updated = plan(store, kind, table.rows, progress.step, table.formulas)
@@ -661,22 +691,44 @@ def read_record(source: str) -> dict[str, Any]:
             path = Path(source)
             fmt = {".toml": "toml", ".json": "json"}.get(path.suffix.lower(), "")
             if not fmt:
-                raise UsageError(f"--from {source}: give a .toml or .json file, or - for json")
+                raise UsageError(
+                    _("--from {source}: give a .toml or .json file, or - for json").format(
+                        source=source
+                    )
+                )
             with path.open("rb") as fh:  # issue 9: one record is small; do not slurp a huge file
                 raw = fh.read(MAX_FILE_BYTES + 1)
             if len(raw) > MAX_FILE_BYTES:
-                raise DataError(f"--from {source}: too large (a record is at most 1 MiB)")
+                raise DataError(
+                    _("--from {source}: too large (a record is at most 1 MiB)").format(
+                        source=source
+                    )
+                )
             text = raw.decode("utf-8-sig")  # Notepad's byte-order mark (SPEC section 7)
     except OSError as err:
-        raise DataError(f"--from {source}: cannot read: {err.strerror}") from None
+        raise DataError(
+            _("--from {source}: cannot read: {strerror}").format(
+                source=source, strerror=err.strerror
+            )
+        ) from None
     except UnicodeDecodeError:
-        raise DataError(f"--from {source}: not UTF-8 text") from None
+        raise DataError(_("--from {source}: not UTF-8 text").format(source=source)) from None
     try:
         data = tomllib.loads(text) if fmt == "toml" else json.loads(text)
     except (tomllib.TOMLDecodeError, json.JSONDecodeError) as err:
-        raise DataError(f"--from {source}: not valid {fmt.upper()}: {err}") from None
+        raise DataError(
+            _("--from {source}: not valid {upper}: {err}").format(
+                source=source, upper=fmt.upper(), err=err
+            )
+        ) from None
     except RecursionError:
-        raise DataError(f"--from {source}: not valid {fmt.upper()}: nested too deeply") from None
+        raise DataError(
+            _("--from {source}: not valid {upper}: nested too deeply").format(
+                source=source, upper=fmt.upper()
+            )
+        ) from None
     if not isinstance(data, dict):
-        raise DataError(f"--from {source}: must hold one record (a table / an object)")
+        raise DataError(
+            _("--from {source}: must hold one record (a table / an object)").format(source=source)
+        )
     return data

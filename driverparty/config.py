@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from driverparty.errors import DataError
+from driverparty.i18n import _
 from driverparty.tomlio import Unreadable, loads, read_bytes
 
 if TYPE_CHECKING:
@@ -40,7 +41,7 @@ class PetitionSettings(_Section):
 
         for name in value:
             if name not in CATEGORIES:
-                raise ValueError(f"unknown category {name!r}")
+                raise ValueError(_("unknown category {name!r}").format(name=name))
         return value
 
     def due_days_for(self, category: str) -> int:
@@ -62,7 +63,9 @@ class CalendarSettings(_Section):
         both = sorted(set(self.holidays) & set(self.workdays))
         if both:
             raise ValueError(
-                f"{both[0].isoformat()} is listed both as a holiday and as a working day"
+                _("{isoformat} is listed both as a holiday and as a working day").format(
+                    isoformat=both[0].isoformat()
+                )
             )
         return self
 
@@ -84,7 +87,7 @@ class Config(_Section):
     @classmethod
     def _code(cls, value: str | None) -> str | None:
         if value is not None and not re.fullmatch(r"[0-9]{6}", value):
-            raise ValueError("must be a 6-digit administrative division code")
+            raise ValueError(_("must be a 6-digit administrative division code"))
         return value
 
     @field_validator("county")
@@ -100,17 +103,23 @@ class Config(_Section):
 
         default = self.standards.get("default", "five")
         if not isinstance(default, str):
-            raise ValueError("standards.default must be the name of a standard")
+            raise ValueError(_("standards.default must be the name of a standard"))
         for name, items in self.standards.items():
             if name == "default":
                 continue
             if not isinstance(items, list):
-                raise ValueError(f"standards.{name} must be a list of amenities")
+                raise ValueError(
+                    _("standards.{name} must be a list of amenities").format(name=name)
+                )
             for item in items:
                 if item not in AMENITIES:
-                    raise ValueError(f"standards.{name}: unknown amenity {item!r}")
+                    raise ValueError(
+                        _("standards.{name}: unknown amenity {item!r}").format(name=name, item=item)
+                    )
         if default not in self.standards or default == "default":
-            raise ValueError(f"standards.default names no standard: {default!r}")
+            raise ValueError(
+                _("standards.default names no standard: {default!r}").format(default=default)
+            )
         return self
 
     def standard(self, name: str | None = None) -> list[str]:
@@ -119,7 +128,9 @@ class Config(_Section):
         items = self.standards.get(name)
         if name == "default" or not isinstance(items, list):
             known = ", ".join(k for k in self.standards if k != "default")
-            raise DataError(f"unknown standard {name!r} (known: {known})")
+            raise DataError(
+                _("unknown standard {name!r} (known: {known})").format(name=name, known=known)
+            )
         return items
 
     @property
@@ -150,7 +161,11 @@ def read_config(root: Path) -> tuple[Config, bytes]:
     except Unreadable as err:
         raise DataError(f"{CONFIG_FILE}: {err}") from None
     except OSError as err:
-        raise DataError(f"{CONFIG_FILE}: cannot read: {err.strerror}") from None
+        raise DataError(
+            _("{CONFIG_FILE}: cannot read: {strerror}").format(
+                CONFIG_FILE=CONFIG_FILE, strerror=err.strerror
+            )
+        ) from None
     try:
         return Config.model_validate(data), raw
     except ValidationError as err:
@@ -158,7 +173,7 @@ def read_config(root: Path) -> tuple[Config, bytes]:
         loc = ".".join(str(p) for p in first["loc"]) or "(top)"
         msg = str(first["msg"]).removeprefix("Value error, ")
         if first["type"] == "extra_forbidden":
-            msg = "unknown key"
+            msg = _("unknown key")
         raise DataError(f"{CONFIG_FILE}: {loc}: {msg}") from None
 
 

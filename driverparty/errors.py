@@ -1,11 +1,13 @@
 """Problems (values) and the exceptions that stop a command, with SPEC section 6 exit codes.
 
-Imports nothing from driverparty.
+Imports nothing from driverparty but :mod:`driverparty.i18n` (messages in the user's language).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from driverparty.i18n import N_, _
 
 
 @dataclass(frozen=True, order=True)
@@ -58,7 +60,7 @@ class RepoError(DriverpartyError):
 
 class RecordNotFound(DataError):
     def __init__(self, kind: str, record_id: str) -> None:
-        super().__init__(f"no {kind} {record_id}")
+        super().__init__(_("no {kind} {record_id}").format(kind=kind, record_id=record_id))
         self.kind = kind
         self.record_id = record_id
 
@@ -85,19 +87,19 @@ class WriteFailed(RepoError):
 
 #: errno name → what it means, for a clerk (issue 16.15)
 _OS_WORDS = {
-    "ENOSPC": "no space left on the disk",
-    "EDQUOT": "the disk quota is used up",
-    "EFBIG": "the file-size limit is reached (ulimit -f)",
-    "EROFS": "the disk or folder is read-only",
-    "EACCES": "permission denied",
-    "EPERM": "not permitted",
-    "EIO": "the disk reported an input/output error",
-    "ENOENT": "no such file or folder",
-    "ENOTDIR": "a part of the path is not a folder",
-    "EISDIR": "is a folder",
-    "ELOOP": "is a symbolic link",
-    "EMFILE": "too many open files",
-    "ENAMETOOLONG": "the name is too long",
+    "ENOSPC": N_("no space left on the disk"),
+    "EDQUOT": N_("the disk quota is used up"),
+    "EFBIG": N_("the file-size limit is reached (ulimit -f)"),
+    "EROFS": N_("the disk or folder is read-only"),
+    "EACCES": N_("permission denied"),
+    "EPERM": N_("not permitted"),
+    "EIO": N_("the disk reported an input/output error"),
+    "ENOENT": N_("no such file or folder"),
+    "ENOTDIR": N_("a part of the path is not a folder"),
+    "EISDIR": N_("is a folder"),
+    "ELOOP": N_("is a symbolic link"),
+    "EMFILE": N_("too many open files"),
+    "ENAMETOOLONG": N_("the name is too long"),
 }
 
 
@@ -106,7 +108,8 @@ def plain_os_error(err: OSError) -> str:
     import errno
 
     name = errno.errorcode.get(err.errno or -1, "")
-    return _OS_WORDS.get(name) or (err.strerror or str(err)).lower()
+    words = _OS_WORDS.get(name)
+    return _(words) if words else (err.strerror or str(err)).lower()
 
 
 class NotARepository(RepoError):

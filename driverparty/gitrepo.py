@@ -22,6 +22,7 @@ from functools import cached_property
 from pathlib import Path
 
 from driverparty.errors import GitFailed, LockTimeout, NotARepository, RepoError, plain_os_error
+from driverparty.i18n import _
 from driverparty.portable import find_program
 
 CONFIG_FILE = "driverparty.toml"
@@ -52,15 +53,21 @@ def find_root(explicit: str | None) -> Path:
     if given:
         root = Path(given).expanduser()
         if not (root / CONFIG_FILE).is_file():
-            raise NotARepository(f"{given}: not a records repository (no {CONFIG_FILE})")
+            raise NotARepository(
+                _("{given}: not a records repository (no {CONFIG_FILE})").format(
+                    given=given, CONFIG_FILE=CONFIG_FILE
+                )
+            )
         return root.resolve()
     here = Path.cwd().resolve()
     for folder in (here, *here.parents):
         if (folder / CONFIG_FILE).is_file():
             return folder
     raise NotARepository(
-        f"not a records repository (no {CONFIG_FILE} here or above); "
-        "use --repo PATH or run `driverparty init`"
+        _(
+            "not a records repository (no {CONFIG_FILE} here or above); use --repo PATH or run "
+            "`driverparty init`"
+        ).format(CONFIG_FILE=CONFIG_FILE)
     )
 
 
@@ -73,7 +80,7 @@ class Author:
     def parse(cls, text: str) -> Author:
         m = re.fullmatch(r"\s*([^<>]*?)\s*<([^<>\s]+)>\s*", text)
         if not m or not m.group(1):
-            raise ValueError('must look like "Name <email>"')
+            raise ValueError(_('must look like "Name <email>"'))
         return cls(m.group(1), m.group(2))
 
     def env(self) -> dict[str, str]:
@@ -104,7 +111,7 @@ def _check(args: Sequence[str], returncode: int, stderr: bytes) -> None:
             (line for line in msg if line.startswith(("fatal", "error"))),
             msg[0] if msg else _exit_words(returncode),
         )
-        raise GitFailed(f"git {args[0]} failed: {first}")
+        raise GitFailed(_("git {args} failed: {first}").format(args=args[0], first=first))
 
 
 def message(
@@ -211,7 +218,7 @@ class Running:
     def wait(self) -> list[bytes]:
         """Their outputs, in order; GitFailed for the first that failed."""
         outs = [proc.communicate() for proc in self.procs]
-        for args, proc, (_, stderr) in zip(self.commands, self.procs, outs, strict=True):
+        for args, proc, (_out, stderr) in zip(self.commands, self.procs, outs, strict=True):
             _check(args, proc.returncode, stderr)
         return [out for out, _ in outs]
 
@@ -590,28 +597,34 @@ class Git:
             return None
         if self.text("symbolic-ref", "-q", "HEAD", check=False).strip() != f"refs/heads/{branch}":
             raise RepoError(
-                f"a sync was interrupted while it updated branch {branch}: check {branch} out "
-                "again (git checkout) and run driverparty sync to finish it"
+                _(
+                    "a sync was interrupted while it updated branch {branch}: check {branch} out "
+                    "again (git checkout) and run driverparty sync to finish it"
+                ).format(branch=branch)
             )
         lock = self.git_dir / "index.lock"
-        for _ in range(100):  # a git of the clerk's may be at work: give it a moment
+        for _attempt in range(100):  # a git of the clerk's may be at work: give it a moment
             if not lock.exists():
                 break
             time.sleep(0.05)
         else:
             raise RepoError(
-                f"a sync was interrupted while it updated the files, and git's index is locked "
-                f"({lock}): if no git program is running, delete that file, then run the "
-                "command again to finish the sync"
+                _(
+                    "a sync was interrupted while it updated the files, and git's index is locked "
+                    "({lock}): if no git program is running, delete that file, then run the "
+                    "command again to finish the sync"
+                ).format(lock=lock)
             )
         old_t, new_t = self.ls_tree(old), self.ls_tree(new)
         paths = sorted(p for p in set(old_t) | set(new_t) if old_t.get(p) != new_t.get(p))
         in_the_way = self._edited_since(paths, old_t, new_t)
         if in_the_way:
             raise RepoError(
-                f"a sync was interrupted while it updated the files, and {in_the_way} has been "
-                f"changed since: copy your change elsewhere, run `git checkout -- {in_the_way}`, "
-                "then run the command again to finish the sync"
+                _(
+                    "a sync was interrupted while it updated the files, and {in_the_way} has been "
+                    "changed since: copy your change elsewhere, run `git checkout -- "
+                    "{in_the_way}`, then run the command again to finish the sync"
+                ).format(in_the_way=in_the_way)
             )
         info = b"".join(
             (f"{new_t[p][0]} {new_t[p][1]}\t{p}" if p in new_t else f"0 {NULL_SHA}\t{p}").encode()
@@ -759,9 +772,11 @@ class Git:
                 return
             if time.monotonic() >= deadline:
                 raise LockTimeout(
-                    f"git's {held.name} is there ({held}): another git is running; waited "
-                    f"{timeout:g} s. When no git is running any more (one was killed), "
-                    f"delete {held} by hand and try again"
+                    _(
+                        "git's {name} is there ({held}): another git is running; waited "
+                        "{timeout:g} s. When no git is running any more (one was killed), delete "
+                        "{held} by hand and try again"
+                    ).format(name=held.name, held=held, timeout=timeout)
                 )
             time.sleep(0.05)
 
@@ -771,8 +786,10 @@ def refuse_link(path: Path) -> None:
     link: a ``.git`` copied in may hold one pointing anywhere (issue 16.3)."""
     if path.is_symlink():
         raise RepoError(
-            f"{path}: is a symbolic link; driverparty does not write through links "
-            "(delete the link, then try again)"
+            _(
+                "{path}: is a symbolic link; driverparty does not write through links (delete the "
+                "link, then try again)"
+            ).format(path=path)
         )
 
 
@@ -835,16 +852,26 @@ def write_lock(git_dir: Path, timeout: float | None = None) -> Iterator[None]:
     try:
         folder.mkdir(exist_ok=True)
     except OSError as err:
-        raise RepoError(f"cannot create the write lock in {folder}: {plain_os_error(err)}") from err
+        raise RepoError(
+            _("cannot create the write lock in {folder}: {err}").format(
+                folder=folder, err=plain_os_error(err)
+            )
+        ) from err
     lock = filelock.FileLock(folder / "write.lock")
     try:
         lock.acquire(timeout=timeout, poll_interval=0.02)
     except filelock.Timeout:
         raise LockTimeout(
-            f"another driverparty is writing; gave up after {timeout:g} s waiting for the lock"
+            _(
+                "another driverparty is writing; gave up after {timeout:g} s waiting for the lock"
+            ).format(timeout=timeout)
         ) from None
     except OSError as err:
-        raise RepoError(f"cannot create the write lock in {folder}: {plain_os_error(err)}") from err
+        raise RepoError(
+            _("cannot create the write lock in {folder}: {err}").format(
+                folder=folder, err=plain_os_error(err)
+            )
+        ) from err
     try:
         yield
     finally:

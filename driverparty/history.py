@@ -16,6 +16,7 @@ from typing import Any
 
 from driverparty.errors import DataError, GitFailed, Problem, UsageError
 from driverparty.gitrepo import Commit
+from driverparty.i18n import _
 from driverparty.schema import KINDS, id_sort_key, kind_and_id
 from driverparty.store import Blobs, Store
 from driverparty.tomlio import Unreadable, read_bytes
@@ -119,11 +120,15 @@ def history(store: Store, kind: str, record_id: str) -> list[Row]:
     another record file of the kind whose content, id aside, this one took over)."""
     git = store.git
     if git.head() is None:
-        raise DataError("no history: the repository has no commits yet")
+        raise DataError(_("no history: the repository has no commits yet"))
     path = KINDS[kind].path(record_id)
     commits = list(git.log("HEAD", "--", path))
     if not commits:
-        raise DataError(f"{kind} {record_id}: no such record in the history")
+        raise DataError(
+            _("{kind} {record_id}: no such record in the history").format(
+                kind=kind, record_id=record_id
+            )
+        )
     blobs = store.blobs()
     blobs.load(s for c in commits for f in c.files for s in f[:2])
     rows: list[Row] = []
@@ -196,7 +201,7 @@ def _tree(store: Store, rev: str) -> dict[str, str]:
     try:
         tree = store.git.ls_tree(rev, "records/")
     except GitFailed:
-        raise UsageError(f"unknown revision {rev!r}") from None
+        raise UsageError(_("unknown revision {rev!r}").format(rev=rev)) from None
     return {path: sha for path, (_, sha) in tree.items()}
 
 

@@ -27,6 +27,7 @@ from pygal.style import Style
 from wcwidth import wcswidth
 
 from driverparty.errors import DataError
+from driverparty.i18n import _
 from driverparty.labels import ZH
 from driverparty.output import header, translate_code
 from driverparty.personal import mask_text_tree, mask_tree
@@ -466,7 +467,7 @@ def write(path: Path, text: str) -> None:
 
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
-        raise DataError(f"{path}: no folder {folder}")
+        raise DataError(_("{path}: no folder {folder}").format(path=path, folder=folder))
     refuse_link(path)  # issue 16.3: exit 3, the file it points at left alone
     try:
         if path.exists() and not path.is_file():  # /dev/stdout, a pipe: written into, never
@@ -475,4 +476,6 @@ def write(path: Path, text: str) -> None:
             return
         atomic_write(path, text.encode("utf-8"), sync=False)  # as the umask says (16.9)
     except OSError as err:  # a full disk, a read-only folder: exit 3 (issue 16.15)
-        raise WriteFailed(f"{path}: cannot write: {plain_os_error(err)}") from None
+        raise WriteFailed(
+            _("{path}: cannot write: {err}").format(path=path, err=plain_os_error(err))
+        ) from None

@@ -30,6 +30,7 @@ from pathlib import Path
 
 from driverparty.errors import RepoError
 from driverparty.gitrepo import Git, write_lock
+from driverparty.i18n import _
 from driverparty.tomlio import Unreadable, atomic_write, linked_part, read_bytes, refuse_link
 
 NAME = "journal.json"
@@ -183,8 +184,10 @@ def settle(git: Git) -> str | None:
         journal = Journal.from_json(read_bytes(path, limit=1 << 30).decode("utf-8"))
     except (Unreadable, RepoError, ValueError, KeyError, TypeError, UnicodeDecodeError) as err:
         raise RepoError(
-            f"{path}: the journal of an unfinished import cannot be read ({err}); "
-            "look at `driverparty status`, then delete the journal by hand"
+            _(
+                "{path}: the journal of an unfinished import cannot be read ({err}); look at "
+                "`driverparty status`, then delete the journal by hand"
+            ).format(path=path, err=err)
         ) from None
     if finished(git, journal):
         end(git)

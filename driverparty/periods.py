@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from driverparty.errors import UsageError
+from driverparty.i18n import _
 
 _YEAR = re.compile(r"(\d{4})")
 _QUARTER = re.compile(r"(\d{4})[Qq]([1-4])")
@@ -88,7 +89,9 @@ def parse_period(text: str) -> Period:
     except ValueError:
         pass
     raise UsageError(
-        f"--period {text!r}: must be a year (2025), a quarter (2025Q4) or a month (2025-11)"
+        _(
+            "--period {text!r}: must be a year (2025), a quarter (2025Q4) or a month (2025-11)"
+        ).format(text=text)
     )
 
 
@@ -106,13 +109,17 @@ def resolve(
     has happened there yet."""
     if period is not None:
         if since is not None or until is not None:
-            raise UsageError("--period cannot be combined with --since or --until")
+            raise UsageError(_("--period cannot be combined with --since or --until"))
         return parse_period(period)
     if since is None and until is None:
         return None
     end = until or as_of
     if since is not None and until is not None and since > until:
-        raise UsageError(f"--since {since.isoformat()} is after --until {until.isoformat()}")
+        raise UsageError(
+            _("--since {isoformat} is after --until {isoformat2}").format(
+                isoformat=since.isoformat(), isoformat2=until.isoformat()
+            )
+        )
     label = f"{since.isoformat() if since else ''}..{end.isoformat()}"
     return Period(since, end, label)
 
@@ -121,7 +128,7 @@ def units(start: date, end: date, unit: str) -> Iterator[tuple[date, date]]:
     """The calendar months, quarters or years that overlap ``start``..``end`` (inclusive), each
     as its (first day, last day): what "required per month" is counted over."""
     if unit not in UNITS:
-        raise ValueError(f"unknown unit {unit!r}")
+        raise ValueError(_("unknown unit {unit!r}").format(unit=unit))
     step = {"month": 1, "quarter": 3, "year": 12}[unit]
     month = start.month - (start.month - 1) % step
     year = start.year

@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any, Protocol
 
 from driverparty.errors import UsageError
+from driverparty.i18n import _
 
 _WHERE = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(!=|<=|>=|=|<|>|~)(.*)$", re.DOTALL)
 
@@ -135,20 +136,30 @@ def _convert(raw: str, f: FieldLike, op: str) -> Any:
                 raise ValueError
             return raw.lower() == "true"
     except ValueError:
-        raise UsageError(f"--where {f.name}{op}{raw}: not a {f.type} value") from None
+        raise UsageError(
+            _("--where {name}{op}{raw}: not a {type} value").format(
+                name=f.name, op=op, raw=raw, type=f.type
+            )
+        ) from None
     return raw
 
 
 def parse_where(expr: str, fields: Mapping[str, FieldLike]) -> Condition:
     m = _WHERE.match(expr)
     if not m:
-        raise UsageError(f"--where {expr!r}: expected FIELD=VALUE (or != < <= > >= ~)")
+        raise UsageError(
+            _("--where {expr!r}: expected FIELD=VALUE (or != < <= > >= ~)").format(expr=expr)
+        )
     name, op, raw = m.groups()
     if name not in fields:
-        raise UsageError(f"--where {expr!r}: unknown field {name!r} (fields: {', '.join(fields)})")
+        raise UsageError(
+            _("--where {expr!r}: unknown field {name!r} (fields: {fields})").format(
+                expr=expr, name=name, fields=", ".join(fields)
+            )
+        )
     f = fields[name]
     if f.type in ("list", "events") and op not in ("=", "!=", "~"):
-        raise UsageError(f"--where {expr!r}: a list field takes =, != or ~")
+        raise UsageError(_("--where {expr!r}: a list field takes =, != or ~").format(expr=expr))
     if f.choices and op in ("=", "!=") and raw.strip():
         return Condition(name, op, _codes(expr, raw, f), f.type)
     return Condition(name, op, _convert(raw, f, op), f.type)
@@ -166,10 +177,14 @@ def _codes(expr: str, raw: str, f: FieldLike) -> tuple[str, ...]:
         code = value if value in f.choices else words.get(value)
         if code is None:
             known = ", ".join(f"{c} ({f.codes_zh[c]})" if c in f.codes_zh else c for c in f.choices)
-            raise UsageError(f"--where {expr!r}: {value!r} is no {f.name} (codes: {known})")
+            raise UsageError(
+                _("--where {expr!r}: {value!r} is no {name} (codes: {known})").format(
+                    expr=expr, value=value, name=f.name, known=known
+                )
+            )
         codes.append(code)
     if not codes:
-        raise UsageError(f"--where {expr!r}: no {f.name} code given")
+        raise UsageError(_("--where {expr!r}: no {name} code given").format(expr=expr, name=f.name))
     return tuple(dict.fromkeys(codes))
 
 
@@ -179,7 +194,11 @@ def parse_fields(spec: str | None, fields: Sequence[str]) -> list[str] | None:
     names = [n.strip() for n in spec.split(",") if n.strip()]
     for n in names:
         if n not in fields:
-            raise UsageError(f"--fields: unknown field {n!r} (fields: {', '.join(fields)})")
+            raise UsageError(
+                _("--fields: unknown field {n!r} (fields: {fields})").format(
+                    n=n, fields=", ".join(fields)
+                )
+            )
     return names
 
 
@@ -196,7 +215,11 @@ def sort_records(
         desc = key.startswith("-")
         name = key.lstrip("-")
         if name not in fields:
-            raise UsageError(f"--sort: unknown field {name!r} (fields: {', '.join(fields)})")
+            raise UsageError(
+                _("--sort: unknown field {name!r} (fields: {fields})").format(
+                    name=name, fields=", ".join(fields)
+                )
+            )
         present = [r for r in out if r.get(name) is not None]
         absent = [r for r in out if r.get(name) is None]
         present.sort(

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from driverparty.errors import DataError, UsageError
+from driverparty.i18n import _
 
 if TYPE_CHECKING:
     import zipfile
@@ -52,17 +53,25 @@ def decode(data: bytes, name: str, encoding: str | None = None) -> tuple[str, st
         try:
             codec = codecs.lookup(encoding).name
         except LookupError:
-            raise UsageError(f"--encoding {encoding}: no such encoding") from None
+            raise UsageError(
+                _("--encoding {encoding}: no such encoding").format(encoding=encoding)
+            ) from None
         try:
             text = data.decode(codec)
         except UnicodeDecodeError as err:
-            raise DataError(f"{name}: not {encoding} text (byte {err.start + 1})") from None
+            raise DataError(
+                _("{name}: not {encoding} text (byte {value})").format(
+                    name=name, encoding=encoding, value=err.start + 1
+                )
+            ) from None
         return text.removeprefix("\ufeff"), None
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             return data.decode("utf-16"), None
         except UnicodeDecodeError as err:
-            raise DataError(f"{name}: not UTF-16 text (byte {err.start + 1})") from None
+            raise DataError(
+                _("{name}: not UTF-16 text (byte {value})").format(name=name, value=err.start + 1)
+            ) from None
     try:
         return data.decode("utf-8").removeprefix("\ufeff"), None
     except UnicodeDecodeError as err:
@@ -71,16 +80,22 @@ def decode(data: bytes, name: str, encoding: str | None = None) -> tuple[str, st
         return data.decode("gb18030"), f"read {name} as GB18030"
     except UnicodeDecodeError:
         raise DataError(
-            f"{name}: neither UTF-8 nor GB18030 text (byte {first + 1} is not UTF-8); "
-            "say which it is with --encoding NAME"
+            _(
+                "{name}: neither UTF-8 nor GB18030 text (byte {value} is not UTF-8); say which it "
+                "is with --encoding NAME"
+            ).format(name=name, value=first + 1)
         ) from None
 
 
 def _not_a_workbook(data: bytes, name: str) -> None:
     if data.startswith(_ZIP):
-        raise UsageError(f"{name}: is an xlsx workbook, not text: say --format xlsx")
+        raise UsageError(
+            _("{name}: is an xlsx workbook, not text: say --format xlsx").format(name=name)
+        )
     if data.startswith(_OLE):
-        raise DataError(f"{name}: an old .xls/.et workbook: save it as .xlsx (Excel 工作簿)")
+        raise DataError(
+            _("{name}: an old .xls/.et workbook: save it as .xlsx (Excel 工作簿)").format(name=name)
+        )
 
 
 # --- reading xlsx ----------------------------------------------------------------------------
@@ -107,26 +122,36 @@ def read_xlsx(data: bytes, name: str, sheet: str | None = None) -> Sheet:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
-        raise DataError(f"{name}: not an xlsx workbook (not a zip archive)") from None
+        raise DataError(
+            _("{name}: not an xlsx workbook (not a zip archive)").format(name=name)
+        ) from None
     with archive:
         if sum(i.file_size for i in archive.infolist()) > MAX_UNPACKED:
-            raise DataError(f"{name}: too large (unpacks to over 512 MiB)")
+            raise DataError(_("{name}: too large (unpacks to over 512 MiB)").format(name=name))
         try:
             parts = _sheet_parts(archive)
         except (KeyError, ParseError, ValueError, StopIteration) as err:
-            raise DataError(f"{name}: not an xlsx workbook ({err})") from None
+            raise DataError(
+                _("{name}: not an xlsx workbook ({err})").format(name=name, err=err)
+            ) from None
         names = [n for n, _ in parts]
         if not parts:
-            raise DataError(f"{name}: the workbook has no worksheet")
+            raise DataError(_("{name}: the workbook has no worksheet").format(name=name))
         index = 0
         if sheet is not None:
             if sheet not in names:
-                raise DataError(f"{name}: no sheet {sheet!r}; its sheets: {', '.join(names)}")
+                raise DataError(
+                    _("{name}: no sheet {sheet!r}; its sheets: {names}").format(
+                        name=name, sheet=sheet, names=", ".join(names)
+                    )
+                )
             index = names.index(sheet)
         try:
             xml = archive.read(parts[index][1])
         except (KeyError, zipfile.BadZipFile, OSError) as err:
-            raise DataError(f"{name}: a broken workbook ({err})") from None
+            raise DataError(
+                _("{name}: a broken workbook ({err})").format(name=name, err=err)
+            ) from None
     formulas = _formulas(xml) if _FORMULA.search(xml) else {}
     from python_calamine import CalamineWorkbook
 
@@ -134,7 +159,9 @@ def read_xlsx(data: bytes, name: str, sheet: str | None = None) -> Sheet:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
         rows = book.get_sheet_by_name(names[index]).to_python(skip_empty_area=False)
     except Exception as err:  # python-calamine raises its own kinds (XmlError, ZipError …)
-        raise DataError(f"{name}: cannot read the workbook: {err}") from None
+        raise DataError(
+            _("{name}: cannot read the workbook: {err}").format(name=name, err=err)
+        ) from None
     return Sheet(names[index], rows, formulas)
 
 

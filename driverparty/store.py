@@ -63,6 +63,7 @@ from driverparty.gitrepo import (
     redact,
     write_lock,
 )
+from driverparty.i18n import _
 from driverparty.personal import PERSONAL_FIELDS, is_masked
 from driverparty.portable import file_mode, flush_to_disk
 from driverparty.schema import ID_RE, KINDS, active_sql, id_sort_key, is_active, kind_and_id
@@ -93,8 +94,10 @@ def id_pattern(kind: str) -> re.Pattern[str]:
 def check_id_syntax(record_id: str) -> str:
     if not ID_RE.match(record_id):
         raise UsageError(
-            f"bad id {record_id!r}: letters, digits, - and _ only, at most 40, "
-            "starting with a letter or digit"
+            _(
+                "bad id {record_id!r}: letters, digits, - and _ only, at most 40, starting with a "
+                "letter or digit"
+            ).format(record_id=record_id)
         )
     return record_id
 
@@ -104,8 +107,10 @@ def refuse_masked(data: dict[str, Any]) -> None:
     for name in PERSONAL_FIELDS:
         if is_masked(data.get(name)):
             raise DataError(
-                f"{name}: a masked value ({data[name]}) is not a real one; "
-                "give it in full (see --reveal)"
+                _(
+                    "{name}: a masked value ({data}) is not a real one; give it in full (see "
+                    "--reveal)"
+                ).format(name=name, data=data[name])
             )
 
 
@@ -126,7 +131,14 @@ def parse_record(
     found_id = getattr(model, "id", stem)
     if found_id != stem:
         problems.append(
-            Problem(path, stem, "id", f"{found_id} does not match the file name {stem}")
+            Problem(
+                path,
+                stem,
+                "id",
+                _("{found_id} does not match the file name {stem}").format(
+                    found_id=found_id, stem=stem
+                ),
+            )
         )
     if problems:
         return None, problems
@@ -222,7 +234,9 @@ class Store:
         if self._ready:
             return
         if not self.git.is_repo():
-            raise NotARepository(f"{self.root}: not a git work tree (run `git init` there)")
+            raise NotARepository(
+                _("{root}: not a git work tree (run `git init` there)").format(root=self.root)
+            )
         self.config  # noqa: B018 - a broken driverparty.toml stops every command early
         self._ready = True
         self.on_note: Callable[[str], None] | None = None  # says what was done on the way
@@ -280,7 +294,7 @@ class Store:
         problems. A path of no known kind is a problem."""
         found = kind_and_id(path)
         if found is None:
-            return None, [Problem(path, None, None, "not a record file of a known kind")]
+            return None, [Problem(path, None, None, _("not a record file of a known kind"))]
         return parse_record(found[0], path, data, self.today)
 
     def read(self, kind: str, record_id: str) -> Record:
@@ -486,23 +500,23 @@ class Store:
         base = self.root / "records"
         problems = []
         if not base.is_dir():
-            return [Problem("records", None, None, "missing folder")]
+            return [Problem("records", None, None, _("missing folder"))]
         folders = {KINDS[k].plural for k in KINDS}
         for entry in sorted(base.iterdir()):
             rel = f"records/{entry.name}"
             if entry.name.startswith("."):
                 continue
             if entry.name not in folders or not entry.is_dir() or entry.is_symlink():
-                problems.append(Problem(rel, None, None, "not a folder of a record kind"))
+                problems.append(Problem(rel, None, None, _("not a folder of a record kind")))
                 continue
             for item in sorted(entry.iterdir()):
                 if item.name.startswith("."):
                     continue
                 sub = f"{rel}/{item.name}"
                 if not item.name.endswith(".toml"):
-                    problems.append(Problem(sub, None, None, "not a record file (*.toml)"))
+                    problems.append(Problem(sub, None, None, _("not a record file (*.toml)")))
                 elif not ID_RE.match(item.name[:-5]):
-                    problems.append(Problem(sub, None, None, "file name is not a valid id"))
+                    problems.append(Problem(sub, None, None, _("file name is not a valid id")))
                 # a folder named like a record is reported by load(), as unreadable (16.11)
         return problems
 
@@ -558,7 +572,11 @@ class Store:
             refuse_link(path)
         hooks.mkdir(exist_ok=True)
         if hook.exists() and HOOK_MARK.encode() not in hook.read_bytes() and not force:
-            raise DataError(f"{hook}: a pre-commit hook is there already; --force replaces it")
+            raise DataError(
+                _("{hook}: a pre-commit hook is there already; --force replaces it").format(
+                    hook=hook
+                )
+            )
         self.register_merge_driver()  # (refuses its own links before the hook is written)
         readable = file_mode()
         executable = readable | ((readable & 0o444) >> 2) | stat.S_IXUSR  # x where r is let
@@ -708,10 +726,14 @@ class Store:
         with self.locked():
             linked = self.linked_folder(kind)
             if linked:  # issue 9: before next_id, which sees no ids in a folder not followed
-                raise DataError(f"{linked}: {LINK_REFUSED}; nothing written")
+                raise DataError(
+                    _("{linked}: {LINK_REFUSED}; nothing written").format(
+                        linked=linked, LINK_REFUSED=LINK_REFUSED
+                    )
+                )
             rid = check_id_syntax(record_id) if record_id else self.next_id(kind)
             if self.exists(kind, rid):
-                raise DataError(f"{kind} {rid} exists already")
+                raise DataError(_("{kind} {rid} exists already").format(kind=kind, rid=rid))
             body = {**data, "id": rid}
             if prepare:
                 body = prepare(body)
@@ -727,13 +749,19 @@ class Store:
         with self.locked():
             old = self.read(kind, record_id)
             if "id" in fields and fields["id"] != record_id:
-                raise DataError(f"id: cannot be changed ({record_id} → {fields['id']})")
+                raise DataError(
+                    _("id: cannot be changed ({record_id} → {id})").format(
+                        record_id=record_id, id=fields["id"]
+                    )
+                )
             new = {**old, **fields}
             for name in unset:
                 if name not in KINDS[kind].fields:
-                    raise UsageError(f"--unset {name}: {kind} has no such field")
+                    raise UsageError(
+                        _("--unset {name}: {kind} has no such field").format(name=name, kind=kind)
+                    )
                 if KINDS[kind].fields[name].required:
-                    raise DataError(f"{name}: required, cannot be unset")
+                    raise DataError(_("{name}: required, cannot be unset").format(name=name))
                 new.pop(name, None)
             record = self.validated(kind, new)
             if record == old:
@@ -765,12 +793,19 @@ class Store:
             if not self.exists(kind, record_id):
                 raise RecordNotFound(kind, record_id)
             if not force:
-                records, _ = self.load()
+                records, _problems = self.load()
                 found = referrers(records, kind, record_id)
                 if found:
                     raise Invalid(
                         [
-                            Problem(KINDS[k].path(r), r, f, f"refers to {kind} {record_id}")
+                            Problem(
+                                KINDS[k].path(r),
+                                r,
+                                f,
+                                _("refers to {kind} {record_id}").format(
+                                    kind=kind, record_id=record_id
+                                ),
+                            )
                             for k, r, f in found
                         ]
                         + [
@@ -778,8 +813,10 @@ class Store:
                                 "",
                                 record_id,
                                 None,
-                                f"{kind} {record_id} is still referred to; "
-                                "change those records first or use --force",
+                                _(
+                                    "{kind} {record_id} is still referred to; change those "
+                                    "records first or use --force"
+                                ).format(kind=kind, record_id=record_id),
                             )
                         ]
                     )
@@ -795,7 +832,7 @@ class Store:
         for group in READ_TOGETHER:
             if kinds & group:
                 kinds |= group
-        for kind, _, record in changes:
+        for kind, _rid, record in changes:
             if record is None:
                 kinds |= {k for k, spec in KINDS.items() if kind in dict(spec.references).values()}
         return [k for k in KINDS if k in kinds]
@@ -812,7 +849,7 @@ class Store:
         the lock. A change that adds a problem across records (a missing reference, a duplicate
         phone, a cycle …) is refused with those problems."""
         if check:
-            before, _ = self.load(self._kinds_to_check(changes))
+            before, _problems = self.load(self._kinds_to_check(changes))
             new = added_problems(before, changes)
             if new:
                 raise Invalid(new)
@@ -820,7 +857,11 @@ class Store:
         for rel in paths:  # issue 9: never write (or delete) through a symbolic link
             linked = linked_part(self.root, rel)
             if linked:
-                raise DataError(f"{linked}: {LINK_REFUSED}; nothing written")
+                raise DataError(
+                    _("{linked}: {LINK_REFUSED}; nothing written").format(
+                        linked=linked, LINK_REFUSED=LINK_REFUSED
+                    )
+                )
         old_bytes: dict[str, bytes | None] = {}
         for rel in paths:
             try:
@@ -849,7 +890,11 @@ class Store:
                         written.append((rel, blob_id(data), record or {}))
                 except OSError as err:  # issue 16.15: a full disk is exit 3, said plainly
                     verb = "delete" if data is None else "write"
-                    raise WriteFailed(f"{rel}: cannot {verb}: {plain_os_error(err)}") from err
+                    raise WriteFailed(
+                        _("{rel}: cannot {verb}: {err}").format(
+                            rel=rel, verb=verb, err=plain_os_error(err)
+                        )
+                    ) from err
             if bulk:  # one flush for an import instead of one per file (none on Windows)
                 flush_to_disk(self.root / rel for rel, _, _ in written)
             sha = self.git.commit(paths, commit_text)
@@ -858,13 +903,15 @@ class Store:
                 self._undo(first, old_bytes, paths, bulk)
             if isinstance(first, OSError) and not isinstance(first, BrokenPipeError):
                 raise WriteFailed(
-                    f"{_failed_path(first, self.root)}cannot write: {plain_os_error(first)}"
+                    _("{first}cannot write: {first2}").format(
+                        first=_failed_path(first, self.root), first2=plain_os_error(first)
+                    )
                 ) from first
             raise
         if bulk:
             journal.end(self.git)
         cache = self._cache()  # the next read need not parse what was just written
-        for kind in dict.fromkeys(k for k, _, _ in changes):
+        for kind in dict.fromkeys(k for k, _rid, _rec in changes):
             folder = KINDS[kind].folder + "/"
             cache.update(
                 kind,
@@ -993,7 +1040,7 @@ def create_repository(root: Path, county: str, code: str | None, author: Author 
     from driverparty.gitrepo import identity_missing, init_repo
 
     if (root / CONFIG_FILE).exists():
-        raise DataError(f"{root / CONFIG_FILE}: already a records repository")
+        raise DataError(_("{value}: already a records repository").format(value=root / CONFIG_FILE))
     # issue 16.3: nothing init writes may be a link (a dangling one would be created wherever
     # it points); refused before anything is made
     for rel in (
@@ -1012,7 +1059,9 @@ def create_repository(root: Path, county: str, code: str | None, author: Author 
     try:
         root.mkdir(parents=True, exist_ok=True)
     except OSError as err:
-        raise RepoError(f"{root}: cannot create: {err.strerror}") from None
+        raise RepoError(
+            _("{root}: cannot create: {strerror}").format(root=root, strerror=err.strerror)
+        ) from None
     init_repo(root)
     store = Store(root.resolve(), date.today(), author)
     created = [CONFIG_FILE]
@@ -1064,16 +1113,22 @@ def county_repository(
         return path
     shown = redact(source)
     if path.is_dir() and not (path / "HEAD").is_file() and not (path / ".git").exists():
-        raise RepoError(f"{shown}: not a records repository (no driverparty.toml)")
+        raise RepoError(
+            _("{shown}: not a records repository (no driverparty.toml)").format(shown=shown)
+        )
     dest = workdir / f"county{len(list(workdir.iterdir()))}"
-    note(f"cloning {shown}")
+    note(_("cloning {shown}").format(shown=shown))
     try:
         Git(workdir).clone(source, dest, timeout)
     except GitFailed as err:
         reason = str(err).removeprefix("git clone failed: ")
-        raise RepoError(f"{shown}: cannot clone: {reason}") from None
+        raise RepoError(
+            _("{shown}: cannot clone: {reason}").format(shown=shown, reason=reason)
+        ) from None
     if not (dest / "driverparty.toml").is_file():
-        raise RepoError(f"{shown}: not a records repository (no driverparty.toml)")
+        raise RepoError(
+            _("{shown}: not a records repository (no driverparty.toml)").format(shown=shown)
+        )
     return dest
 
 

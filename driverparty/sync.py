@@ -30,6 +30,7 @@ from driverparty.gitrepo import (
     message,
     url_secrets,
 )
+from driverparty.i18n import _
 from driverparty.merge import finish_record, merge_records
 from driverparty.schema import ID_RE, KINDS, id_sort_key, kind_and_id
 from driverparty.store import Change, Store, commit_message, id_pattern, record_bytes
@@ -77,24 +78,34 @@ def pick_remote(git: Git, given: str | None) -> str:
     remotes = git.text("remote").split()
     if given:
         if given not in remotes:
-            raise RepoError(f"no remote named {given} (add it: git remote add {given} PATH)")
+            raise RepoError(
+                _("no remote named {given} (add it: git remote add {given} PATH)").format(
+                    given=given
+                )
+            )
         return given
     if not remotes:
         raise RepoError(
-            "no remote to sync with; add one: git remote add origin PATH "
-            "(a bare repository on a USB drive or a server)"
+            _(
+                "no remote to sync with; add one: git remote add origin PATH "
+                "(a bare repository on a USB drive or a server)"
+            )
         )
     if "origin" in remotes:
         return "origin"
     if len(remotes) == 1:
         return remotes[0]
-    raise UsageError(f"several remotes ({', '.join(remotes)}) and no origin: say --remote NAME")
+    raise UsageError(
+        _("several remotes ({remotes}) and no origin: say --remote NAME").format(
+            remotes=", ".join(remotes)
+        )
+    )
 
 
 def current_branch(git: Git) -> str:
     out = git.run("symbolic-ref", "-q", "--short", "HEAD", check=False).decode().strip()
     if not out:
-        raise RepoError("HEAD is detached: check out a branch before sync")
+        raise RepoError(_("HEAD is detached: check out a branch before sync"))
     return out
 
 
@@ -356,7 +367,9 @@ class Link:
             )
         except GitFailed as err:
             raise RepoError(
-                f"cannot fetch from remote {self.name}: {_detail(err)}; nothing was changed"
+                _("cannot fetch from remote {name}: {err}; nothing was changed").format(
+                    name=self.name, err=_detail(err)
+                )
             ) from None
 
     def push(self, sha: str, upstream: str) -> bool:
@@ -380,10 +393,14 @@ class Link:
                 return False
             reason = refused[0].split("\t")[-1] if refused and not err.timed_out else _detail(err)
             raise RepoError(
-                f"cannot push to remote {self.name}: {reason}; nothing was changed here"
+                _("cannot push to remote {name}: {reason}; nothing was changed here").format(
+                    name=self.name, reason=reason
+                )
             ) from None
         except GitFailed as err:
-            raise RepoError(f"cannot push to remote {self.name}: {_detail(err)}") from None
+            raise RepoError(
+                _("cannot push to remote {name}: {err}").format(name=self.name, err=_detail(err))
+            ) from None
         return True
 
 
@@ -428,9 +445,9 @@ def sync(store: Store, remote: str | None = None, timeout: float = NETWORK_TIMEO
         git.finish_fast_forward()  # a sync killed while it updated the files (issue 16.5)
         head = git.head()
         if head is None:
-            raise RepoError("the repository has no commits yet")
+            raise RepoError(_("the repository has no commits yet"))
         if _rev(git, "MERGE_HEAD"):
-            raise RepoError("a git merge is in progress: finish or abort it before sync")
+            raise RepoError(_("a git merge is in progress: finish or abort it before sync"))
         dirty = [
             path
             for code, path in git.status("records", "driverparty.toml")
@@ -438,19 +455,22 @@ def sync(store: Store, remote: str | None = None, timeout: float = NETWORK_TIMEO
         ]
         if dirty:
             raise DataError(
-                f"uncommitted changes under records/ ({len(dirty)} file"
-                f"{'s' if len(dirty) != 1 else ''}, e.g. {dirty[0]}): "
-                "commit them (driverparty commit) or undo them before sync"
+                _(
+                    "uncommitted changes under records/ ({dirty} file{value}, e.g. {dirty2}): "
+                    "commit them (driverparty commit) or undo them before sync"
+                ).format(dirty=len(dirty), value="s" if len(dirty) != 1 else "", dirty2=dirty[0])
             )
         upstream = _upstream(git, branch, name)
-        for _ in range(PUSH_ATTEMPTS):
+        for _attempt in range(PUSH_ATTEMPTS):
             result = _sync_once(store, link, head, branch, upstream)
             if result is not None:
                 return result
         raise RepoError(
-            f"cannot push to remote {name}: it moved on again each of the {PUSH_ATTEMPTS} "
-            "times sync fetched, merged and pushed (others are pushing right now); nothing "
-            "was changed here: run sync again in a minute"
+            _(
+                "cannot push to remote {name}: it moved on again each of the {PUSH_ATTEMPTS} "
+                "times sync fetched, merged and pushed (others are pushing right now); nothing "
+                "was changed here: run sync again in a minute"
+            ).format(name=name, PUSH_ATTEMPTS=PUSH_ATTEMPTS)
         )
 
 
@@ -475,8 +495,10 @@ def _sync_once(
     base = git.merge_base(head, theirs)
     if not base:
         raise RepoError(
-            f"{name}/{upstream} shares no history with {branch}: these are two different "
-            "repositories and cannot be merged"
+            _(
+                "{name}/{upstream} shares no history with {branch}: these are two different "
+                "repositories and cannot be merged"
+            ).format(name=name, upstream=upstream, branch=branch)
         )
     if base == theirs:
         if not link.push(head, upstream):
@@ -592,7 +614,7 @@ def _check_local_update(git: Git, head: str, new: str) -> None:
     try:
         git.run("read-tree", "-n", "-m", "-u", head, new)
     except GitFailed as err:
-        raise RepoError(f"cannot update the work tree: {_detail(err)}") from None
+        raise RepoError(_("cannot update the work tree: {err}").format(err=_detail(err))) from None
 
 
 def _update_local(git: Git, branch: str, head: str, new: str) -> None:
@@ -601,4 +623,4 @@ def _update_local(git: Git, branch: str, head: str, new: str) -> None:
     try:
         git.fast_forward(branch, head, new)
     except GitFailed as err:
-        raise RepoError(f"cannot update the work tree: {_detail(err)}") from None
+        raise RepoError(_("cannot update the work tree: {err}").format(err=_detail(err))) from None

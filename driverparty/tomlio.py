@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from driverparty.errors import DataError, RepoError
+from driverparty.i18n import _
 from driverparty.portable import file_mode
 
 MAX_FILE_BYTES = 1024 * 1024  # issue 9: a record file is small; anything bigger is refused
@@ -129,8 +130,10 @@ def refuse_link(path: Path) -> None:
     the write would overwrite, truncate or make executable what it points at (issue 16.3)."""
     if path.is_symlink():
         raise RepoError(
-            f"{path}: is a symbolic link; driverparty does not write through links "
-            "(delete the link, then try again)"
+            _(
+                "{path}: is a symbolic link; driverparty does not write through links (delete the "
+                "link, then try again)"
+            ).format(path=path)
         )
 
 
@@ -140,7 +143,9 @@ def atomic_write(path: Path, data: bytes, sync: bool = True, mode: int | None = 
     ``mode``, by default what the umask allows (as git's checkout; issue 16.9)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.is_symlink() or path.parent.is_symlink():  # never write through a link (issue 9)
-        raise DataError(f"{path.name}: is or sits in a symbolic link; not written")
+        raise DataError(
+            _("{name}: is or sits in a symbolic link; not written").format(name=path.name)
+        )
     import tempfile
 
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)

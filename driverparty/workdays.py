@@ -17,6 +17,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 
+from driverparty.i18n import _
+
 UNITS = ("day", "workday")
 
 
@@ -44,7 +46,11 @@ class Clock:
         self, unit: str = "day", holidays: Iterable[date] = (), workdays: Iterable[date] = ()
     ) -> None:
         if unit not in UNITS:
-            raise ValueError(f"unknown unit {unit!r} (known: {', '.join(UNITS)})")
+            raise ValueError(
+                _("unknown unit {unit!r} (known: {UNITS})").format(
+                    unit=unit, UNITS=", ".join(UNITS)
+                )
+            )
         self.unit = unit
         self.holidays = frozenset(holidays)
         self.workdays = frozenset(workdays)
@@ -83,7 +89,7 @@ class Clock:
         """The day a limit of ``n`` units from ``start`` ends: ``start + n`` calendar days, or
         the ``n``-th working day after ``start`` (``n = 0``: ``start`` itself)."""
         if n < 0:
-            raise ValueError("a time limit cannot be negative")
+            raise ValueError(_("a time limit cannot be negative"))
         if self.unit == "day":
             return start + timedelta(days=n)
         day = start

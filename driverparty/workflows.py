@@ -14,6 +14,7 @@ from typing import Any
 
 from driverparty.config import Config
 from driverparty.errors import MoveRefused
+from driverparty.i18n import _
 from driverparty.models.member import (
     ACTIVIST_YEARS,
     ADULT_YEARS,
@@ -88,13 +89,18 @@ def next_stage(record: Record) -> str | None:
 def _active(record: Record, what: str) -> None:
     if record.get("left_on"):
         raise MoveRefused(
-            f"member {record['id']} left on {record['left_on'].isoformat()}: "
-            f"cannot {what}; allowed now: none"
+            _("member {id} left on {isoformat}: cannot {what}; allowed now: none").format(
+                id=record["id"], isoformat=record["left_on"].isoformat(), what=what
+            )
         )
 
 
 def _refuse(record: Record, why: str) -> MoveRefused:
-    return MoveRefused(f"member {record['id']}: {why}; allowed now: {_member_moves(record)}")
+    return MoveRefused(
+        _("member {id}: {why}; allowed now: {record}").format(
+            id=record["id"], why=why, record=_member_moves(record)
+        )
+    )
 
 
 def _born(record: Record) -> date | None:
@@ -111,7 +117,7 @@ def promote(record: Record, to: str, on: date, vote: tuple[int, int, int] | None
     needed for ``probationary``; ``full`` takes the end of probation as its date."""
     _active(record, "promote")
     if to not in STAGES:
-        raise MoveRefused(f"unknown stage {to!r}")
+        raise MoveRefused(_("unknown stage {to!r}").format(to=to))
     rid, current = record["id"], record["stage"]
     nxt = next_stage(record)
     if nxt is None:
@@ -261,7 +267,7 @@ def transfer(record: Record, to: str) -> Record:
     """Move a member to another branch (the writer checks that the branch exists)."""
     _active(record, "transfer")
     if record.get("branch") == to:
-        raise MoveRefused(f"member {record['id']} is in {to} already")
+        raise MoveRefused(_("member {id} is in {to} already").format(id=record["id"], to=to))
     return {**record, "branch": to}
 
 
@@ -324,7 +330,11 @@ def move_petition(
     extended = record.get("extended_on")
     if status not in starts:
         allowed = ", ".join(allowed_moves(status, bool(extended))) or "none (it is finished)"
-        raise MoveRefused(f"petition {rid} is {status}: cannot {action}; allowed now: {allowed}")
+        raise MoveRefused(
+            _("petition {rid} is {status}: cannot {action}; allowed now: {allowed}").format(
+                rid=rid, status=status, action=action, allowed=allowed
+            )
+        )
     target = target or status
     out = dict(record)
     out["status"] = target
@@ -359,8 +369,12 @@ def move_petition(
         if isinstance(last, date) and on < last:
             allowed = ", ".join(allowed_moves(status, bool(extended)))
             raise MoveRefused(
-                f"petition {rid} had its last callback on {last.isoformat()}: a later one "
-                f"cannot come on {on.isoformat()}; allowed now: {allowed}"
+                _(
+                    "petition {rid} had its last callback on {isoformat}: a later one cannot come "
+                    "on {isoformat2}; allowed now: {allowed}"
+                ).format(
+                    rid=rid, isoformat=last.isoformat(), isoformat2=on.isoformat(), allowed=allowed
+                )
             )
         out["callback_on"], out["callback"] = on, result
         word = CALLBACK_WORDS[result]
@@ -382,24 +396,33 @@ def _check_extension(record: Record, to: date, on: date) -> None:
     extended = record.get("extended_on")
     if isinstance(extended, date):
         raise MoveRefused(
-            f"petition {rid} was extended on {extended.isoformat()} already: a petition is "
-            f"extended at most once; allowed now: {allowed}"
+            _(
+                "petition {rid} was extended on {isoformat} already: a petition is extended at "
+                "most once; allowed now: {allowed}"
+            ).format(rid=rid, isoformat=extended.isoformat(), allowed=allowed)
         )
     due = record.get("due")
     if isinstance(due, date):
         if to <= due:
             raise MoveRefused(
-                f"petition {rid} is due {due.isoformat()}: an extension must move it later "
-                f"than that, not to {to.isoformat()}"
+                _(
+                    "petition {rid} is due {isoformat}: an extension must move it later than "
+                    "that, not to {isoformat2}"
+                ).format(rid=rid, isoformat=due.isoformat(), isoformat2=to.isoformat())
             )
         if on > due:
             raise MoveRefused(
-                f"petition {rid} was due {due.isoformat()} and is overdue on {on.isoformat()}: "
-                f"an extension is asked for before the time runs out; allowed now: {allowed}"
+                _(
+                    "petition {rid} was due {isoformat} and is overdue on {isoformat2}: an "
+                    "extension is asked for before the time runs out; allowed now: {allowed}"
+                ).format(
+                    rid=rid, isoformat=due.isoformat(), isoformat2=on.isoformat(), allowed=allowed
+                )
             )
     received = record.get("received")
     if isinstance(received, date) and on < received:
         raise MoveRefused(
-            f"petition {rid} was received on {received.isoformat()}: it cannot be extended "
-            f"on {on.isoformat()}"
+            _(
+                "petition {rid} was received on {isoformat}: it cannot be extended on {isoformat2}"
+            ).format(rid=rid, isoformat=received.isoformat(), isoformat2=on.isoformat())
         )

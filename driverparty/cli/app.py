@@ -12,7 +12,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from driverparty.cli.lang import use_language
 from driverparty.errors import DriverpartyError, Problem, UsageError
+from driverparty.i18n import _, language
 
 if TYPE_CHECKING:
     from driverparty.store import Author, Store
@@ -27,7 +29,7 @@ def resolve_lang(given: str | None) -> str:
     lang = given or os.environ.get("DRIVERPARTY_LANG")
     if lang:
         if lang not in ("en", "zh"):
-            raise UsageError(f"--lang {lang}: must be en or zh")
+            raise UsageError(_("--lang {lang}: must be en or zh").format(lang=lang))
         return lang
     from driverparty.portable import system_language
 
@@ -41,7 +43,9 @@ def resolve_today() -> date:
     try:
         return date.fromisoformat(given)
     except ValueError:
-        raise UsageError(f"DRIVERPARTY_TODAY={given}: must be a date YYYY-MM-DD") from None
+        raise UsageError(
+            _("DRIVERPARTY_TODAY={given}: must be a date YYYY-MM-DD").format(given=given)
+        ) from None
 
 
 class App:
@@ -50,6 +54,7 @@ class App:
     def __init__(self, repo: str | None, lang: str | None, author: str | None) -> None:
         self.repo_option = repo
         self.lang = resolve_lang(lang)
+        use_language(self.lang)
         self.today = resolve_today()
         self.author_text = author
         self.problems: list[Problem] = []
@@ -67,7 +72,9 @@ class App:
         try:
             return Author.parse(self.author_text)
         except ValueError as err:
-            raise UsageError(f"--author {self.author_text!r}: {err}") from None
+            raise UsageError(
+                _("--author {author_text!r}: {err}").format(author_text=self.author_text, err=err)
+            ) from None
 
     @cached_property
     def root(self) -> Path:
@@ -113,7 +120,7 @@ class App:
     def warn(self, problems: Sequence[Problem]) -> None:
         """Report problems met while reading; the command goes on and exits 1 at the end."""
         for p in problems:
-            say("error", str(p))
+            say("error", problem_line(p))
         self.problems.extend(problems)
 
     def finish(self) -> None:
@@ -226,7 +233,7 @@ def write_workbook(
     from driverparty import output
 
     if app.output is None:
-        raise UsageError("--format xlsx needs --output FILE (a workbook is not text)")
+        raise UsageError(_("--format xlsx needs --output FILE (a workbook is not text)"))
     ctx = click.get_current_context()
     title = kind or " ".join(ctx.command_path.split()[1:]) or "driverparty"
     if app.lang == "zh" and kind:
@@ -242,7 +249,7 @@ def write_workbook(
         return
     stdout = sys.stdout.buffer
     if stdout.isatty():
-        raise UsageError("--format xlsx --output -: stdout is a terminal; give --output FILE")
+        raise UsageError(_("--format xlsx --output -: stdout is a terminal; give --output FILE"))
     import tempfile
 
     with tempfile.TemporaryDirectory(prefix="driverparty-") as tmp:
@@ -268,7 +275,9 @@ def _write_file(target: str, write: Callable[[str], Any]) -> None:
     path = Path(target)
     folder = path.parent
     if path.is_symlink() or path.is_dir():
-        raise RepoError(f"{target}: is a folder or a symbolic link; not written")
+        raise RepoError(
+            _("{target}: is a folder or a symbolic link; not written").format(target=target)
+        )
     tmp = None
     try:
         if path.exists() and not stat.S_ISREG(path.stat().st_mode):
@@ -288,7 +297,11 @@ def _write_file(target: str, write: Callable[[str], Any]) -> None:
         hint = ""
         if isinstance(err, PermissionError) and path.exists():  # Windows: Excel holds it open
             hint = " (is it open in Excel or WPS? close it and try again)"
-        raise RepoError(f"{target}: cannot write: {err.strerror or err}{hint}") from None
+        raise RepoError(
+            _("{target}: cannot write: {value}{hint}").format(
+                target=target, value=err.strerror or err, hint=hint
+            )
+        ) from None
     finally:
         if tmp is not None:
             try:
@@ -310,23 +323,60 @@ def say(prefix: str, line: str) -> None:
     click.echo(f"{prefix}: {error_line(line)}", err=True)
 
 
+def problem_line(p: Problem) -> str:
+    """A problem as its error line; in Chinese its field is named by its Chinese label too
+    (``手机号（phone）: …``), the code kept so that the file can be fixed (issue 23)."""
+    if not p.field or language() != "zh":
+        return str(p)
+    import re
+
+    from driverparty.schema import KINDS, kind_and_id
+
+    found = kind_and_id(p.file)
+    name = re.match(r"\w+", p.field)
+    spec = KINDS.get(found[0]) if found else None
+    info = spec.fields.get(name.group(0)) if spec is not None and name else None
+    if info is None or not info.zh:
+        return str(p)
+    return str(Problem(p.file, p.id, f"{info.zh}（{p.field}）", p.message))
+
+
+def error_lines(err: DriverpartyError) -> list[str]:
+    """The lines of an error; in Chinese a record kind is named by its Chinese word."""
+    from driverparty.errors import Invalid, RecordNotFound
+
+    if isinstance(err, Invalid):
+        return [problem_line(p) for p in err.problems]
+    if isinstance(err, RecordNotFound) and language() == "zh":
+        from driverparty.schema import KINDS
+
+        kind = KINDS[err.kind].zh if err.kind in KINDS else err.kind
+        return [_("no {kind} {record_id}").format(kind=kind, record_id=err.record_id)]
+    return err.lines()
+
+
 def handle(err: BaseException) -> int:
     """Print an error the SPEC way and pick its exit code."""
     code = 1
     if isinstance(err, DriverpartyError):
-        for line in err.lines():
+        for line in error_lines(err):
             say("error", line)
         code = err.exit_code
     elif isinstance(err, getattr(click.exceptions, "NoArgsIsHelpError", ())):
         # `driverparty member` alone: its help on stdout, one error line (issue 16)
         assert isinstance(err, click.exceptions.UsageError) and err.ctx is not None
         click.echo(err.ctx.get_help())
-        say("error", f"which command? (see the list above: {err.ctx.command_path} COMMAND)")
+        say(
+            "error",
+            _("which command? (see the list above: {command_path} COMMAND)").format(
+                command_path=err.ctx.command_path
+            ),
+        )
         code = 2
     elif isinstance(err, click.exceptions.UsageError):
         msg = err.format_message()
         if err.ctx is not None:  # one line (issue 16): where to look comes after the message
-            msg += f" (see: {err.ctx.command_path} --help)"
+            msg += _(" (see: {command_path} --help)").format(command_path=err.ctx.command_path)
         say("error", msg)
         code = 2
     elif isinstance(err, click.ClickException):
@@ -339,7 +389,7 @@ def handle(err: BaseException) -> int:
         say("error", f"{where}{plain_os_error(err)}")
         code = 3
     else:
-        say("error", f"unexpected {type(err).__name__}: {err}")
+        say("error", _("unexpected {name__}: {err}").format(name__=type(err).__name__, err=err))
     for note in getattr(err, "__notes__", ()):
         say("note", str(note))
     return code

@@ -9,6 +9,7 @@ import click
 
 from driverparty.cli.app import App, kind_choice, pass_app
 from driverparty.errors import DataError, UsageError
+from driverparty.i18n import _
 
 
 @click.command("import")
@@ -72,12 +73,22 @@ def import_(
         fmt = fmt or EXTENSIONS.get(path.suffix.lower())
         if fmt is None:
             if path.suffix.lower() in (".xls", ".et"):
-                raise UsageError(f"{source}: an old .xls/.et workbook: save it as .xlsx first")
-            raise UsageError(f"{source}: say --format csv|tsv|json|jsonl|xlsx (unknown extension)")
+                raise UsageError(
+                    _("{source}: an old .xls/.et workbook: save it as .xlsx first").format(
+                        source=source
+                    )
+                )
+            raise UsageError(
+                _("{source}: say --format csv|tsv|json|jsonl|xlsx (unknown extension)").format(
+                    source=source
+                )
+            )
         try:
             data = path.read_bytes()
         except OSError as err:
-            raise DataError(f"{source}: cannot read: {err.strerror}") from None
+            raise DataError(
+                _("{source}: cannot read: {strerror}").format(source=source, strerror=err.strerror)
+            ) from None
     src = Source(source, data, fmt, encoding, sheet, ignore)
     added, updated = import_records(
         app.store, kind, src, note=lambda text: click.echo(f"note: {text}", err=True)

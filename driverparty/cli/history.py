@@ -15,8 +15,9 @@ from driverparty.cli.app import (
     pass_app,
     render,
 )
-from driverparty.cli.records import id_argument
+from driverparty.cli.records import id_argument, word
 from driverparty.cli.workflows import DATE
+from driverparty.i18n import _
 
 
 @click.command()
@@ -80,9 +81,13 @@ def make_history(kind: str) -> click.Command:
         "history",
         callback=callback,
         params=[id_argument(kind), *format_options()],
-        help=f"The {kind}'s life from git, oldest first: every commit that touched it, with "
-        f"the fields it changed. Works on removed {KINDS[kind].plural} too.\n\n\b\n"
-        f"Example:\n  driverparty {kind} history {KINDS[kind].prefix}-0001",
+        help=_(
+            "The {kind}'s life from git, oldest first: every commit that touched it, with "
+            "the fields it changed. Works on removed {kinds} too."
+        ).format(kind=word(kind), kinds=word(kind, plural=True))
+        + _("\n\n\b\nExample:\n  {example}").format(
+            example=f"driverparty {kind} history {KINDS[kind].prefix}-0001"
+        ),
     )
 
 

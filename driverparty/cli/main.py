@@ -11,7 +11,9 @@ import click
 
 from driverparty import __version__
 from driverparty.cli.app import App, debug, handle, stdout_is_closed
+from driverparty.cli.lang import early_language, localize, short_help, use_language
 from driverparty.errors import DriverpartyError
+from driverparty.i18n import N_, _
 from driverparty.portable import text_streams
 
 #: name → (module, attribute, one-line help). Loaded only when run or asked for its own help, so
@@ -19,24 +21,28 @@ from driverparty.portable import text_streams
 #: The attribute is a click command, or a factory called with the name (each record kind's
 #: group, added from the registry by :func:`kind_commands`).
 COMMANDS: dict[str, tuple[str, str, str]] = {
-    "init": ("driverparty.cli.setup", "init", "Create a records repository."),
-    "status": ("driverparty.cli.setup", "status", "Uncommitted changes under records/."),
-    "commit": ("driverparty.cli.setup", "commit", "Validate and commit hand edits."),
+    "init": ("driverparty.cli.setup", "init", N_("Create a records repository.")),
+    "status": ("driverparty.cli.setup", "status", N_("Uncommitted changes under records/.")),
+    "commit": ("driverparty.cli.setup", "commit", N_("Validate and commit hand edits.")),
     "install-hook": (
         "driverparty.cli.setup",
         "install_hook",
-        "Install the pre-commit hook and the merge driver.",
+        N_("Install the pre-commit hook and the merge driver."),
     ),
-    "validate": ("driverparty.cli.setup", "validate", "Check every record."),
-    "summary": ("driverparty.cli.reports", "summary", "The figures reported upward."),
-    "report": ("driverparty.cli.reports", "report", "Reports: members, petitions, coverage …"),
-    "log": ("driverparty.cli.history", "log", "Changes to records, newest first."),
-    "diff": ("driverparty.cli.history", "diff", "Records added, removed and changed."),
-    "import": ("driverparty.cli.bulk", "import_", "Import records from csv, json or xlsx."),
-    "sync": ("driverparty.cli.sync", "sync", "Fetch, merge, validate and push."),
-    "rollup": ("driverparty.cli.reports", "rollup", "Summaries of several counties side by side."),
-    "merge-driver": ("driverparty.cli.sync", "merge_driver", "(git) merge one record file."),
-    "completion": ("driverparty.cli.bulk", "completion", "Print a shell completion script."),
+    "validate": ("driverparty.cli.setup", "validate", N_("Check every record.")),
+    "summary": ("driverparty.cli.reports", "summary", N_("The figures reported upward.")),
+    "report": ("driverparty.cli.reports", "report", N_("Reports: members, petitions, coverage …")),
+    "log": ("driverparty.cli.history", "log", N_("Changes to records, newest first.")),
+    "diff": ("driverparty.cli.history", "diff", N_("Records added, removed and changed.")),
+    "import": ("driverparty.cli.bulk", "import_", N_("Import records from csv, json or xlsx.")),
+    "sync": ("driverparty.cli.sync", "sync", N_("Fetch, merge, validate and push.")),
+    "rollup": (
+        "driverparty.cli.reports",
+        "rollup",
+        N_("Summaries of several counties side by side."),
+    ),
+    "merge-driver": ("driverparty.cli.sync", "merge_driver", N_("(git) merge one record file.")),
+    "completion": ("driverparty.cli.bulk", "completion", N_("Print a shell completion script.")),
 }
 HIDDEN = {"merge-driver"}
 
@@ -75,11 +81,11 @@ class LazyGroup(click.Group):
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name in self.commands:
-            return self.commands[cmd_name]
+            return localize(self.commands[cmd_name])
         entry = self.entries().get(cmd_name)
         if entry is None or not available(entry[0]):
             return None
-        return self.build(cmd_name, getattr(importlib.import_module(entry[0]), entry[1]))
+        return localize(self.build(cmd_name, getattr(importlib.import_module(entry[0]), entry[1])))
 
     def build(self, name: str, target: Any) -> click.Command:
         """The command a lazy entry names, or the one its factory makes for ``name``."""
@@ -91,11 +97,11 @@ class LazyGroup(click.Group):
         rows = []
         for name in self.list_commands(ctx):
             if name in self.commands:
-                rows.append((name, self.commands[name].get_short_help_str(60)))
+                rows.append((name, short_help(self.commands[name], 60)))
             else:
-                rows.append((name, self.entries()[name][2]))
+                rows.append((name, _(self.entries()[name][2])))
         if rows:
-            with formatter.section("Commands"):
+            with formatter.section(_("Commands")):
                 formatter.write_dl(rows)
 
 
@@ -109,6 +115,10 @@ class DriverpartyGroup(LazyGroup):
         import signal
 
         text_streams()  # UTF-8 to pipes and files, never a crash on a terminal (SPEC section 8)
+        # issue 23: the language first, so that --help (answered while parsing) speaks it
+        given = kwargs.get("args", args[0] if args else None)
+        use_language(early_language(sys.argv[1:] if given is None else given))
+        localize(self)
         # issue 16.2: SIGTERM (a service stopping, `kill`) is handled like Ctrl-C: what the
         # command had begun is undone and it says so, instead of dying half way.
         terminate = signal.getsignal(signal.SIGTERM)
@@ -124,7 +134,7 @@ class DriverpartyGroup(LazyGroup):
             if isinstance(err.__cause__, KeyboardInterrupt):  # while click parsed
                 code = interrupted(err.__cause__)
             else:
-                click.echo("error: aborted", err=True)
+                click.echo(f"error: {_('aborted')}", err=True)
                 code = 1
         except BrokenPipeError:
             stdout_is_closed()
@@ -163,7 +173,7 @@ def interrupted(err: BaseException | None) -> int:
     import signal
 
     stopped = isinstance(err, Terminated)
-    click.echo(f"error: {'stopped (SIGTERM)' if stopped else 'interrupted'}", err=True)
+    click.echo(f"error: {_('stopped (SIGTERM)') if stopped else _('interrupted')}", err=True)
     for note in getattr(err, "__notes__", ()):
         click.echo(f"note: {note}", err=True)
     return 128 + (signal.SIGTERM if stopped else signal.SIGINT)
@@ -184,8 +194,8 @@ def _terminated(signum: int, frame: Any) -> None:
     "--lang",
     type=click.Choice(["en", "zh"]),
     default=None,
-    help="Language of tables (else $DRIVERPARTY_LANG, else the system's language: "
-    "$LC_ALL, $LC_MESSAGES, $LANG, Windows' display language).",
+    help="Language of help, messages and tables (else $DRIVERPARTY_LANG, else the system's "
+    "language: $LC_ALL, $LC_MESSAGES, $LANG, Windows' display language).",
 )
 @click.option("--author", metavar='"NAME <EMAIL>"', help="Who makes the commits.")
 @click.version_option(__version__, "--version", prog_name="driverparty")

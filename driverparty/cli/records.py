@@ -14,94 +14,105 @@ import click
 from driverparty.cli.app import App, format_options, pass_app, render
 from driverparty.cli.main import LazyGroup
 from driverparty.errors import Problem
+from driverparty.i18n import N_, _, language
 
 _R = "driverparty.cli.records"
 #: subcommand → (module, factory or command, one-line help, kinds it belongs to or None for all).
 #: A factory is called with the kind's name and returns the click command.
 SUBCOMMANDS: dict[str, tuple[str, str, str, frozenset[str] | None]] = {
-    "add": (_R, "make_add", "Add a record; prints its id.", None),
-    "get": (_R, "make_get", "Show one record.", None),
-    "list": (_R, "make_list", "List records.", None),
-    "update": (_R, "make_update", "Change fields of a record.", None),
-    "remove": (_R, "make_remove", "Remove a record.", None),
-    "history": ("driverparty.cli.history", "make_history", "The record's life, from git.", None),
+    "add": (_R, "make_add", N_("Add a record; prints its id."), None),
+    "get": (_R, "make_get", N_("Show one record."), None),
+    "list": (_R, "make_list", N_("List records."), None),
+    "update": (_R, "make_update", N_("Change fields of a record."), None),
+    "remove": (_R, "make_remove", N_("Remove a record."), None),
+    "history": (
+        "driverparty.cli.history",
+        "make_history",
+        N_("The record's life, from git."),
+        None,
+    ),
     "promote": (
         "driverparty.cli.workflows",
         "promote",
-        "Move forward in the pipeline.",
+        N_("Move forward in the pipeline."),
         frozenset({"member"}),
     ),
     "verify": (
         "driverparty.cli.workflows",
         "verify",
-        "Record a verification.",
+        N_("Record a verification."),
         frozenset({"member"}),
     ),
     "transfer": (
         "driverparty.cli.workflows",
         "transfer",
-        "Move to another branch.",
+        N_("Move to another branch."),
         frozenset({"member"}),
     ),
     "leave": (
         "driverparty.cli.workflows",
         "leave",
-        "Record that a member left.",
+        N_("Record that a member left."),
         frozenset({"member"}),
     ),
     "extend-probation": (
         "driverparty.cli.workflows",
         "extend_probation",
-        "Extend probation once (延长预备期).",
+        N_("Extend probation once (延长预备期)."),
         frozenset({"member"}),
     ),
     "cancel-probation": (
         "driverparty.cli.workflows",
         "cancel_probation",
-        "Cancel probation (取消预备党员资格).",
+        N_("Cancel probation (取消预备党员资格)."),
         frozenset({"member"}),
     ),
     "assign": (
         "driverparty.cli.workflows",
         "assign",
-        "Transfer to a handler (转办).",
+        N_("Transfer to a handler (转办)."),
         frozenset({"petition"}),
     ),
     "resolve": (
         "driverparty.cli.workflows",
         "resolve",
-        "Record the resolution (办结).",
+        N_("Record the resolution (办结)."),
         frozenset({"petition"}),
     ),
     "close": (
         "driverparty.cli.workflows",
         "close",
-        "Close a resolved petition (结案).",
+        N_("Close a resolved petition (结案)."),
         frozenset({"petition"}),
     ),
     "extend": (
         "driverparty.cli.workflows",
         "extend",
-        "Extend the time limit once (延期).",
+        N_("Extend the time limit once (延期)."),
         frozenset({"petition"}),
     ),
     "callback": (
         "driverparty.cli.workflows",
         "callback",
-        "Record the follow-up call (回访).",
+        N_("Record the follow-up call (回访)."),
         frozenset({"petition"}),
     ),
     "reopen": (
         "driverparty.cli.workflows",
         "reopen",
-        "Take back to assigned.",
+        N_("Take back to assigned."),
         frozenset({"petition"}),
     ),
-    "reject": ("driverparty.cli.workflows", "reject", "End as rejected.", frozenset({"petition"})),
+    "reject": (
+        "driverparty.cli.workflows",
+        "reject",
+        N_("End as rejected."),
+        frozenset({"petition"}),
+    ),
     "withdraw": (
         "driverparty.cli.workflows",
         "withdraw",
-        "End as withdrawn.",
+        N_("End as withdrawn."),
         frozenset({"petition"}),
     ),
 }
@@ -129,6 +140,15 @@ def kind_group(kind: str) -> click.Group:
     from driverparty.schema import KINDS
 
     return KindGroup(kind, name=kind, help=KINDS[kind].help)
+
+
+def word(kind: str, plural: bool = False) -> str:
+    """The kind as a help text names it: ``member``, ``members``; in Chinese ``成员``."""
+    from driverparty.schema import KINDS
+
+    if language() == "zh":
+        return KINDS[kind].zh
+    return KINDS[kind].plural if plural else kind
 
 
 # --- options from the model ------------------------------------------------------------------
@@ -162,7 +182,7 @@ def field_options(kind: str) -> list[click.Option]:
         if f.name in ("id", "events"):
             continue
         ptype: click.ParamType[str] = CodeType(f.choices) if f.choices else click.STRING
-        help_text = f.zh + ("; required" if f.required else "")
+        help_text = _("{label}; required").format(label=f.zh) if f.required else f.zh
         if f.type == "bool":
             opt = click.Option(
                 [f"{f.option}/--no-{f.option[2:]}", f.name], default=None, help=help_text
@@ -172,7 +192,7 @@ def field_options(kind: str) -> list[click.Option]:
                 [f.option, f.name],
                 type=ptype,
                 multiple=True,
-                help=help_text + "; repeat or comma-separate",
+                help=_("{help}; repeat or comma-separate").format(help=help_text),
             )
         else:
             metavar = {"date": "YYYY-MM-DD", "int": "N", "float": "NUMBER"}.get(f.type)
@@ -259,7 +279,8 @@ def make_add(kind: str) -> click.Command:
         "add",
         callback=callback,
         params=params,
-        help=f"Add a {kind}; prints the new id alone on stdout.\n\n\b\nExample:\n  {example}",
+        help=_("Add a {kind}; prints the new id alone on stdout.").format(kind=word(kind))
+        + _("\n\n\b\nExample:\n  {example}").format(example=example),
     )
 
 
@@ -292,9 +313,12 @@ def make_update(kind: str) -> click.Command:
         "update",
         callback=callback,
         params=params,
-        help=f"Change fields of a {kind}; one commit, or none when nothing "
-        f"changes.\n\n\b\nExample:\n  driverparty {kind} update "
-        f"{spec.prefix}-0001 {spec.update_example}",
+        help=_("Change fields of a {kind}; one commit, or none when nothing changes.").format(
+            kind=word(kind)
+        )
+        + _("\n\n\b\nExample:\n  {example}").format(
+            example=f"driverparty {kind} update {spec.prefix}-0001 {spec.update_example}"
+        ),
     )
 
 
@@ -324,8 +348,10 @@ def make_get(kind: str) -> click.Command:
             ),
             click.Option(["--reveal"], is_flag=True, help="Show phone and ID numbers in full."),
         ],
-        help=f"Show one {kind} (personal data masked). An invalid record is shown all the "
-        "same, its problems on stderr (exit 1).",
+        help=_(
+            "Show one {kind} (personal data masked). An invalid record is shown all the "
+            "same, its problems on stderr (exit 1)."
+        ).format(kind=word(kind)),
     )
 
 
@@ -333,8 +359,10 @@ _NOT_SHOWN = Problem(
     "",
     None,
     None,
-    "the record is not shown: a file that is not TOML cannot be masked "
-    "(--reveal shows it as stored)",
+    _(
+        "the record is not shown: a file that is not TOML cannot be masked "
+        "(--reveal shows it as stored)"
+    ),
 )
 
 
@@ -385,12 +413,16 @@ def make_list(kind: str) -> click.Command:
             click.Option(
                 ["--all", "show_all"],
                 is_flag=True,
-                help=f"{hidden} too." if hidden else f"(every {kind} is listed anyway)",
+                help=_("{hidden} too.").format(hidden=_(hidden))
+                if hidden
+                else _("(every {kind} is listed anyway)").format(kind=word(kind)),
             ),
             *format_options(),
         ],
-        help=f"List {spec.plural}.\n\n\b\nExample:\n  driverparty {kind} list --where "
-        f"{spec.where_example} --format csv",
+        help=_("List {kinds}.").format(kinds=word(kind, plural=True))
+        + _("\n\n\b\nExample:\n  {example}").format(
+            example=f"driverparty {kind} list --where {spec.where_example} --format csv"
+        ),
     )
 
 
@@ -408,6 +440,8 @@ def make_remove(kind: str) -> click.Command:
                 ["--force"], is_flag=True, help="Remove even while other records refer to it."
             ),
         ],
-        help=f"Remove a {kind} in one commit; refused while other records refer to it. "
-        "Its id is never given out again.",
+        help=_(
+            "Remove a {kind} in one commit; refused while other records refer to it. "
+            "Its id is never given out again."
+        ).format(kind=word(kind)),
     )

@@ -14,6 +14,7 @@ from driverparty.cli.app import App, output_options, pass_app, render
 from driverparty.cli.main import LazyGroup
 from driverparty.cli.sync import timeout_option
 from driverparty.cli.workflows import DATE
+from driverparty.i18n import N_
 
 as_of_option = click.option(
     "--as-of", "as_of", type=DATE, help="Count as of this date (default today)."
@@ -126,7 +127,7 @@ def summary(
 class ReportGroup(LazyGroup):
     """The report subcommands, and any report that lives in its own module (``html``)."""
 
-    lazy = {"html": ("driverparty.cli.html", "html", "A printable page with charts.")}
+    lazy = {"html": ("driverparty.cli.html", "html", N_("A printable page with charts."))}
 
 
 @click.group(cls=ReportGroup)

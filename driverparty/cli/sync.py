@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 import click
 
 from driverparty.cli.app import App, pass_app
+from driverparty.i18n import N_, _
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -41,8 +42,20 @@ def merge_driver(base: str, ours: str, theirs: str, path: str) -> None:
 
 def _seconds(ctx: click.Context, param: click.Parameter, value: float) -> float:
     if value != value:  # NaN passes a range check
-        raise click.BadParameter("must be a number of seconds", ctx, param)
+        raise click.BadParameter(_("must be a number of seconds"), ctx, param)
     return value
+
+
+#: ``--timeout``'s help, whole, so that it can be translated (issue 23)
+TIMEOUT_HELP = {
+    "the remote": N_(
+        "Give up when the remote has sent nothing for this long (exit 3, nothing changed)."
+    ),
+    "a server being cloned": N_(
+        "Give up when a server being cloned has sent nothing for this long "
+        "(exit 3, nothing changed)."
+    ),
+}
 
 
 def timeout_option(what: str) -> Callable[[F], F]:
@@ -54,7 +67,7 @@ def timeout_option(what: str) -> Callable[[F], F]:
         show_default=True,
         metavar="SECONDS",
         callback=_seconds,
-        help=f"Give up when {what} has sent nothing for this long (exit 3, nothing changed).",
+        help=TIMEOUT_HELP[what],
     )
 
 

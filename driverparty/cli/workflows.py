@@ -14,6 +14,7 @@ import click
 
 from driverparty.cli.app import App, pass_app
 from driverparty.errors import UsageError
+from driverparty.i18n import N_, _
 
 
 def codes_of(kind: str, name: str) -> tuple[str, ...]:
@@ -68,7 +69,7 @@ def _on(app: App, on: date | None) -> date:
 
 def _required_note(note: str | None, command: str) -> str:
     if note is None or not note.strip():
-        raise UsageError(f"{command}: --note TEXT is required")
+        raise UsageError(_("{command}: --note TEXT is required").format(command=command))
     return note.strip()
 
 
@@ -86,7 +87,9 @@ def _vote(value: str | None) -> tuple[int, int, int] | None:
     parts = [p.strip() for p in value.replace("，", ",").split(",")]
     if len(parts) != 3 or not all(p.isdigit() for p in parts):
         raise UsageError(
-            f"--vote {value!r}: must be ELIGIBLE,PRESENT,FOR, three whole numbers (e.g. 9,8,8)"
+            _(
+                "--vote {value!r}: must be ELIGIBLE,PRESENT,FOR, three whole numbers (e.g. 9,8,8)"
+            ).format(value=value)
         )
     eligible, present, in_favour = (int(p) for p in parts)
     return eligible, present, in_favour
@@ -124,7 +127,7 @@ def promote(app: App, record_id: str, stage: str, on: date | None, vote: str | N
 
     votes = _vote(vote)
     if votes is not None and stage != "probationary":
-        raise UsageError("--vote is only for --to probationary (the branch meeting's vote)")
+        raise UsageError(_("--vote is only for --to probationary (the branch meeting's vote)"))
     when = _on(app, on)
     app.store.change(
         "member",
@@ -387,42 +390,42 @@ def _note_move(action: str, note_help: str, doc: str) -> click.Command:
 
 resolve = _note_move(
     "resolve",
-    "What was done: becomes the resolution.",
-    """Record that an assigned petition was resolved (办结).
+    N_("What was done: becomes the resolution."),
+    N_("""Record that an assigned petition was resolved (办结).
 
     \b
     Example:
       driverparty petition resolve P-0007 --note 已协调维修点延长营业时间
-    """,
+    """),
 )
 reopen = _note_move(
     "reopen",
-    "Why it is reopened.",
-    """Take a resolved or closed petition back to assigned; its resolution, dates and
+    N_("Why it is reopened."),
+    N_("""Take a resolved or closed petition back to assigned; its resolution, dates and
     satisfaction are cleared (the events and the history keep them).
 
     \b
     Example:
       driverparty petition reopen P-0007 --note 回访发现问题未解决
-    """,
+    """),
 )
 reject = _note_move(
     "reject",
-    "Why it is rejected.",
-    """End an open petition as rejected (不予受理).
+    N_("Why it is rejected."),
+    N_("""End an open petition as rejected (不予受理).
 
     \b
     Example:
       driverparty petition reject P-0007 --note 不属于受理范围
-    """,
+    """),
 )
 withdraw = _note_move(
     "withdraw",
-    "Why it is withdrawn.",
-    """End an open petition as withdrawn by the driver (撤回).
+    N_("Why it is withdrawn."),
+    N_("""End an open petition as withdrawn by the driver (撤回).
 
     \b
     Example:
       driverparty petition withdraw P-0007 --note 司机已自行解决
-    """,
+    """),
 )

@@ -12,6 +12,7 @@ from typing import Any, get_args, get_origin
 
 from pydantic import ValidationError
 
+from driverparty.i18n import _
 from driverparty.models.base import RecordModel
 from driverparty.models.branch import Branch
 from driverparty.models.member import Member
@@ -121,9 +122,17 @@ def kind_of(name: str) -> Kind:
 def _message(err: Any) -> str:
     kind = err["type"]
     if kind == "extra_forbidden":
-        return "unknown field"
+        return _("unknown field")
     if kind == "missing":
-        return "required"
+        return _("required")
+    ctx = err.get("ctx") or {}
+    if kind == "literal_error" and "expected" in ctx:
+        return _("must be {expected}").format(expected=ctx["expected"])
+    if kind in ("string_too_long", "too_long") and "max_length" in ctx:
+        what = _("characters") if kind == "string_too_long" else _("items")
+        return _("must have at most {max_length} {what}").format(
+            max_length=ctx["max_length"], what=what
+        )
     msg = str(err["msg"])
     for prefix in ("Value error, ", "Assertion failed, "):
         if msg.startswith(prefix):

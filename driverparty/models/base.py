@@ -10,6 +10,7 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict
 
+from driverparty.i18n import _
 from driverparty.schema import Registration
 
 
@@ -41,7 +42,14 @@ def ordered(pairs: list[tuple[str, date | None]]) -> list[tuple[str, str]]:
             continue
         if last is not None and value < last[1]:
             earlier = f"{last[0]} ({last[1].isoformat()})"
-            problems.append((name, f"{value.isoformat()} is before {earlier}"))
+            problems.append(
+                (
+                    name,
+                    _("{isoformat} is before {earlier}").format(
+                        isoformat=value.isoformat(), earlier=earlier
+                    ),
+                )
+            )
         else:
             last = (name, value)
     return problems

@@ -7,6 +7,7 @@ from typing import Annotated, ClassVar
 
 from pydantic import Field
 
+from driverparty.i18n import _
 from driverparty.models.base import RecordModel, ordered
 from driverparty.models.types import (
     AnyDate,
@@ -243,7 +244,9 @@ class Member(RecordModel):
         reached = STAGES.index(self.stage)
         for i, name in enumerate(STAGE_DATES):
             if i > reached and getattr(self, name) is not None:
-                problems.append((name, f"set, but the stage is only {self.stage}"))
+                problems.append(
+                    (name, _("set, but the stage is only {stage}").format(stage=self.stage))
+                )
         problems += ordered([(name, getattr(self, name)) for name in STAGE_DATES])
         problems += self._pipeline_rules(reached)
         if self.id_number and self.birth_date:
@@ -252,20 +255,28 @@ class Member(RecordModel):
                 problems.append(
                     (
                         "id_number",
-                        f"its birth date {born.isoformat()} does not agree "
-                        f"with birth_date {self.birth_date.isoformat()}",
+                        _(
+                            "its birth date {isoformat} does not agree with birth_date {isoformat2}"
+                        ).format(
+                            isoformat=born.isoformat(), isoformat2=self.birth_date.isoformat()
+                        ),
                     )
                 )
         if self.verification and not self.verified_on:
-            problems.append(("verified_on", "required when verification is set"))
+            problems.append(("verified_on", _("required when verification is set")))
         if self.left_on and not self.left_reason:
-            problems.append(("left_reason", "required with left_on"))
+            problems.append(("left_reason", _("required with left_on")))
         if self.left_reason and not self.left_on:
-            problems.append(("left_on", "required with left_reason"))
+            problems.append(("left_on", _("required with left_reason")))
         if self.left_kind and not self.left_on:
-            problems.append(("left_on", "required with left_kind"))
+            problems.append(("left_on", _("required with left_kind")))
         if self.left_kind == "probation_cancelled" and self.stage != "probationary":
-            problems.append(("left_kind", f"probation_cancelled, but the stage is {self.stage}"))
+            problems.append(
+                (
+                    "left_kind",
+                    _("probation_cancelled, but the stage is {stage}").format(stage=self.stage),
+                )
+            )
         return problems
 
     def _pipeline_rules(self, reached: int) -> list[tuple[str, str]]:
@@ -282,8 +293,10 @@ class Member(RecordModel):
                 problems.append(
                     (
                         first[0],
-                        f"{first[1].isoformat()} is before the 18th birthday "
-                        f"({adult.isoformat()}): an applicant must be at least 18",
+                        _(
+                            "{isoformat} is before the 18th birthday ({isoformat2}): an applicant "
+                            "must be at least 18"
+                        ).format(isoformat=first[1].isoformat(), isoformat2=adult.isoformat()),
                     )
                 )
         if self.activist_on and self.candidate_on:
@@ -292,34 +305,51 @@ class Member(RecordModel):
                 problems.append(
                     (
                         "candidate_on",
-                        f"{self.candidate_on.isoformat()} is less than a year after activist_on "
-                        f"({self.activist_on.isoformat()}): not before {earliest.isoformat()}",
+                        _(
+                            "{isoformat} is less than a year after activist_on ({isoformat2}): "
+                            "not before {isoformat3}"
+                        ).format(
+                            isoformat=self.candidate_on.isoformat(),
+                            isoformat2=self.activist_on.isoformat(),
+                            isoformat3=earliest.isoformat(),
+                        ),
                     )
                 )
         if self.contacts:
             if reached < STAGES.index("activist"):
-                problems.append(("contacts", f"set, but the stage is only {self.stage}"))
+                problems.append(
+                    ("contacts", _("set, but the stage is only {stage}").format(stage=self.stage))
+                )
             if len(set(self.contacts)) < len(self.contacts):
-                problems.append(("contacts", "names the same member twice"))
+                problems.append(("contacts", _("names the same member twice")))
             if self.id in self.contacts:
-                problems.append(("contacts", "a member cannot be their own contact"))
+                problems.append(("contacts", _("a member cannot be their own contact")))
         if self.trained_on:
             if reached < STAGES.index("candidate"):
-                problems.append(("trained_on", f"set, but the stage is only {self.stage}"))
+                problems.append(
+                    ("trained_on", _("set, but the stage is only {stage}").format(stage=self.stage))
+                )
             if self.candidate_on and self.trained_on < self.candidate_on:
                 problems.append(
                     (
                         "trained_on",
-                        f"{self.trained_on.isoformat()} is before candidate_on "
-                        f"({self.candidate_on.isoformat()})",
+                        _("{isoformat} is before candidate_on ({isoformat2})").format(
+                            isoformat=self.trained_on.isoformat(),
+                            isoformat2=self.candidate_on.isoformat(),
+                        ),
                     )
                 )
             if self.probationary_on and self.trained_on > self.probationary_on:
                 problems.append(
                     (
                         "trained_on",
-                        f"{self.trained_on.isoformat()} is after probationary_on "
-                        f"({self.probationary_on.isoformat()}): training comes first",
+                        _(
+                            "{isoformat} is after probationary_on ({isoformat2}): training comes "
+                            "first"
+                        ).format(
+                            isoformat=self.trained_on.isoformat(),
+                            isoformat2=self.probationary_on.isoformat(),
+                        ),
                     )
                 )
         votes = (self.vote_eligible, self.vote_present, self.vote_for)
@@ -332,18 +362,25 @@ class Member(RecordModel):
             elif problem := vote_problem(*votes):  # type: ignore[arg-type]
                 problems.append(("vote_present", problem))
             if reached < STAGES.index("probationary"):
-                problems.append(("vote_eligible", f"set, but the stage is only {self.stage}"))
+                problems.append(
+                    (
+                        "vote_eligible",
+                        _("set, but the stage is only {stage}").format(stage=self.stage),
+                    )
+                )
         if self.probation_extended_to:
             if self.probationary_on is None:
-                problems.append(("probation_extended_to", "needs probationary_on"))
+                problems.append(("probation_extended_to", _("needs probationary_on")))
             else:
                 low, high = extension_bounds(self.probationary_on)
                 if not low <= self.probation_extended_to <= high:
                     problems.append(
                         (
                             "probation_extended_to",
-                            f"must be 6 to 12 months after the probation year ends: "
-                            f"from {low.isoformat()} to {high.isoformat()}",
+                            _(
+                                "must be 6 to 12 months after the probation year ends: from "
+                                "{isoformat} to {isoformat2}"
+                            ).format(isoformat=low.isoformat(), isoformat2=high.isoformat()),
                         )
                     )
         if self.full_on and self.probationary_on:
@@ -353,8 +390,14 @@ class Member(RecordModel):
                 problems.append(
                     (
                         "full_on",
-                        f"{self.full_on.isoformat()} is not the end of probation{extended}: "
-                        f"must be {due.isoformat()}",
+                        _(
+                            "{isoformat} is not the end of probation{extended}: must be "
+                            "{isoformat2}"
+                        ).format(
+                            isoformat=self.full_on.isoformat(),
+                            extended=extended,
+                            isoformat2=due.isoformat(),
+                        ),
                     )
                 )
         return problems

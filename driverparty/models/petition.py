@@ -7,6 +7,7 @@ from typing import Annotated, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from driverparty.i18n import _
 from driverparty.models.base import RecordModel, ordered
 from driverparty.models.types import (
     AnyDate,
@@ -165,7 +166,7 @@ class Petition(RecordModel):
             ]
         )
         if self.due and self.due < self.received:
-            problems.append(("due", "before received"))
+            problems.append(("due", _("before received")))
         status = self.status
         needs = {
             "assigned": ("assignee", "assigned_on"),
@@ -174,7 +175,9 @@ class Petition(RecordModel):
         }.get(status, ())
         for name in needs:
             if getattr(self, name) is None:
-                problems.append((name, f"required when the status is {status}"))
+                problems.append(
+                    (name, _("required when the status is {status}").format(status=status))
+                )
         not_yet = {
             "received": ("assigned_on", "resolved_on", "closed_on"),
             "assigned": ("resolved_on", "closed_on"),
@@ -182,27 +185,33 @@ class Petition(RecordModel):
         }.get(status, ())
         for name in not_yet:
             if getattr(self, name) is not None:
-                problems.append((name, f"set, but the status is only {status}"))
+                problems.append(
+                    (name, _("set, but the status is only {status}").format(status=status))
+                )
         if self.extended_on and self.extended_on < self.received:
-            problems.append(("extended_on", "before received"))
+            problems.append(("extended_on", _("before received")))
         if self.extended_on and self.due is None:
-            problems.append(("due", "required when extended_on is set"))
+            problems.append(("due", _("required when extended_on is set")))
         if self.callback_on and not self.callback:
-            problems.append(("callback", "required with callback_on"))
+            problems.append(("callback", _("required with callback_on")))
         if self.callback and not self.callback_on:
-            problems.append(("callback_on", "required with callback"))
+            problems.append(("callback_on", _("required with callback")))
         if self.callback_on:
             if status not in DONE_STATUSES:
-                problems.append(("callback_on", f"set, but the status is {status}"))
+                problems.append(
+                    ("callback_on", _("set, but the status is {status}").format(status=status))
+                )
             elif self.resolved_on and self.callback_on < self.resolved_on:
                 problems.append(
                     (
                         "callback_on",
-                        f"{self.callback_on.isoformat()} is before resolved_on "
-                        f"({self.resolved_on.isoformat()})",
+                        _("{isoformat} is before resolved_on ({isoformat2})").format(
+                            isoformat=self.callback_on.isoformat(),
+                            isoformat2=self.resolved_on.isoformat(),
+                        ),
                     )
                 )
         for i, event in enumerate(self.events, 1):
             if event.on < self.received:
-                problems.append((f"events[{i}].on", "before received"))
+                problems.append((f"events[{i}].on", _("before received")))
         return problems

@@ -6,6 +6,7 @@ from typing import Annotated, ClassVar
 
 from pydantic import Field
 
+from driverparty.i18n import _
 from driverparty.models.base import RecordModel, ordered
 from driverparty.models.types import (
     Codes,
@@ -96,7 +97,7 @@ class Station(RecordModel):
         problems = ordered([("opened", self.opened), ("closed", self.closed)])
         if (self.lat is None) != (self.lon is None):
             missing = "lon" if self.lon is None else "lat"
-            problems.append((missing, "lat and lon go together: set both or neither"))
+            problems.append((missing, _("lat and lon go together: set both or neither")))
         if len(set(self.amenities)) != len(self.amenities):
-            problems.append(("amenities", "lists an amenity twice"))
+            problems.append(("amenities", _("lists an amenity twice")))
         return problems

@@ -17,6 +17,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BeforeValidator, Field, GetCoreSchemaHandler, ValidationInfo
 from pydantic_core import core_schema
 
+from driverparty.i18n import _
 from driverparty.schema import is_id
 
 # --- metadata markers -------------------------------------------------------------------------
@@ -48,7 +49,7 @@ class Codes:
         """Some of the codes (``OPEN_STATUSES``): each must be one of them."""
         unknown = [c for c in codes if c not in self.zh]
         if unknown:
-            raise ValueError(f"not codes of this field: {unknown}")
+            raise ValueError(_("not codes of this field: {unknown}").format(unknown=unknown))
         return frozenset(codes)
 
     def __hash__(self) -> int:
@@ -121,7 +122,9 @@ def _name(value: str) -> str:
     for ch in value:
         if ch in NOT_IN_NAMES:
             raise ValueError(
-                f"must not contain invisible or direction-changing characters (U+{ord(ch):04X})"
+                _(
+                    "must not contain invisible or direction-changing characters (U+{ch:04X})"
+                ).format(ch=ord(ch))
             )
     return value
 
@@ -147,20 +150,24 @@ def today_of(info: ValidationInfo) -> date:
 def parse_date(value: Any) -> date:
     """Accept a date, or an ISO ``YYYY-MM-DD`` string; refuse datetimes and numbers."""
     if isinstance(value, datetime):
-        raise ValueError("must be a date (YYYY-MM-DD), not a date and time")
+        raise ValueError(_("must be a date (YYYY-MM-DD), not a date and time"))
     if isinstance(value, date):
         return value
     if isinstance(value, str) and re.fullmatch(r"\s*\d{4}-\d{2}-\d{2}\s*", value):
         try:
             return date.fromisoformat(value.strip())
         except ValueError:
-            raise ValueError(f"not a real date: {value.strip()}") from None
-    raise ValueError("must be a date written YYYY-MM-DD")
+            raise ValueError(_("not a real date: {strip}").format(strip=value.strip())) from None
+    raise ValueError(_("must be a date written YYYY-MM-DD"))
 
 
 def _not_future(value: date, info: ValidationInfo) -> date:
     if value > today_of(info):
-        raise ValueError(f"{value.isoformat()} is after today ({today_of(info).isoformat()})")
+        raise ValueError(
+            _("{isoformat} is after today ({isoformat2})").format(
+                isoformat=value.isoformat(), isoformat2=today_of(info).isoformat()
+            )
+        )
     return value
 
 
@@ -169,18 +176,18 @@ def parse_bool(value: Any) -> bool:
         return value
     if isinstance(value, str) and value.strip().lower() in ("true", "false"):
         return value.strip().lower() == "true"
-    raise ValueError("must be true or false")
+    raise ValueError(_("must be true or false"))
 
 
 def _int_only(value: Any) -> Any:
     if isinstance(value, bool) or isinstance(value, float):
-        raise ValueError("must be a whole number")
+        raise ValueError(_("must be a whole number"))
     return value
 
 
 def _number_only(value: Any) -> Any:
     if isinstance(value, bool):
-        raise ValueError("must be a number")
+        raise ValueError(_("must be a number"))
     return value
 
 
@@ -188,13 +195,13 @@ def _text_only(value: Any) -> Any:
     """Personal data is text: a phone written as a TOML number (``phone = 13812345678``) is
     refused, never taken (issue 16.7; output masks it all the same)."""
     if not isinstance(value, str):
-        raise ValueError("must be text (in quotes)")
+        raise ValueError(_("must be text (in quotes)"))
     return value
 
 
 def check_phone(value: str) -> str:
     if not PHONE_RE.fullmatch(value):
-        raise ValueError("not a mainland mobile number")
+        raise ValueError(_("not a mainland mobile number"))
     return value
 
 
@@ -212,36 +219,36 @@ def id_number_birth_date(value: str) -> date | None:
 
 def check_id_number(value: str) -> str:
     if not re.fullmatch(r"[0-9]{17}[0-9X]", value):
-        raise ValueError("not an 18-character resident ID number (17 digits, then a digit or X)")
+        raise ValueError(_("not an 18-character resident ID number (17 digits, then a digit or X)"))
     if id_number_birth_date(value) is None:
-        raise ValueError("not a resident ID number: characters 7-14 are not a real birth date")
+        raise ValueError(_("not a resident ID number: characters 7-14 are not a real birth date"))
     if id_number_check_char(value[:17]) != value[17]:
-        raise ValueError("not a resident ID number: wrong check character")
+        raise ValueError(_("not a resident ID number: wrong check character"))
     return value
 
 
 def check_plate(value: str) -> str:
     if not PLATE_RE.fullmatch(value):
-        raise ValueError("not a mainland plate (e.g. 桂J12345 or 桂JD12345)")
+        raise ValueError(_("not a mainland plate (e.g. 桂J12345 or 桂JD12345)"))
     return value
 
 
 def check_token(value: str) -> str:
     value = nfc(value)
     if not TOKEN_RE.fullmatch(value):
-        raise ValueError("must be a word without spaces, commas or semicolons (≤ 40 characters)")
+        raise ValueError(_("must be a word without spaces, commas or semicolons (≤ 40 characters)"))
     return value
 
 
 def check_id(value: str) -> str:
     if not is_id(value):
-        raise ValueError("not a valid id (letters, digits, - and _; at most 40)")
+        raise ValueError(_("not a valid id (letters, digits, - and _; at most 40)"))
     return value
 
 
 def check_hours(value: str) -> str:
     if not HOURS_RE.fullmatch(value):
-        raise ValueError("must be 24h or HH:MM-HH:MM")
+        raise ValueError(_("must be 24h or HH:MM-HH:MM"))
     return value
 
 
