@@ -227,7 +227,11 @@ def map_columns(
             continue
         if not key:
             if any(i < len(cells) and _text_of(cells[i]).strip() for _, cells in body):
-                unknown.append(f"column {column_letters(i + 1)} (no header)")
+                unknown.append(
+                    _("column {column_letters} (no header)").format(
+                        column_letters=column_letters(i + 1)
+                    )
+                )
             continue
         field = names.get(key)
         if field is None:
@@ -312,21 +316,25 @@ def _whole(value: float) -> int | None:
 def to_date(value: Any) -> Any:
     if isinstance(value, datetime):
         if value.time() != datetime.min.time():
-            raise Refused("a date and a time: give the date alone")
+            raise Refused(_("a date and a time: give the date alone"))
         return value.date()
     if isinstance(value, date):
         return value
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        raise Refused(f"a number, not a date: format the column as a date, or write {DATE_FORMS}")
+        raise Refused(
+            _("a number, not a date: format the column as a date, or write {DATE_FORMS}").format(
+                DATE_FORMS=DATE_FORMS
+            )
+        )
     if not isinstance(value, str):
-        raise Refused(f"must be a date written {DATE_FORMS}")
+        raise Refused(_("must be a date written {DATE_FORMS}").format(DATE_FORMS=DATE_FORMS))
     m = _DATE.fullmatch(value)
     if m is None:
-        raise Refused(f"must be a date written {DATE_FORMS}")
+        raise Refused(_("must be a date written {DATE_FORMS}").format(DATE_FORMS=DATE_FORMS))
     try:
         return date(int(m[1]), int(m[2]), int(m[3]))
     except ValueError:
-        raise Refused("not a real date") from None
+        raise Refused(_("not a real date")) from None
 
 
 def to_bool(value: Any) -> bool:
@@ -336,7 +344,7 @@ def to_bool(value: Any) -> bool:
         return bool(value)
     found = _BOOLS.get(str(value).strip().lower())
     if found is None:
-        raise Refused("must be true or false (是 or 否, 1 or 0)")
+        raise Refused(_("must be true or false (是 or 否, 1 or 0)"))
     return found
 
 
@@ -355,7 +363,7 @@ def code_reader(f: FieldInfo) -> Callable[[str], str]:
     def read(value: str) -> str:
         code = words.get(value) or words.get(value.lower())
         if code is None:
-            raise Refused(f"must be one of {offer}")
+            raise Refused(_("must be one of {offer}").format(offer=offer))
         return code
 
     return read
@@ -404,7 +412,7 @@ def typer(kind: str) -> Callable[[str, Any], Any]:
                 try:
                     return json.loads(raw)
                 except json.JSONDecodeError:
-                    raise Refused("must be the JSON list that `list` writes") from None
+                    raise Refused(_("must be the JSON list that `list` writes")) from None
             return raw
         if f.type == "list":
             if isinstance(raw, str):

@@ -649,7 +649,9 @@ class Git:
                 old,
             )
         journal.unlink(missing_ok=True)
-        return f"finished the interrupted sync: {branch} is now at {new[:12]}"
+        return _("finished the interrupted sync: {branch} is now at {new}").format(
+            branch=branch, new=new[:12]
+        )
 
     def _edited_since(self, paths: list[str], old_t: Tree, new_t: Tree) -> str | None:
         """The first of ``paths`` whose file is neither the old nor the new commit's version,

@@ -194,9 +194,13 @@ def settle(git: Git) -> str | None:
         return None
     undone, kept = undo(git, journal)
     end(git)
-    note = f"an import that did not finish was undone ({undone} files put back as they were)"
+    note = _(
+        "an import that did not finish was undone ({undone} files put back as they were)"
+    ).format(undone=undone)
     if kept:
-        note += f"; {len(kept)} changed since were left as they are: {', '.join(kept[:3])}"
+        note += _("; {kept} changed since were left as they are: {join}").format(
+            kept=len(kept), join=", ".join(kept[:3])
+        )
     return note
 
 

@@ -63,7 +63,7 @@ from driverparty.gitrepo import (
     redact,
     write_lock,
 )
-from driverparty.i18n import _
+from driverparty.i18n import N_, _
 from driverparty.personal import PERSONAL_FIELDS, is_masked
 from driverparty.portable import file_mode, flush_to_disk
 from driverparty.schema import ID_RE, KINDS, active_sql, id_sort_key, is_active, kind_and_id
@@ -83,7 +83,7 @@ if TYPE_CHECKING:
     from driverparty.query import Condition
 
 Change = tuple[str, str, Record | None]  # (kind, id, new record or None to remove)
-LINK_REFUSED = "is a symbolic link; driverparty neither reads nor writes through links"
+LINK_REFUSED = N_("is a symbolic link; driverparty neither reads nor writes through links")
 
 
 def id_pattern(kind: str) -> re.Pattern[str]:
@@ -427,7 +427,7 @@ class Store:
                 spec = KINDS[kind]
                 linked = self.linked_folder(kind)
                 if linked:  # issue 9: never read through a link out of the repository
-                    problems.append(Problem(linked, None, None, LINK_REFUSED))
+                    problems.append(Problem(linked, None, None, _(LINK_REFUSED)))
                     continue
                 index = parse_listing(listing)
                 dates = frozenset(f.name for f in spec.fields.values() if f.type == "date")
@@ -435,7 +435,10 @@ class Store:
                 cached = cache.entries(kind, only)
                 fresh: list[tuple[str, str, Record]] = []
                 uncached = 0  # files read that the cache cannot vouch for
-                progress = Progress(f"reading {spec.plural}", len(ids) if len(ids) > 500 else 0)
+                progress = Progress(
+                    _("reading {plural}").format(plural=spec.plural),
+                    len(ids) if len(ids) > 500 else 0,
+                )
                 for rid in ids:
                     progress.step()
                     rel = spec.path(rid)
@@ -728,7 +731,7 @@ class Store:
             if linked:  # issue 9: before next_id, which sees no ids in a folder not followed
                 raise DataError(
                     _("{linked}: {LINK_REFUSED}; nothing written").format(
-                        linked=linked, LINK_REFUSED=LINK_REFUSED
+                        linked=linked, LINK_REFUSED=_(LINK_REFUSED)
                     )
                 )
             rid = check_id_syntax(record_id) if record_id else self.next_id(kind)
@@ -859,7 +862,7 @@ class Store:
             if linked:
                 raise DataError(
                     _("{linked}: {LINK_REFUSED}; nothing written").format(
-                        linked=linked, LINK_REFUSED=LINK_REFUSED
+                        linked=linked, LINK_REFUSED=_(LINK_REFUSED)
                     )
                 )
         old_bytes: dict[str, bytes | None] = {}
@@ -932,8 +935,10 @@ class Store:
                 journal.settle(self.git)
             except (OSError, DriverpartyError) as err:
                 first.add_note(
-                    f"could not undo the import yet ({_os_words(err)}); "
-                    "the next driverparty command will finish undoing it"
+                    _(
+                        "could not undo the import yet ({err}); the next driverparty command will "
+                        "finish undoing it"
+                    ).format(err=_os_words(err))
                 )
             return
         for rel, old in old_bytes.items():  # a failed command changes nothing
@@ -965,7 +970,9 @@ class Store:
                     check=False,
                 )
             except (OSError, DriverpartyError) as err:
-                first.add_note(f"git's index could not be put back ({_os_words(err)})")
+                first.add_note(
+                    _("git's index could not be put back ({err})").format(err=_os_words(err))
+                )
 
 
 def _os_words(err: BaseException) -> str:

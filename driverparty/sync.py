@@ -52,11 +52,15 @@ class SyncResult:
     def message(self) -> str:
         where = f"{self.remote}/{self.branch}"
         return {
-            "up-to-date": f"already up to date with {where}",
-            "pushed": f"pushed {self.branch} to {self.remote}",
-            "first-push": f"pushed {self.branch} to {self.remote} (first push)",
-            "fast-forward": f"fast-forwarded to {where}",
-            "merged": f"merged {where} and pushed",
+            "up-to-date": _("already up to date with {where}").format(where=where),
+            "pushed": _("pushed {branch} to {remote}").format(
+                branch=self.branch, remote=self.remote
+            ),
+            "first-push": _("pushed {branch} to {remote} (first push)").format(
+                branch=self.branch, remote=self.remote
+            ),
+            "fast-forward": _("fast-forwarded to {where}").format(where=where),
+            "merged": _("merged {where} and pushed").format(where=where),
         }[self.action]
 
 
@@ -245,37 +249,49 @@ class Merger:
                 changes[path] = t
                 continue
             both.append((path, b, o, t))
-        self.blobs.load({e[1] for _, *es in both for e in es if e is not None})
+        self.blobs.load({e[1] for _path, *es in both for e in es if e is not None})
         for path, b, o, t in both:
             kk = kind_and_id(path)
             if o is None or t is None:
-                conflicts.append(f"conflict: {path}: removed on one side, changed on the other")
+                conflicts.append(
+                    _("conflict: {path}: removed on one side, changed on the other").format(
+                        path=path
+                    )
+                )
                 continue
             if kk is None:
-                conflicts.append(f"conflict: {path}: changed on both sides")
+                conflicts.append(_("conflict: {path}: changed on both sides").format(path=path))
                 continue
             if b is None:
-                conflicts.append(f"conflict: {path}: added on both sides")
+                conflicts.append(_("conflict: {path}: added on both sides").format(path=path))
                 continue
             try:
                 base, ours, theirs = (loads(self.blobs.data(e[1])) for e in (b, o, t))
             except Unreadable:
-                conflicts.append(f"conflict: {path}: unreadable on one side, changed on both")
+                conflicts.append(
+                    _("conflict: {path}: unreadable on one side, changed on both").format(path=path)
+                )
                 continue
             merged, fields = merge_records(base, ours, theirs, list(KINDS[kk[0]].fields))
             if fields:
-                conflicts += [f"conflict: {path}: {name}" for name in fields]
+                conflicts += [
+                    _("conflict: {path}: {name}").format(path=path, name=name) for name in fields
+                ]
                 continue
             self.merged_records.append(path)
             if merged == theirs:
                 changes[path] = t
             elif merged != ours:
-                data, _ = finish_record(kk[0], merged)  # problems: found again below
+                data, _problems = finish_record(kk[0], merged)  # problems: found again below
                 changes[path] = ("100644", self.blobs.write(data))
         if conflicts:
             raise SyncRefused(
                 conflicts
-                + [f"sync stopped before merging {self.label}: nothing was changed or pushed"]
+                + [
+                    _("sync stopped before merging {label}: nothing was changed or pushed").format(
+                        label=self.label
+                    )
+                ]
             )
         merged_t = {**ours_t, **{p: e for p, e in changes.items() if e is not None}}
         for p, e in changes.items():
@@ -286,15 +302,17 @@ class Merger:
             raise SyncRefused(
                 [str(p) for p in sorted(new, key=problem_order)]
                 + [
-                    f"sync stopped: merging {self.label} would leave these problems; "
-                    "nothing was changed or pushed"
+                    _(
+                        "sync stopped: merging {label} would leave these problems; nothing was "
+                        "changed or pushed"
+                    ).format(label=self.label)
                 ]
             )
         records = [
             f"{KINDS[kk[0]].plural}/{kk[1]}" for kk in map(kind_and_id, self.merged_records) if kk
         ]
         text = message(f"sync merge {self.label}", "sync", records)
-        sha, _ = build_commit(self.git, ours_sha, changes, [ours_sha, self.theirs], text)
+        sha, _tree = build_commit(self.git, ours_sha, changes, [ours_sha, self.theirs], text)
         return sha
 
     def problems(self, tree: Tree) -> set[Problem]:
@@ -421,11 +439,11 @@ def password_warning(store: Store, remote: str | None) -> str | None:
     link = Link(git, name, 0)
     if not link.secrets:
         return None
-    return (
-        f"the URL of remote {name} holds a password, kept in clear in .git/config: remove it "
-        f"(git remote set-url {name} URL-without-it) and use a credential helper (README, "
+    return _(
+        "the URL of remote {name} holds a password, kept in clear in .git/config: remove it "
+        "(git remote set-url {name} URL-without-it) and use a credential helper (README, "
         '"Sharing with the city")'
-    )
+    ).format(name=name)
 
 
 def sync(store: Store, remote: str | None = None, timeout: float = NETWORK_TIMEOUT) -> SyncResult:
@@ -562,8 +580,10 @@ def refuse_strange_records(git: Git, theirs: str, head: str, label: str) -> None
         raise SyncRefused(
             shown
             + [
-                f"sync stopped: {label} holds files under records/ that are not record files; "
-                "nothing was changed or pushed"
+                _(
+                    "sync stopped: {label} holds files under records/ that are not record files; "
+                    "nothing was changed or pushed"
+                ).format(label=label)
             ]
         )
 

@@ -104,4 +104,4 @@ class Clock:
         if not self.missing:
             return None
         years = ", ".join(str(y) for y in sorted(self.missing))
-        return f"no holiday table for {years}; counting Monday to Friday"
+        return _("no holiday table for {years}; counting Monday to Friday").format(years=years)

@@ -73,6 +73,7 @@ ERRORS = {
     "DriverpartyError",
     "BadParameter",
     "ClickException",
+    "Refused",  # bulk: a cell refused, said with its row and column
 }
 
 
@@ -81,11 +82,13 @@ def _bare(node: ast.expr) -> bool:
     if isinstance(node, ast.IfExp):
         return _bare(node.body) or _bare(node.orelse)
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return bool(re.search("[A-Za-z]{2}", node.value))
-    if isinstance(node, ast.JoinedStr):
-        text = "".join(v.value for v in node.values if isinstance(v, ast.Constant))
-        return bool(re.search("[A-Za-z]{2}", text))
-    return False
+        text = node.value
+    elif isinstance(node, ast.JoinedStr):
+        text = "".join(str(v.value) for v in node.values if isinstance(v, ast.Constant))
+    else:
+        return False
+    # SPEC section 6's prefixes stay English, for scripts: ``error: {message}`` is no sentence
+    return bool(re.search("[A-Za-z]{2}", re.sub(r"^(error|note|warning): ?", "", text)))
 
 
 def bare_messages(path: Path) -> Iterator[str]:
@@ -106,6 +109,8 @@ def bare_messages(path: Path) -> Iterator[str]:
             args = [node.args[0]]
         elif name == "say" and len(node.args) == 2:
             args = [node.args[1]]
+        elif name == "echo" and node.args and any(k.arg == "err" for k in node.keywords):
+            args = [node.args[0]]  # a line on stderr: what was done, a warning
         elif name == "ValueError" and node.args and "journal" not in rel:
             args = [node.args[0]]  # pydantic shows a validator's ValueError to the user
         elif name == "append" and node.args and isinstance(node.args[0], ast.Tuple):

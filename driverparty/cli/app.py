@@ -296,7 +296,7 @@ def _write_file(target: str, write: Callable[[str], Any]) -> None:
     except OSError as err:
         hint = ""
         if isinstance(err, PermissionError) and path.exists():  # Windows: Excel holds it open
-            hint = " (is it open in Excel or WPS? close it and try again)"
+            hint = _(" (is it open in Excel or WPS? close it and try again)")
         raise RepoError(
             _("{target}: cannot write: {value}{hint}").format(
                 target=target, value=err.strerror or err, hint=hint

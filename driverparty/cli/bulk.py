@@ -93,7 +93,7 @@ def import_(
     added, updated = import_records(
         app.store, kind, src, note=lambda text: click.echo(f"note: {text}", err=True)
     )
-    click.echo(f"added {added}, updated {updated}")
+    click.echo(_("added {added}, updated {updated}").format(added=added, updated=updated))
 
 
 @click.command()

@@ -294,7 +294,12 @@ def make_update(kind: str) -> click.Command:
         data = read_record(source) if source else {}
         data.update(collect_fields(kind, params))
         if not app.store.update(kind, record_id, data, unset):
-            click.echo(f"{kind} {record_id}: nothing changed, nothing committed", err=True)
+            click.echo(
+                _("{kind} {record_id}: nothing changed, nothing committed").format(
+                    kind=kind, record_id=record_id
+                ),
+                err=True,
+            )
 
     params: list[click.Parameter] = [
         id_argument(kind),

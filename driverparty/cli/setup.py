@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from driverparty.cli.app import App, output_options, pass_app, render
+from driverparty.i18n import _
 
 
 @click.command()
@@ -24,7 +25,7 @@ def init(app: App, path: str, county: str, code: str | None) -> None:
     from driverparty.store import create_repository
 
     root = create_repository(Path(path), county, code, app.author)
-    click.echo(f"initialised {county} in {root}", err=True)
+    click.echo(_("initialised {county} in {root}").format(county=county, root=root), err=True)
 
 
 @click.command()
@@ -45,7 +46,7 @@ def status(app: App, fmt: str, reveal: bool) -> None:
         # problems are errors: no number in clear (16.8), nothing for the terminal (16.12)
         rows.append({"file": path, "change": change, "result": error_line(result or "ok")})
     if fmt == "table" and not rows:
-        app.note("nothing to commit under records/")
+        app.note(_("nothing to commit under records/"))
     render(app, rows, ["file", "change", "result"], fmt, reveal)
     if bad:
         raise click.exceptions.Exit(1)
@@ -61,7 +62,7 @@ def commit(app: App, message: str | None) -> None:
     """
     sha = app.store.commit_hand_edits(message)
     if sha is None:
-        app.note("nothing to commit under records/")
+        app.note(_("nothing to commit under records/"))
         return
     click.echo(sha[:12])
 
@@ -76,7 +77,7 @@ def install_hook(app: App, force: bool) -> None:
     Both call the `driverparty` found on PATH, so they keep working when the tool is
     reinstalled."""
     hook = app.store.install_hook(force)
-    click.echo(f"installed {hook}", err=True)
+    click.echo(_("installed {hook}").format(hook=hook), err=True)
 
 
 @click.command()
@@ -98,7 +99,7 @@ def validate(app: App, fmt: str, reveal: bool) -> None:
     if fmt == "table":
         app.emit("".join(error_line(str(p)) + "\n" for p in problems))
         if not problems:
-            click.echo("ok: every record is valid", err=True)
+            click.echo(_("ok: every record is valid"), err=True)
     else:
         rows = [{k: error_line(v) if v else v for k, v in p.as_row().items()} for p in problems]
         render(app, rows, ["file", "id", "field", "message"], fmt, reveal)

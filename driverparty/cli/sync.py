@@ -103,7 +103,7 @@ def sync(app: App, remote: str | None, timeout: float) -> None:
     result = run(app.store, remote, timeout)
     app.store.register_merge_driver()  # a fresh clone has none (SPEC section 4)
     for kind, old, new in result.renumbered:
-        click.echo(f"renumbered {kind} {old} → {new}")
+        click.echo(_("renumbered {kind} {old} → {new}").format(kind=kind, old=old, new=new))
     for path in result.merged_records:
-        click.echo(f"merged {path} field by field", err=True)
+        click.echo(_("merged {path} field by field").format(path=path), err=True)
     click.echo(result.message, err=True)

@@ -125,9 +125,13 @@ def vote_problem(eligible: int, present: int, in_favour: int) -> str | None:
     """What is wrong with a branch meeting's vote admitting a member, or None: over half of the
     eligible full members present, over half of them for, for ≤ present ≤ eligible."""
     if present > eligible:
-        return f"{present} present, but only {eligible} eligible"
+        return _("{present} present, but only {eligible} eligible").format(
+            present=present, eligible=eligible
+        )
     if in_favour > present:
-        return f"{in_favour} for, but only {present} present"
+        return _("{in_favour} for, but only {present} present").format(
+            in_favour=in_favour, present=present
+        )
     need = eligible // 2 + 1
     for count, what, verb in ((present, "present", "be present"), (in_favour, "for", "vote for")):
         if count < need:

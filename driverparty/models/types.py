@@ -93,7 +93,9 @@ def _bad_char(text: str, multiline: bool) -> str | None:
         if cat == "Cc":
             return "must not contain control characters or line breaks"
         if cat in ("Cf", "Co", "Cs", "Zl", "Zp") and ch not in _INVISIBLE_OK:
-            return f"must not contain invisible or direction-changing characters (U+{ord(ch):04X})"
+            return _(
+                "must not contain invisible or direction-changing characters (U+{ch:04X})"
+            ).format(ch=ord(ch))
     return None
 
 
