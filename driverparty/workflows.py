@@ -115,37 +115,55 @@ def promote(record: Record, to: str, on: date, vote: tuple[int, int, int] | None
     """Move one step along the pipeline, setting the new stage's date; every refusal says
     which step is next and why. ``vote`` (eligible, present, for) is the branch meeting's,
     needed for ``probationary``; ``full`` takes the end of probation as its date."""
-    _active(record, "promote")
+    _active(record, _("promote"))
     if to not in STAGES:
         raise MoveRefused(_("unknown stage {to!r}").format(to=to))
     rid, current = record["id"], record["stage"]
     nxt = next_stage(record)
     if nxt is None:
-        raise _refuse(record, "is a full member already: the pipeline has no further step")
+        raise _refuse(record, _("is a full member already: the pipeline has no further step"))
     if STAGES.index(to) <= STAGES.index(current):
         raise _refuse(
             record,
-            f"is already {current}: promotion goes forward only, one step at a time; "
-            f"the next step is {nxt}",
+            _(
+                "is already {current}: promotion goes forward only, one step at a time; the next "
+                "step is {nxt}"
+            ).format(current=current, nxt=nxt),
         )
     if to != nxt:
         raise _refuse(
             record,
-            f"is {current}: cannot skip to {to}; the next step is {nxt}, one step at a time",
+            _(
+                "is {current}: cannot skip to {to}; the next step is {nxt}, one step at a time"
+            ).format(current=current, to=to, nxt=nxt),
         )
     previous = record.get(STAGE_DATES[STAGES.index(current)])
     if isinstance(previous, date) and on < previous:
         raise _refuse(
             record,
-            f"the next step, {nxt}, cannot come on {on.isoformat()}, before "
-            f"{STAGE_DATES[STAGES.index(current)]} ({previous.isoformat()})",
+            _(
+                "the next step, {nxt}, cannot come on {isoformat}, before {STAGE_DATES} "
+                "({isoformat2})"
+            ).format(
+                nxt=nxt,
+                isoformat=on.isoformat(),
+                STAGE_DATES=STAGE_DATES[STAGES.index(current)],
+                isoformat2=previous.isoformat(),
+            ),
         )
     born = _born(record)
     if born is not None and on < add_years(born, ADULT_YEARS):
         raise _refuse(
             record,
-            f"is under 18 on {on.isoformat()} (born {born.isoformat()}): the next step, {nxt}, "
-            f"can come on or after the 18th birthday, {add_years(born, ADULT_YEARS).isoformat()}",
+            _(
+                "is under 18 on {isoformat} (born {isoformat2}): the next step, {nxt}, can come "
+                "on or after the 18th birthday, {isoformat3}"
+            ).format(
+                isoformat=on.isoformat(),
+                isoformat2=born.isoformat(),
+                nxt=nxt,
+                isoformat3=add_years(born, ADULT_YEARS).isoformat(),
+            ),
         )
     out = dict(record)
     if to == "candidate":
@@ -153,37 +171,49 @@ def promote(record: Record, to: str, on: date, vote: tuple[int, int, int] | None
         if isinstance(start, date) and on < add_years(start, ACTIVIST_YEARS):
             raise _refuse(
                 record,
-                f"became an activist on {start.isoformat()}: an activist is trained at least "
-                f"a year, so the next step, candidate, can come on or after "
-                f"{add_years(start, ACTIVIST_YEARS).isoformat()}",
+                _(
+                    "became an activist on {isoformat}: an activist is trained at least a year, "
+                    "so the next step, candidate, can come on or after {isoformat2}"
+                ).format(
+                    isoformat=start.isoformat(),
+                    isoformat2=add_years(start, ACTIVIST_YEARS).isoformat(),
+                ),
             )
     elif to == "probationary":
         trained = record.get("trained_on")
         if not isinstance(trained, date):
             raise _refuse(
                 record,
-                "has no trained_on: the next step, probationary, needs the concentrated "
-                f"training (集中培训) first; record it with `member update {rid} "
-                "--trained-on DATE`",
+                _(
+                    "has no trained_on: the next step, probationary, needs the concentrated "
+                    "training (集中培训) first; record it with `member update {rid} "
+                    "--trained-on DATE`"
+                ).format(rid=rid),
             )
         if trained > on:
             raise _refuse(
                 record,
-                f"was trained on {trained.isoformat()}, after {on.isoformat()}: the next step, "
-                "probationary, comes after the concentrated training",
+                _(
+                    "was trained on {isoformat}, after {isoformat2}: the next step, probationary, "
+                    "comes after the concentrated training"
+                ).format(isoformat=trained.isoformat(), isoformat2=on.isoformat()),
             )
         if vote is None:
             raise _refuse(
                 record,
-                "the next step, probationary, needs the branch meeting's vote: "
-                "--vote ELIGIBLE,PRESENT,FOR",
+                _(
+                    "the next step, probationary, needs the branch meeting's vote: "
+                    "--vote ELIGIBLE,PRESENT,FOR"
+                ),
             )
         problem = vote_problem(*vote)
         if problem:
             raise _refuse(
                 record,
-                f"the branch meeting's vote does not admit the member to the next step, "
-                f"probationary: {problem}",
+                _(
+                    "the branch meeting's vote does not admit the member to the next step, "
+                    "probationary: {problem}"
+                ).format(problem=problem),
             )
         out["vote_eligible"], out["vote_present"], out["vote_for"] = vote
     elif to == "full":
@@ -191,16 +221,20 @@ def promote(record: Record, to: str, on: date, vote: tuple[int, int, int] | None
         if not isinstance(start, date):
             raise _refuse(
                 record,
-                "has no probationary_on: the next step, full, comes when the probation year "
-                "ends, and the day it began is not recorded",
+                _(
+                    "has no probationary_on: the next step, full, comes when the probation year "
+                    "ends, and the day it began is not recorded"
+                ),
             )
         ends = full_day(start, record.get("probation_extended_to"))
         if on < ends:
-            extended = " (extended)" if record.get("probation_extended_to") else ""
+            extended = _(" (extended)") if record.get("probation_extended_to") else ""
             raise _refuse(
                 record,
-                f"the probation{extended} ends on {ends.isoformat()}: the next step, full, "
-                f"cannot come on {on.isoformat()}",
+                _(
+                    "the probation{extended} ends on {isoformat}: the next step, full, cannot "
+                    "come on {isoformat2}"
+                ).format(extended=extended, isoformat=ends.isoformat(), isoformat2=on.isoformat()),
             )
         on = ends  # party age counts from the end of probation, never a later day
     out["stage"] = to
@@ -211,26 +245,34 @@ def promote(record: Record, to: str, on: date, vote: tuple[int, int, int] | None
 def extend_probation(record: Record, to: date, on: date, note: str) -> Record:
     """Extend a probationary member's probation once, to a day six months to a year after the
     probation year ends; the reason is added to ``notes``."""
-    _active(record, "extend probation")
+    _active(record, _("extend probation"))
     if record["stage"] != "probationary":
         raise _refuse(
-            record, f"is {record['stage']}: only a probationary member's probation can be extended"
+            record,
+            _("is {stage}: only a probationary member's probation can be extended").format(
+                stage=record["stage"]
+            ),
         )
     if record.get("probation_extended_to"):
         raise _refuse(
             record,
-            f"probation was extended already, to {record['probation_extended_to'].isoformat()}: "
-            "it can be extended only once",
+            _(
+                "probation was extended already, to {isoformat}: it can be extended only once"
+            ).format(isoformat=record["probation_extended_to"].isoformat()),
         )
     start = record.get("probationary_on")
     if not isinstance(start, date):
-        raise _refuse(record, "has no probationary_on: the probation year is not known")
+        raise _refuse(record, _("has no probationary_on: the probation year is not known"))
     low, high = extension_bounds(start)
     if not low <= to <= high:
         raise _refuse(
             record,
-            f"probation may be extended by 6 to 12 months: to a day from {low.isoformat()} "
-            f"to {high.isoformat()}, not {to.isoformat()}",
+            _(
+                "probation may be extended by 6 to 12 months: to a day from {isoformat} to "
+                "{isoformat2}, not {isoformat3}"
+            ).format(
+                isoformat=low.isoformat(), isoformat2=high.isoformat(), isoformat3=to.isoformat()
+            ),
         )
     line = f"{on.isoformat()} 延长预备期至 {to.isoformat()}：{note}"
     notes = record.get("notes")
@@ -244,10 +286,13 @@ def extend_probation(record: Record, to: date, on: date, note: str) -> Record:
 def cancel_probation(record: Record, on: date, note: str) -> Record:
     """End a probationary member's probation (取消预备党员资格): they leave the roster with
     ``left_kind = probation_cancelled`` and the note as the reason."""
-    _active(record, "cancel probation")
+    _active(record, _("cancel probation"))
     if record["stage"] != "probationary":
         raise _refuse(
-            record, f"is {record['stage']}: only a probationary member's probation can be cancelled"
+            record,
+            _("is {stage}: only a probationary member's probation can be cancelled").format(
+                stage=record["stage"]
+            ),
         )
     return {
         **record,
@@ -259,13 +304,13 @@ def cancel_probation(record: Record, on: date, note: str) -> Record:
 
 def verify(record: Record, status: str, on: date) -> Record:
     """Record a verification (初筛 → 核实 → 建档)."""
-    _active(record, "verify")
+    _active(record, _("verify"))
     return {**record, "verification": status, "verified_on": on}
 
 
 def transfer(record: Record, to: str) -> Record:
     """Move a member to another branch (the writer checks that the branch exists)."""
-    _active(record, "transfer")
+    _active(record, _("transfer"))
     if record.get("branch") == to:
         raise MoveRefused(_("member {id} is in {to} already").format(id=record["id"], to=to))
     return {**record, "branch": to}
@@ -273,7 +318,7 @@ def transfer(record: Record, to: str) -> Record:
 
 def leave(record: Record, reason: str, on: date, kind: str | None = None) -> Record:
     """Record that a member left the roster, and why (``left_kind``)."""
-    _active(record, "leave")
+    _active(record, _("leave"))
     out = {**record, "left_on": on, "left_reason": reason}
     if kind is not None:
         out["left_kind"] = kind

@@ -109,6 +109,8 @@ def bare_messages(path: Path) -> Iterator[str]:
             args = [node.args[0]]
         elif name == "say" and len(node.args) == 2:
             args = [node.args[1]]
+        elif name == "_refuse" and len(node.args) == 2:
+            args = [node.args[1]]  # workflows: why a member cannot move
         elif name == "echo" and node.args and any(k.arg == "err" for k in node.keywords):
             args = [node.args[0]]  # a line on stderr: what was done, a warning
         elif name == "ValueError" and node.args and "journal" not in rel:

@@ -12,7 +12,7 @@ from typing import Any, get_args, get_origin
 
 from pydantic import ValidationError
 
-from driverparty.i18n import _
+from driverparty.i18n import N_, _, language
 from driverparty.models.base import RecordModel
 from driverparty.models.branch import Branch
 from driverparty.models.member import Member
@@ -119,6 +119,27 @@ def kind_of(name: str) -> Kind:
     return KINDS[name]
 
 
+#: pydantic's error types a clerk meets, in words the catalogue translates (issue 23)
+PYDANTIC_WORDS = {
+    "int_parsing": N_("must be a whole number"),
+    "int_type": N_("must be a whole number"),
+    "int_from_float": N_("must be a whole number"),
+    "float_parsing": N_("must be a number"),
+    "float_type": N_("must be a number"),
+    "bool_parsing": N_("must be true or false"),
+    "bool_type": N_("must be true or false"),
+    "string_type": N_("must be text (in quotes)"),
+    "list_type": N_("must be a list"),
+    "date_type": N_("must be a date written YYYY-MM-DD"),
+    "date_parsing": N_("must be a date written YYYY-MM-DD"),
+    "date_from_datetime_parsing": N_("must be a date written YYYY-MM-DD"),
+    "dict_type": N_("must be a table"),
+    "model_type": N_("must be a table"),
+    "greater_than_equal": N_("is too small"),
+    "less_than_equal": N_("is too large"),
+}
+
+
 def _message(err: Any) -> str:
     kind = err["type"]
     if kind == "extra_forbidden":
@@ -127,12 +148,18 @@ def _message(err: Any) -> str:
         return _("required")
     ctx = err.get("ctx") or {}
     if kind == "literal_error" and "expected" in ctx:
-        return _("must be {expected}").format(expected=ctx["expected"])
+        expected = str(ctx["expected"])
+        if language() != "en":  # 'a', 'b' or 'c': the English "or" is no word of theirs
+            expected = expected.replace(" or ", ", ")
+        return _("must be {expected}").format(expected=expected)
     if kind in ("string_too_long", "too_long") and "max_length" in ctx:
-        what = _("characters") if kind == "string_too_long" else _("items")
+        text = kind == "string_too_long" or isinstance(err.get("input"), str)
+        what = _("characters") if text else _("items")
         return _("must have at most {max_length} {what}").format(
             max_length=ctx["max_length"], what=what
         )
+    if language() != "en" and kind in PYDANTIC_WORDS:  # English: pydantic's own, as ever
+        return _(PYDANTIC_WORDS[kind])
     msg = str(err["msg"])
     for prefix in ("Value error, ", "Assertion failed, "):
         if msg.startswith(prefix):
