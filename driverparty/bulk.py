@@ -237,15 +237,23 @@ def map_columns(
         if field is None:
             unknown.append(header.strip())
         elif field in seen:
-            twice.append(f"{seen[field]} and {header.strip()} both name {field}")
+            twice.append(
+                _("{seen} and {strip} both name {field}").format(
+                    seen=seen[field], strip=header.strip(), field=field
+                )
+            )
         else:
             seen[field] = header.strip()
             mapping.append((i, field))
     if unknown:
-        what = "column names" if len(unknown) == 1 else f"{len(unknown)} columns name"
+        what = (
+            _("column names")
+            if len(unknown) == 1
+            else _("{unknown} columns name").format(unknown=len(unknown))
+        )
         title = ""
         if [_key(h) for h in headers if _key(h)] == [_key(unknown[0])]:  # one cell: a title
-            title = "; a title above the headers? the first row must hold the headers"
+            title = _("; a title above the headers? the first row must hold the headers")
         raise DataError(
             _(
                 "{source}: {what} no {kind} field: {unknown} (skip a column with --ignore "

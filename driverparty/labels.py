@@ -10,6 +10,7 @@ ZH: dict[str, str] = {
     "file": "文件",
     "field": "字段",
     "message": "问题",
+    "result": "结果",  # status: what validating a changed file found
     # history
     "commit": "提交",
     "date": "日期",

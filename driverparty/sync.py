@@ -182,7 +182,9 @@ class Merger:
             return self.head, self.head_tree
         records = self.ours_records
         unreadable = [
-            f"{KINDS[k].path(r)}: added on both sides and unreadable here; fix it first"
+            _("{path}: added on both sides and unreadable here; fix it first").format(
+                path=KINDS[k].path(r)
+            )
             for k, r in clashes
             if r not in records.by_kind[k]
         ]
@@ -576,7 +578,9 @@ def refuse_strange_records(git: Git, theirs: str, head: str, label: str) -> None
         here = set(_strange_records(git, head))
         found = [line for line in found if line not in here]  # already here: not new
     if found:
-        shown = found[:20] + ([f"… and {len(found) - 20} more"] if len(found) > 20 else [])
+        shown = found[:20] + (
+            [_("… and {value} more").format(value=len(found) - 20)] if len(found) > 20 else []
+        )
         raise SyncRefused(
             shown
             + [
@@ -611,17 +615,27 @@ def _strange_records(git: Git, rev: str) -> list[str]:
         if name.startswith(".") and mode in ("100644", "100755"):
             continue
         if name not in plurals or mode != "040000":
-            found.append(f"{path}: not a folder of a record kind ({obj.split()[1][:12]})")
+            found.append(
+                _("{path}: not a folder of a record kind ({split})").format(
+                    path=path, split=obj.split()[1][:12]
+                )
+            )
             continue
         for mode2, obj2, name2 in _folder_entries(git, rev, path):
             sub, short = f"{path}/{name2}", obj2.split()[1][:12]
             if mode2 not in ("100644", "100755"):
-                what = {"040000": "a folder", "120000": "a symbolic link"}.get(mode2, "not a file")
-                found.append(f"{sub}: {what} where only record files belong ({short})")
+                what = {"040000": _("a folder"), "120000": _("a symbolic link")}.get(
+                    mode2, _("not a file")
+                )
+                found.append(
+                    _("{sub}: {what} where only record files belong ({short})").format(
+                        sub=sub, what=what, short=short
+                    )
+                )
             elif not name2.startswith(".") and (
                 not name2.endswith(".toml") or not ID_RE.fullmatch(name2[:-5])
             ):
-                found.append(f"{sub}: not a record file ({short})")
+                found.append(_("{sub}: not a record file ({short})").format(sub=sub, short=short))
     return found
 
 

@@ -30,15 +30,15 @@ def loads(data: bytes) -> dict[str, Any]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
-        raise Unreadable(f"not UTF-8 text (byte {err.start})") from None
+        raise Unreadable(_("not UTF-8 text (byte {start})").format(start=err.start)) from None
     if "\x00" in text:
-        raise Unreadable("binary file (holds NUL bytes)")
+        raise Unreadable(_("binary file (holds NUL bytes)"))
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
-        raise Unreadable(f"TOML syntax: {err}") from None
+        raise Unreadable(_("TOML syntax: {err}").format(err=err)) from None
     except RecursionError:  # issue 9: `a = [[[[…` a thousand deep overflows tomllib's parser
-        raise Unreadable("TOML nested too deeply") from None
+        raise Unreadable(_("TOML nested too deeply")) from None
 
 
 def dumps(data: dict[str, Any]) -> bytes:
@@ -99,7 +99,11 @@ def read_bytes(path: Path, root: Path | None = None, limit: int = MAX_FILE_BYTES
     if root is not None:
         linked = linked_part(root, path.relative_to(root).parent)
         if linked:
-            raise Unreadable(f"{linked} is a symbolic link; driverparty does not follow links")
+            raise Unreadable(
+                _("{linked} is a symbolic link; driverparty does not follow links").format(
+                    linked=linked
+                )
+            )
     try:
         # O_NONBLOCK: a named pipe planted as a record file must not hang the reader.
         flags = os.O_RDONLY | NOFOLLOW | getattr(os, "O_NONBLOCK", 0)
@@ -108,19 +112,23 @@ def read_bytes(path: Path, root: Path | None = None, limit: int = MAX_FILE_BYTES
         raise
     except OSError as err:
         if path.is_symlink():
-            raise Unreadable("is a symbolic link; record files must be regular files") from None
-        raise Unreadable(f"cannot read: {err.strerror}") from None
+            raise Unreadable(_("is a symbolic link; record files must be regular files")) from None
+        raise Unreadable(_("cannot read: {strerror}").format(strerror=err.strerror)) from None
     st = os.fstat(fd)
     if stat.S_ISDIR(st.st_mode):  # a folder named like a record (issue 16.11): open() said yes
         os.close(fd)
-        raise Unreadable("a folder, not a record file")
+        raise Unreadable(_("a folder, not a record file"))
     with os.fdopen(fd, "rb") as fh:
         if not NOFOLLOW and _was_a_link(path, st):
-            raise Unreadable("is a symbolic link; record files must be regular files")
+            raise Unreadable(_("is a symbolic link; record files must be regular files"))
         if not stat.S_ISREG(st.st_mode):
-            raise Unreadable("not a regular file")
+            raise Unreadable(_("not a regular file"))
         if st.st_size > limit:
-            raise Unreadable(f"too large ({st.st_size} bytes; a record file is at most 1 MiB)")
+            raise Unreadable(
+                _("too large ({st_size} bytes; a record file is at most 1 MiB)").format(
+                    st_size=st.st_size
+                )
+            )
         return fh.read(limit + 1)
 
 

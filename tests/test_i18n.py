@@ -72,6 +72,9 @@ ERRORS = {
     "GitFailed",
     "DriverpartyError",
     "BadParameter",
+    "Unreadable",
+    "SyncRefused",
+    "fail",  # a click ParamType refusing a value
     "ClickException",
     "Refused",  # bulk: a cell refused, said with its row and column
 }

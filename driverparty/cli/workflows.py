@@ -45,7 +45,7 @@ class DateType(click.ParamType[date]):
         try:
             return date.fromisoformat(str(value).strip())
         except ValueError:
-            self.fail(f"{value!r} is not a date (YYYY-MM-DD)", param, ctx)
+            self.fail(_("{value!r} is not a date (YYYY-MM-DD)").format(value=value), param, ctx)
 
 
 DATE = DateType()
