@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from driverparty.errors import Problem
+from driverparty.i18n import N_, _, language
 from driverparty.schema import KINDS
 
 Record = dict[str, Any]
@@ -42,6 +43,11 @@ class Records:
             {k: set(v) for k, v in self.broken.items()},
             {k: set(v) for k, v in self.present.items()},
         )
+
+
+def _kind(kind: str) -> str:
+    """A kind as a message names it: ``member``, in Chinese ``成员``."""
+    return KINDS[kind].zh if language() == "zh" and kind in KINDS else kind
 
 
 def _p(kind: str, record_id: str, fld: str | None, message: str) -> Problem:
@@ -82,7 +88,7 @@ def renamed_references(
 def check_references(records: Records) -> list[Problem]:
     """A field that names another record must name one that exists."""
     return [
-        _p(kind, rid, name, f"no {target} {value}")
+        _p(kind, rid, name, _("no {target} {value}").format(target=_kind(target), value=value))
         for kind, rid, name, target, value in references(records)
         if not records.exists(target, value)
     ]
@@ -100,16 +106,25 @@ def _unique(kind: str, fld: str, what: str) -> Callable[[Records], list[Problem]
             if len(ids) > 1:
                 for rid in ids:
                     others = ", ".join(i for i in sorted(ids) if i != rid)
-                    problems.append(_p(kind, rid, fld, f"{what} is also used by {others}"))
+                    problems.append(
+                        _p(
+                            kind,
+                            rid,
+                            fld,
+                            _("{what} is also used by {others}").format(
+                                what=_(what), others=others
+                            ),
+                        )
+                    )
         return problems
 
     check.__name__ = f"check_unique_{kind}_{fld}"
     return check
 
 
-check_unique_branch_names = _unique("branch", "name", "the same name")
-check_unique_phones = _unique("member", "phone", "the same phone number")
-check_unique_id_numbers = _unique("member", "id_number", "the same ID number")
+check_unique_branch_names = _unique("branch", "name", N_("the same name"))
+check_unique_phones = _unique("member", "phone", N_("the same phone number"))
+check_unique_id_numbers = _unique("member", "id_number", N_("the same ID number"))
 
 
 def check_branch_cycles(records: Records) -> list[Problem]:
@@ -122,7 +137,9 @@ def check_branch_cycles(records: Records) -> list[Problem]:
         while current is not None and current in branches:
             if current in seen:
                 if current == rid:
-                    problems.append(_p("branch", rid, "parent", "makes a cycle of parent branches"))
+                    problems.append(
+                        _p("branch", rid, "parent", _("makes a cycle of parent branches"))
+                    )
                 break
             seen.add(current)
             current = branches[current].get("parent")
@@ -144,11 +161,15 @@ def check_secretaries(records: Records) -> list[Problem]:
                     "branch",
                     rid,
                     "secretary",
-                    f"{sec} is not a full member (stage {member.get('stage')})",
+                    _("{sec} is not a full member (stage {get})").format(
+                        sec=sec, get=member.get("stage")
+                    ),
                 )
             )
         elif member.get("left_on"):
-            problems.append(_p("branch", rid, "secretary", f"{sec} has left the roster"))
+            problems.append(
+                _p("branch", rid, "secretary", _("{sec} has left the roster").format(sec=sec))
+            )
     return problems
 
 
@@ -169,11 +190,20 @@ def check_contacts(records: Records) -> list[Problem]:
                         "member",
                         rid,
                         "contacts",
-                        f"{contact} is not a full member (stage {other.get('stage')})",
+                        _("{contact} is not a full member (stage {get})").format(
+                            contact=contact, get=other.get("stage")
+                        ),
                     )
                 )
             elif mentoring and other.get("left_on"):
-                problems.append(_p("member", rid, "contacts", f"{contact} has left the roster"))
+                problems.append(
+                    _p(
+                        "member",
+                        rid,
+                        "contacts",
+                        _("{contact} has left the roster").format(contact=contact),
+                    )
+                )
     return problems
 
 

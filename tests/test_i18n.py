@@ -106,7 +106,7 @@ def bare_messages(path: Path) -> Iterator[str]:
         args: list[ast.expr] = []
         if name in ERRORS and node.args:
             args = [node.args[0]]
-        elif name == "Problem":
+        elif name in ("Problem", "_p"):  # _p: checks.py's Problem of a record
             args = node.args[3:4] + [k.value for k in node.keywords if k.arg == "message"]
         elif name in ("note", "on_note") and node.args:
             args = [node.args[0]]
@@ -288,3 +288,21 @@ def test_the_error_prefix_stays_for_scripts(dpe, repo: Path) -> None:
     """SPEC section 6's ``error:`` form is kept in every language: scripts look for it."""
     r = dpe("--lang", "zh", "member", "get", "M-9999")
     assert r.stderr.startswith("error: ")
+
+
+def test_validate_says_a_rule_across_records_in_chinese(dp, repo: Path) -> None:
+    path = repo / "records/branches/B-0002.toml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(re.sub(r"(?m)^secretary = .*$", 'secretary = "M-0999"', text), "utf-8")
+    r = dp("--lang", "zh", "validate")
+    assert r.exit_code == 1
+    assert "records/branches/B-0002.toml: 书记（secretary）: 没有成员 M-0999" in r.stdout
+    r = dp("validate")
+    assert "records/branches/B-0002.toml: secretary: no member M-0999" in r.stdout
+
+
+def test_a_refused_promotion_says_why_in_chinese(dp, repo: Path) -> None:
+    r = dp("--lang", "zh", "member", "promote", "M-0001", "--to", "applicant")
+    assert r.exit_code == 1
+    assert r.stderr.startswith("error: 成员 M-0001：")
+    assert "已经是正式党员：发展流程没有下一步了" in r.stderr

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from driverparty.cli.app import App, output_options, pass_app, render
+from driverparty.cli.app import App, output_options, pass_app, problem_line, render
 from driverparty.i18n import _
 
 
@@ -97,7 +97,7 @@ def validate(app: App, fmt: str, reveal: bool) -> None:
     # (issue 16.8), and nothing that steers the terminal (file names, 16.12)
     problems = app.store.validate()
     if fmt == "table":
-        app.emit("".join(error_line(str(p)) + "\n" for p in problems))
+        app.emit("".join(error_line(problem_line(p)) + "\n" for p in problems))
         if not problems:
             click.echo(_("ok: every record is valid"), err=True)
     else:
