@@ -27,7 +27,7 @@ from typing import Any
 
 from driverparty.checks import Record, Records, added_problems
 from driverparty.errors import DataError, Invalid, Problem, UsageError
-from driverparty.i18n import _
+from driverparty.i18n import N_, _
 from driverparty.models import KINDS, validate_record
 from driverparty.personal import PERSONAL_FIELDS, is_masked
 from driverparty.schema import ID_RE, FieldInfo
@@ -287,11 +287,12 @@ _SCIENTIFIC = re.compile(r"[0-9](?:\.[0-9]+)?[eE]\+?[0-9]+")
 _BOOLS = {"true": True, "false": False, "是": True, "否": False, "1": True, "0": False}
 _LIST_SPLIT = re.compile(r"[;；]")
 _CODE_LIST_SPLIT = re.compile(r"[;；,，、]")
-DATE_FORMS = "2025-03-05, 2025/3/5, 2025.3.5 or 2025年3月5日"
-RETYPE = "format the column as text (设置单元格格式 → 文本) and enter the numbers again"
-NUMBER_CELL = f"a number cell, which keeps only 15 digits: {RETYPE}"
-SCIENTIFIC = f"a number in scientific notation, its last digits lost: {RETYPE}"
-FORMULA = "a formula, not a value: type the value itself (or paste as values)"
+DATE_FORMS = N_("2025-03-05, 2025/3/5, 2025.3.5 or 2025年3月5日")
+RETYPE = N_("format the column as text (设置单元格格式 → 文本) and enter the numbers again")
+#: refusals fixed once, translated where they are said (``{retype}``: :data:`RETYPE`)
+NUMBER_CELL = N_("a number cell, which keeps only 15 digits: {retype}")
+SCIENTIFIC = N_("a number in scientific notation, its last digits lost: {retype}")
+FORMULA = N_("a formula, not a value: type the value itself (or paste as values)")
 
 
 class Refused(ValueError):
@@ -331,14 +332,14 @@ def to_date(value: Any) -> Any:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         raise Refused(
             _("a number, not a date: format the column as a date, or write {DATE_FORMS}").format(
-                DATE_FORMS=DATE_FORMS
+                DATE_FORMS=_(DATE_FORMS)
             )
         )
     if not isinstance(value, str):
-        raise Refused(_("must be a date written {DATE_FORMS}").format(DATE_FORMS=DATE_FORMS))
+        raise Refused(_("must be a date written {DATE_FORMS}").format(DATE_FORMS=_(DATE_FORMS)))
     m = _DATE.fullmatch(value)
     if m is None:
-        raise Refused(_("must be a date written {DATE_FORMS}").format(DATE_FORMS=DATE_FORMS))
+        raise Refused(_("must be a date written {DATE_FORMS}").format(DATE_FORMS=_(DATE_FORMS)))
     try:
         return date(int(m[1]), int(m[2]), int(m[3]))
     except ValueError:
@@ -381,17 +382,17 @@ def to_text(f: FieldInfo, value: Any) -> str:
     """A text field's value from a cell that may hold a number, a date or a bool."""
     if isinstance(value, str):
         if f.name in PERSONAL_FIELDS and _SCIENTIFIC.fullmatch(value):
-            raise Refused(SCIENTIFIC)
+            raise Refused(_(SCIENTIFIC).format(retype=_(RETYPE)))
         return value
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (int, float)):
         n = _whole(float(value))
         if f.name == "id_number":
-            raise Refused(NUMBER_CELL)
+            raise Refused(_(NUMBER_CELL).format(retype=_(RETYPE)))
         if f.name == "phone":  # 11 digits fit in a number: the model checks the rest
             if n is None:
-                raise Refused(NUMBER_CELL)
+                raise Refused(_(NUMBER_CELL).format(retype=_(RETYPE)))
             return str(n)
         return str(n) if n is not None else repr(value)
     return _text_of(value)
@@ -456,7 +457,7 @@ def typed(
             unset.add(name)
             continue
         if name in PERSONAL_FIELDS and is_masked(raw):
-            problems.append((name, "a masked value is not a real one (export with --reveal)"))
+            problems.append((name, _("a masked value is not a real one (export with --reveal)")))
             continue
         try:
             values[name] = typed_value(name, raw)
@@ -518,7 +519,9 @@ def grouped(problems: list[Problem], value_of: Callable[[str, str], Any]) -> lis
         out.append(Problem(p.file, p.id, p.field, message))
     for (fld, message), n in counts.items():
         if n > MAX_SAME:
-            out.append(Problem(f"... and {n - MAX_SAME} more rows", None, fld, message))
+            out.append(
+                Problem(_("... and {n} more rows").format(n=n - MAX_SAME), None, fld, message)
+            )
     return out
 
 
@@ -576,7 +579,7 @@ def plan(
     something, and how many are added and updated. Raises Invalid with every problem."""
     from driverparty.workflows import new_record_defaults
 
-    records, _ = store.load()
+    records, _problems = store.load()
     problems: list[Problem] = []
     changes: list[tuple[str, str, Record]] = []
     row_of: dict[str, int] = {}
@@ -599,7 +602,7 @@ def plan(
         for name in calculated:  # its value is not what the clerk typed: not typed at all
             row = {k: v for k, v in row.items() if k != name}
         values, unset, found = typed(kind, row, typed_value)
-        found += [(name, FORMULA) for name in calculated]
+        found += [(name, _(FORMULA)) for name in calculated]
         found += by_name(values)
         refused = {f for f, _ in found}
         rid = str(values.pop("id", "") or "")
@@ -609,9 +612,9 @@ def plan(
             rid = f"{prefix}-{next_number:04d}"
             taken.add(rid)
         elif not ID_RE.match(rid):
-            found.append(("id", f"bad id {rid!r}"))
+            found.append(("id", _("bad id {rid!r}").format(rid=rid)))
         if rid in row_of:
-            found.append(("id", f"{rid} is also in row {row_of[rid]}"))
+            found.append(("id", _("{rid} is also in row {row}").format(rid=rid, row=row_of[rid])))
         row_of.setdefault(rid, n)
         old = records.get(kind, rid)
         if rid in records.broken[kind]:

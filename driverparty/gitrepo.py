@@ -22,7 +22,7 @@ from functools import cached_property
 from pathlib import Path
 
 from driverparty.errors import GitFailed, LockTimeout, NotARepository, RepoError, plain_os_error
-from driverparty.i18n import _
+from driverparty.i18n import N_, _
 from driverparty.portable import find_program
 
 CONFIG_FILE = "driverparty.toml"
@@ -92,7 +92,7 @@ class Author:
         }
 
 
-NO_GIT = "git is not installed (no `git` on PATH)"
+NO_GIT = N_("git is not installed (no `git` on PATH)")
 
 
 def git_binary() -> str:
@@ -100,7 +100,7 @@ def git_binary() -> str:
     in the current folder (Windows runs a ``git.exe`` found there first; issue 18)."""
     found = find_program("git", os.environ.get("PATH", os.defpath))
     if found is None:
-        raise GitFailed(NO_GIT)
+        raise GitFailed(_(NO_GIT))
     return found
 
 
@@ -185,11 +185,11 @@ def _exit_words(returncode: int) -> str:
         return f"exit {returncode}"
     number = -returncode
     if number == getattr(signal, "SIGXFSZ", None):
-        return "stopped by the file-size limit (ulimit -f): a file could not be written"
+        return _("stopped by the file-size limit (ulimit -f): a file could not be written")
     try:
-        return f"stopped by signal {signal.Signals(number).name}"
+        return _("stopped by signal {name}").format(name=signal.Signals(number).name)
     except ValueError:
-        return f"stopped by signal {number}"
+        return _("stopped by signal {number}").format(number=number)
 
 
 #: the command behind :meth:`Git.ls_files` and :meth:`Git.look`
@@ -262,7 +262,7 @@ class Git:
                 env=self._env(env),
             )
         except FileNotFoundError as err:
-            raise GitFailed(NO_GIT) from err
+            raise GitFailed(_(NO_GIT)) from err
         try:
             out, err_out = proc.communicate(input)
         except BaseException:
@@ -289,7 +289,7 @@ class Git:
                 env=self._env(),
             )
         except FileNotFoundError as err:
-            raise GitFailed(NO_GIT) from err
+            raise GitFailed(_(NO_GIT)) from err
 
     def start(self, *commands: Sequence[str]) -> Running:
         """Read-only git commands started side by side: the caller works on while they run,
@@ -986,40 +986,40 @@ def _kill_tree(proc: subprocess.Popen[bytes]) -> None:
 
 def _explain(stderr: str) -> str:
     """One line from a failed network git's stderr: what went wrong and what to set."""
-    see = 'see README, "Sharing with the city"'
+    see = _('see README, "Sharing with the city"')
     lines = [line.strip() for line in re.split(r"[\r\n]+", stderr) if line.strip()]
     text = "\n".join(lines)
     if re.search(r"could not read (Username|Password)|terminal prompts disabled", text):
-        return (
-            "the server asks for a user name and password and none is stored: set up a "
-            f"credential helper and type them once with `git fetch` ({see})"
-        )
+        return _(
+            "the server asks for a user name and password and none is stored: set up a credential "
+            "helper and type them once with `git fetch` ({see})"
+        ).format(see=see)
     if "Authentication failed" in text or "HTTP Basic: Access denied" in text:
-        return (
+        return _(
             "the server refused the user name or password: store the right ones in your "
-            f"credential helper ({see})"
-        )
+            "credential helper ({see})"
+        ).format(see=see)
     if "Permission denied (publickey" in text or "Too many authentication failures" in text:
-        return (
-            "the server refused this computer's SSH key: make a key, have the city add its "
-            f".pub, and point core.sshCommand at it ({see})"
-        )
+        return _(
+            "the server refused this computer's SSH key: make a key, have the city add its .pub, "
+            "and point core.sshCommand at it ({see})"
+        ).format(see=see)
     if "Host key verification failed" in text or "REMOTE HOST IDENTIFICATION HAS CHANGED" in text:
-        return (
-            "the server's SSH host key is not known here (or has changed): check its "
-            f"fingerprint with the city and keep it in your known_hosts file ({see})"
-        )
+        return _(
+            "the server's SSH host key is not known here (or has changed): check its fingerprint "
+            "with the city and keep it in your known_hosts file ({see})"
+        ).format(see=see)
     if re.search(r"certificate (verification failed|problem)|SSL certificate", text):
-        return (
-            "the server's HTTPS certificate is not trusted here: if the city uses its own, "
-            f"set http.sslCAInfo to its certificate file ({see})"
-        )
+        return _(
+            "the server's HTTPS certificate is not trusted here: if the city uses its own, set "
+            "http.sslCAInfo to its certificate file ({see})"
+        ).format(see=see)
     for line in lines:
         if line.startswith(("fatal:", "error:", "ssh:")) or "[rejected]" in line:
             for prefix in ("fatal: ", "error: "):
                 line = line.removeprefix(prefix)
             return line
-    return lines[-1] if lines else "git failed"
+    return lines[-1] if lines else _("git failed")
 
 
 def _run_bounded(
@@ -1046,7 +1046,7 @@ def _run_bounded(
             **kw,  # type: ignore[call-overload]
         )
     except FileNotFoundError as err:
-        raise GitFailed(NO_GIT) from err
+        raise GitFailed(_(NO_GIT)) from err
     last = [time.monotonic()]
     outs = (bytearray(), bytearray())
 
@@ -1131,7 +1131,7 @@ def network(
             .strip()
         )
     except FileNotFoundError as err:
-        raise GitFailed(NO_GIT) from err
+        raise GitFailed(_(NO_GIT)) from err
     env = {**os.environ, "LC_ALL": "C", **_network_env(_ssh_command(configured, timeout))}
     code, out, errout, timed_out = _run_bounded(argv, cwd, env, timeout)
     stdout = redact(out.decode("utf-8", "replace"), secrets)

@@ -27,6 +27,7 @@ from typing import Any
 
 import tomli_w
 
+from driverparty.i18n import _
 from driverparty.tomlio import Unreadable, dumps, loads, read_bytes
 
 Record = dict[str, Any]
@@ -205,22 +206,30 @@ def merge_files(
     try:  # the same reader as every record: no links, nothing over 1 MiB (SECURITY.md)
         raw = [read_bytes(Path(f)) for f in (base_file, ours_file, theirs_file)]
     except Unreadable as err:
-        return 1, [f"{name}: cannot merge field by field: {err}"]
+        return 1, [_("{name}: cannot merge field by field: {err}").format(name=name, err=err)]
     except OSError as err:
-        return 1, [f"{name}: cannot read a version to merge: {err.strerror}"]
+        return 1, [
+            _("{name}: cannot read a version to merge: {reason}").format(
+                name=name, reason=err.strerror
+            )
+        ]
     try:
         base = loads(raw[0]) if raw[0].strip() else None
         ours, theirs = loads(raw[1]), loads(raw[2])
     except Unreadable as err:
-        return 1, [f"{name}: cannot merge field by field: {err}"]
+        return 1, [_("{name}: cannot merge field by field: {err}").format(name=name, err=err)]
     if base is None and ours != theirs:
         # Added on both sides under one name: two different records, not two versions of
         # one (sync renumbers ours; a plain git pull leaves it to the clerk).
-        return 1, [f"conflict: {name}: added on both sides with different content"]
+        return 1, [
+            _("conflict: {name}: added on both sides with different content").format(name=name)
+        ]
     merged, conflicts = merge_records(base, ours, theirs)
     if conflicts:
         Path(ours_file).write_bytes(conflict_text(ours, theirs, merged, conflicts))
-        return 1, [f"conflict: {name}: {field}" for field in conflicts]
+        return 1, [
+            _("conflict: {path}: {name}").format(path=name, name=field) for field in conflicts
+        ]
     if merged == ours:
         return 0, []
     if merged == theirs:
@@ -229,5 +238,8 @@ def merge_files(
     data, problems = finish_record(kind_of_path(path), merged)
     Path(ours_file).write_bytes(data)
     if problems:
-        return 1, [f"{name}: the merged record is invalid: {p}" for p in problems]
+        return 1, [
+            _("{name}: the merged record is invalid: {problem}").format(name=name, problem=p)
+            for p in problems
+        ]
     return 0, []

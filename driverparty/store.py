@@ -1016,7 +1016,7 @@ GITATTRIBUTES = (
     "driverparty.toml text eol=lf\n"
     "records/**/*.toml text eol=lf merge=driverparty\n"
 )
-NO_IDENTITY = (
+NO_IDENTITY = N_(
     "git does not know who you are (every change is a commit in your name): run "
     '`git config --global user.name "Your Name"` and '
     "`git config --global user.email you@example.org`, "
@@ -1062,7 +1062,7 @@ def create_repository(root: Path, county: str, code: str | None, author: Author 
     check_new(county, code)
     existing = next(p for p in (root.absolute(), *root.absolute().parents) if p.is_dir())
     if identity_missing(existing, author):  # before anything is made (issue 18)
-        raise RepoError(NO_IDENTITY)
+        raise RepoError(_(NO_IDENTITY))
     try:
         root.mkdir(parents=True, exist_ok=True)
     except OSError as err:
@@ -1128,7 +1128,9 @@ def county_repository(
     try:
         Git(workdir).clone(source, dest, timeout)
     except GitFailed as err:
-        reason = str(err).removeprefix("git clone failed: ")
+        reason = str(err).removeprefix(
+            _("git {args} failed: {first}").format(args="clone", first="")
+        )
         raise RepoError(
             _("{shown}: cannot clone: {reason}").format(shown=shown, reason=reason)
         ) from None

@@ -67,7 +67,7 @@ def _as_date(value: Any) -> date | None:
 
 def _member_moves(record: Record) -> str:
     if record.get("left_on"):
-        return "none (the member has left)"
+        return _("none (the member has left)")
     moves = []
     nxt = next_stage(record)
     if nxt:
@@ -374,7 +374,7 @@ def move_petition(
     rid = record["id"]
     extended = record.get("extended_on")
     if status not in starts:
-        allowed = ", ".join(allowed_moves(status, bool(extended))) or "none (it is finished)"
+        allowed = ", ".join(allowed_moves(status, bool(extended))) or _("none (it is finished)")
         raise MoveRefused(
             _("petition {rid} is {status}: cannot {action}; allowed now: {allowed}").format(
                 rid=rid, status=status, action=action, allowed=allowed

@@ -7,7 +7,7 @@ from typing import Annotated, ClassVar
 
 from pydantic import Field
 
-from driverparty.i18n import _
+from driverparty.i18n import N_, _
 from driverparty.models.base import RecordModel, ordered
 from driverparty.models.types import (
     AnyDate,
@@ -133,12 +133,24 @@ def vote_problem(eligible: int, present: int, in_favour: int) -> str | None:
             in_favour=in_favour, present=present
         )
     need = eligible // 2 + 1
-    for count, what, verb in ((present, "present", "be present"), (in_favour, "for", "vote for")):
+    refusals = (
+        (
+            present,
+            N_(
+                "{count} of {eligible} eligible present; more than half (at least {need}) must be "
+                "present"
+            ),
+        ),
+        (
+            in_favour,
+            N_(
+                "{count} of {eligible} eligible for; more than half (at least {need}) must vote for"
+            ),
+        ),
+    )
+    for count, refusal in refusals:
         if count < need:
-            return (
-                f"{count} of {eligible} eligible {what}; more than half "
-                f"(at least {need}) must {verb}"
-            )
+            return _(refusal).format(count=count, eligible=eligible, need=need)
     return None
 
 
@@ -361,7 +373,7 @@ class Member(RecordModel):
         if any(v is not None for v in votes):
             missing = [n for n, v in zip(names, votes, strict=True) if v is None]
             if missing:
-                needs = "the vote needs all three: eligible, present, for"
+                needs = _("the vote needs all three: eligible, present, for")
                 problems += [(n, needs) for n in missing]
             elif problem := vote_problem(*votes):  # type: ignore[arg-type]
                 problems.append(("vote_present", problem))

@@ -91,7 +91,7 @@ def _bad_char(text: str, multiline: bool) -> str | None:
             continue
         cat = unicodedata.category(ch)
         if cat == "Cc":
-            return "must not contain control characters or line breaks"
+            return _("must not contain control characters or line breaks")
         if cat in ("Cf", "Co", "Cs", "Zl", "Zp") and ch not in _INVISIBLE_OK:
             return _(
                 "must not contain invisible or direction-changing characters (U+{ch:04X})"
