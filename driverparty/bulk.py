@@ -451,7 +451,7 @@ def typed(
     for name, raw in row.items():
         if name not in fields:  # json keys the caller did not map
             if raw not in (None, "", []):
-                problems.append((str(name), "unknown field (column)"))
+                problems.append((str(name), _("unknown field (column)")))
             continue
         if raw is None or raw == [] or (isinstance(raw, str) and not raw.strip()):
             unset.add(name)
@@ -559,10 +559,17 @@ def names_to_ids(
             if len(ids) == 1:
                 values[name] = ids[0]
             elif not ids and not ID_RE.match(value):
-                problems.append((name, f"no {target} has this id or name"))
+                problems.append((name, _("no {target} has this id or name").format(target=target)))
             elif ids:
                 plural = KINDS[target or kind].plural
-                problems.append((name, f"{len(ids)} {plural} have this name: give the id"))
+                problems.append(
+                    (
+                        name,
+                        _("{ids} {plural} have this name: give the id").format(
+                            ids=len(ids), plural=plural
+                        ),
+                    )
+                )
         return problems
 
     return resolve
@@ -618,7 +625,9 @@ def plan(
         row_of.setdefault(rid, n)
         old = records.get(kind, rid)
         if rid in records.broken[kind]:
-            found.append(("id", f"{rid} exists but its file is broken; fix it first"))
+            found.append(
+                ("id", _("{rid} exists but its file is broken; fix it first").format(rid=rid))
+            )
         problems += [Problem(label, rid, f, m) for f, m in found]
         if not ID_RE.match(rid) or rid in records.broken[kind]:
             # still check the other fields, under an id the rules accept
@@ -689,7 +698,10 @@ def import_records(
             )
         )
     table = read_table(kind, src, note or _quiet)
-    with store.locked(), Progress(f"checking {kind}s", len(table.rows)) as progress:
+    with (
+        store.locked(),
+        Progress(_("checking {kind}s").format(kind=kind), len(table.rows)) as progress,
+    ):
         changes, added, updated = plan(store, kind, table.rows, progress.step, table.formulas)
         if changes:
             store.save(

@@ -361,9 +361,9 @@ class Git:
         for line in sizes.decode("ascii", "replace").splitlines():
             parts = line.split()
             if len(parts) == 3 and parts[2].isdigit() and int(parts[2]) > limit:
-                result[parts[0]] = (
-                    f"too large ({parts[2]} bytes; a record file is at most {limit >> 20} MiB)"
-                )
+                result[parts[0]] = _(
+                    "too large ({parts} bytes; a record file is at most {value} MiB)"
+                ).format(parts=parts[2], value=limit >> 20)
         wanted = [s for s in wanted if s not in result]
         if not wanted:
             return result
@@ -1137,7 +1137,9 @@ def network(
     stdout = redact(out.decode("utf-8", "replace"), secrets)
     if timed_out:
         raise NetworkFailed(
-            f"no answer for {timeout:g} s, stopped (--timeout SECONDS waits longer)",
+            _("no answer for {timeout:g} s, stopped (--timeout SECONDS waits longer)").format(
+                timeout=timeout
+            ),
             stdout,
             timed_out=True,
         )

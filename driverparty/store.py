@@ -955,8 +955,9 @@ class Store:
                     _atomic_write(self.root / rel, old)
             except (OSError, DriverpartyError) as err:
                 first.add_note(
-                    f"{rel}: could not be put back as it was ({_os_words(err)}); "
-                    "see `driverparty status`"
+                    _(
+                        "{rel}: could not be put back as it was ({err}); see `driverparty status`"
+                    ).format(rel=rel, err=_os_words(err))
                 )
         if self.git.head():  # unstage what `git add` staged for the failed commit
             try:

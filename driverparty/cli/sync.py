@@ -34,7 +34,14 @@ def merge_driver(base: str, ours: str, theirs: str, path: str) -> None:
 
         code, lines = merge_files(base, ours, theirs, path)
     except Exception as err:  # git must see a conflict, never a traceback
-        code, lines = 1, [f"{path or ours}: cannot merge: {type(err).__name__}"]
+        code, lines = (
+            1,
+            [
+                _("{value}: cannot merge: {name__}").format(
+                    value=path or ours, name__=type(err).__name__
+                )
+            ],
+        )
     for line in lines:
         click.echo(f"error: {line}", err=True)
     raise click.exceptions.Exit(code)
