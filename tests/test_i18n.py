@@ -219,6 +219,9 @@ def test_the_detector_sees_english() -> None:
 def test_help_is_english_again_after_chinese() -> None:
     """One process (a test run, a library user) may speak both, one after the other."""
     runner = CliRunner()
+    first = runner.invoke(cli, ["--lang", "en", "--help"])  # click keeps --help's option
+    assert "Show this message and exit." in first.output
+    assert "显示此帮助并退出。" in runner.invoke(cli, ["--lang", "zh", "--help"]).output
     zh = runner.invoke(cli, ["--lang", "zh", "member", "add", "--help"])
     en = runner.invoke(cli, ["--lang", "en", "member", "add", "--help"])
     assert "新增一条成员记录" in zh.output

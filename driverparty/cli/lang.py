@@ -31,7 +31,6 @@ CLICK_MODULES = (
     "utils",
     "shell_completion",
 )
-_patched = False
 
 
 def early_language(args: Sequence[str]) -> str:
@@ -64,10 +63,7 @@ def early_language(args: Sequence[str]) -> str:
 
 def use_language(lang: str) -> None:
     """Speak ``lang`` from now on: our messages, help texts and click's own words."""
-    global _patched
     i18n.set_language(lang)
-    if _patched:
-        return
     import importlib
 
     for name in CLICK_MODULES:
@@ -76,7 +72,6 @@ def use_language(lang: str) -> None:
             module._ = i18n._  # type: ignore[attr-defined]
         if hasattr(module, "ngettext"):
             module.ngettext = i18n.ngettext  # type: ignore[attr-defined]
-    _patched = True
 
 
 def localize(command: click.Command) -> click.Command:
@@ -86,6 +81,7 @@ def localize(command: click.Command) -> click.Command:
         "_dp_english", (command.help, command.short_help, command.epilog)
     )
     command.help, command.short_help, command.epilog = (_text(t) for t in english)
+    command._help_option = None  # click keeps its --help option, help text and all: made anew
     for param in command.params:
         if isinstance(param, click.Option):
             param.help = _text(param.__dict__.setdefault("_dp_english", param.help))
