@@ -207,7 +207,9 @@ def read_po(path: Path = PO) -> dict[str, Message]:
 def write_po(messages: dict[str, Message], path: Path = PO) -> None:
     chunks = ['msgid ""\n' + _po_string("msgstr", HEADER)]
     for msg in messages.values():
-        entry = "".join(f"#: {p}\n" for p in sorted(set(msg.places))[:3])
+        # files only, no line numbers: a line moved elsewhere in the code changes no .po line
+        files = sorted({p.rsplit(":", 1)[0] for p in msg.places})
+        entry = "".join(f"#: {f}\n" for f in files[:3])
         entry += _po_string("msgid", msg.msgid)
         if msg.plural is not None:
             entry += _po_string("msgid_plural", msg.plural)
