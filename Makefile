@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: venv test test-windows-sim lint format schema catalog demo bench clean
+.PHONY: venv test test-windows-sim lint format schema catalog reference demo bench clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -48,6 +48,11 @@ schema: $(STAMP)
 # either is stale or a message has no translation (issue 23)
 catalog: $(STAMP)
 	$(BIN)/python scripts/catalog.py
+
+# docs/REFERENCE.md: commands, options, fields, codes, reports and settings, from the code;
+# tests/test_reference.py fails when it is stale (issue 23)
+reference: $(STAMP)
+	$(BIN)/python scripts/make_reference.py
 
 demo: $(STAMP)
 	PATH="$(CURDIR)/$(BIN):$$PATH" bash scripts/demo.sh
