@@ -4,6 +4,8 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 demo="$(mktemp -d "${TMPDIR:-/tmp}/driverparty-demo.XXXXXX")"
 export DRIVERPARTY_REPO="$demo"
+# the day the README's output was made, so the figures are the README's (issue 23)
+export DRIVERPARTY_TODAY="${DRIVERPARTY_TODAY:-2026-06-30}"
 export GIT_AUTHOR_NAME="${GIT_AUTHOR_NAME:-黄主任}" GIT_AUTHOR_EMAIL="${GIT_AUTHOR_EMAIL:-huang@example.org}"
 export GIT_COMMITTER_NAME="${GIT_COMMITTER_NAME:-$GIT_AUTHOR_NAME}" GIT_COMMITTER_EMAIL="${GIT_COMMITTER_EMAIL:-$GIT_AUTHOR_EMAIL}"
 
@@ -14,8 +16,11 @@ cp -r "$here/driverparty.toml" "$here/records" "$demo/"
 git -C "$demo" init -q -b main
 git -C "$demo" add -A
 git -C "$demo" commit -q -m "sample county 八步区"
-say "A copy of the sample county is in $demo (DRIVERPARTY_REPO points at it)"
+say "A copy of the sample county is in $demo (DRIVERPARTY_REPO points at it; today is $DRIVERPARTY_TODAY)"
 run driverparty validate
+
+say "The figures reported upward (as in the README's \"Reports\" section)"
+run driverparty summary
 
 say "Add a member: the new id is printed alone, so scripts can capture it"
 printf '$ id=$(driverparty member add --name 覃师傅 --occupation truck --stage applicant ...)\n'
@@ -38,9 +43,6 @@ printf '$ driverparty validate\n'
 driverparty validate || echo "(exit $?)"
 run driverparty status || echo "(exit $?)"
 git -C "$demo" checkout -q -- records
-
-say "The figures reported upward"
-run driverparty summary
 
 say "The printable quarterly report"
 driverparty report html --output "$demo/report.html"

@@ -1,5 +1,6 @@
 """Every recipe in the README's "Recipes" section runs as shown, in order, on a copy of the
-sample county, and prints and changes what the README says."""
+sample county, and prints and changes what the README says; the README's tour runs as shown,
+in order (scripts/readme_tour.py); and the README links only to files in the repository."""
 
 from __future__ import annotations
 
@@ -37,22 +38,20 @@ RECIPES = recipes()
 
 @pytest.fixture(scope="module")
 def county(tmp_path_factory: pytest.TempPathFactory, sample_template: Path) -> Path:
-    """One copy of the sample county the recipes run on one after another, and a `date` that
-    says the sample's today, as DRIVERPARTY_TODAY does for driverparty."""
+    """One copy of the sample county the recipes run on one after another. "Today" is
+    DRIVERPARTY_TODAY (tests/conftest.py), for driverparty and for the recipes alike: no
+    stand-in for `date` (issue 23: the overdue recipe used the computer's date)."""
     import shutil
 
-    base = tmp_path_factory.mktemp("recipes")
-    repo = base / "county"
+    repo = tmp_path_factory.mktemp("recipes") / "county"
     shutil.copytree(sample_template, repo, symlinks=True)
-    shim = base / "bin"
-    shim.mkdir()
-    (shim / "date").write_text(f"#!/bin/sh\necho {TODAY}\n", encoding="utf-8")
-    (shim / "date").chmod(0o755)
     return repo
 
 
-def run(repo: Path, script: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PATH": f"{repo.parent / 'bin'}:{BIN}:{os.environ['PATH']}"}
+def run(
+    repo: Path, script: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PATH": f"{BIN}:{os.environ['PATH']}", **(env or {})}
     env.pop("DRIVERPARTY_DEBUG", None)
     return subprocess.run(
         ["bash", "-euo", "pipefail", "-c", script],
@@ -199,3 +198,46 @@ def test_recipe_runs_as_shown(county: Path, title: str, script: str, shown: str 
     assert check is not None, f"no check for recipe {title!r}"
     assert check(county, result.stdout), (title, result.stdout)
     assert git(county, "status", "--porcelain", "records") == ""
+
+
+def test_the_overdue_recipe_counts_from_the_pinned_day(repo: Path) -> None:
+    """The recipe says "overdue" as of DRIVERPARTY_TODAY when it is set, as driverparty does
+    (issue 23: it used the computer's date): three weeks on, P-0038 is overdue too."""
+    script = next(s for t, s, _ in RECIPES if t.startswith("Overdue petitions"))
+    assert "DRIVERPARTY_TODAY" in script
+    later = run(repo, script, {"DRIVERPARTY_TODAY": "2026-07-20"})
+    assert later.returncode == 0, later.stderr
+    assert [line.split("\t")[0] for line in later.stdout.splitlines()] == [
+        "id",
+        "P-0028",
+        "P-0038",
+    ]
+
+
+def test_the_readme_tour_runs_as_shown() -> None:
+    """scripts/readme_tour.py walks "A tour" and "Workflows" in order on a fresh layout (this
+    checkout's sample beside a new county) with the installed driverparty; every id, error
+    and table the README shows must be what the commands print (issue 23: M-0061 was taken)."""
+    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "readme_tour.py")],
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+    )
+    assert out.returncode == 0, out.stderr
+    assert re.search(r"tour: \d{2,} commands, 0 differ", out.stderr), out.stderr
+
+
+def test_the_readme_links_only_inside_the_repository() -> None:
+    """A clone alone is the whole documentation: no link to ../shared/SPEC.md or any file
+    outside, and every file linked is there (issue 23)."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    targets = re.findall(r"\]\((?!#|https?:)([^)#\s]+)", text)
+    assert "docs/REFERENCE.md" in targets
+    assert "docs/使用指南.md" in targets
+    for target in targets:
+        path = (ROOT / target).resolve()
+        assert path.is_relative_to(ROOT), target
+        assert path.exists(), target
