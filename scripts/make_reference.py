@@ -220,7 +220,7 @@ def command_section(name: str, command: Any) -> list[str]:
         out += ["Arguments: " + ", ".join(words) + ".", ""]
     rows = []
     for param in command.get_params(ctx):
-        if not isinstance(param, click.Option) or (param.name == "help" and " " in name):
+        if not isinstance(param, click.Option) or ("--help" in param.opts and " " in name):
             continue
         record = param.get_help_record(ctx)
         if record is None:

@@ -474,3 +474,25 @@ def test_a_cache_copied_in_from_elsewhere_cannot_hide_an_invalid_record(
     r = dp("validate")
     assert r.exit_code == 1
     assert "records/members/M-0001.toml: phone: not a mainland mobile number" in r.stdout
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="Windows has no named pipes in folders")
+def test_output_to_a_device_or_named_pipe_writes_into_it_not_over_it(
+    dp: Run, repo: Path, tmp_path: Path
+) -> None:
+    """`--output /dev/null` renamed a file over /dev/null: run as root (CI), the device became
+    a plain file, and every later `2>/dev/null` and GIT_CONFIG_GLOBAL=/dev/null read junk
+    (issue 23). A named pipe stands for the device here: it is written into and stays one."""
+    import stat
+    import threading
+
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(pipe.read_bytes()))
+    reader.start()
+    r = dp("report", "html", "--output", str(pipe))
+    reader.join(timeout=60)
+    assert r.exit_code == 0, r.output
+    assert stat.S_ISFIFO(os.stat(pipe).st_mode)
+    assert got and got[0].lstrip().lower().startswith(b"<!doctype html")
