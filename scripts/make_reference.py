@@ -103,7 +103,8 @@ EXIT_CODES = [
 #: every ``DRIVERPARTY_*`` variable the package reads; the script stops on one missing here
 ENVIRONMENT = {
     "DRIVERPARTY_REPO": "the records repository when `--repo` is not given",
-    "DRIVERPARTY_LANG": "`en` or `zh`: the language of tables when `--lang` is not given "
+    "DRIVERPARTY_LANG": "`en` or `zh`: the language of help, messages and tables when `--lang` "
+    "is not given "
     "(else `$LC_ALL`, `$LC_MESSAGES`, `$LANG`, then Windows' display language)",
     "DRIVERPARTY_TODAY": "`YYYY-MM-DD`: replaces today's date everywhere (reports, defaults, "
     "checks), so results are reproducible",
