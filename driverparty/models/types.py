@@ -77,7 +77,10 @@ PHONE_RE = re.compile(r"^1[3-9][0-9]{9}$")
 PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
 PLATE_RE = re.compile(rf"^[{PROVINCES}][A-Z][A-Z0-9]{{5,6}}$")
 TOKEN_RE = re.compile(r"^[^\s,;]{1,40}$")
-HOURS_RE = re.compile(r"^(?:24h|([01][0-9]|2[0-3]):([0-5][0-9])-([01][0-9]|2[0-4]):([0-5][0-9]))$")
+#: an end of 24:00 is the day's end; 24:01 to 24:59 are no time of day (issue 25)
+HOURS_RE = re.compile(
+    r"^(?:24h|([01][0-9]|2[0-3]):([0-5][0-9])-(?:([01][0-9]|2[0-3]):([0-5][0-9])|24:00))$"
+)
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK = "10X98765432"
 # Bidirectional overrides and isolates, marks and zero-width characters (issue 9): they make a
