@@ -66,12 +66,15 @@ bench: $(STAMP)
 # Mutation testing (issue 25, docs/MUTATION.md; not part of CI): mutmut mutates the modules
 # setup.cfg's [mutmut] names, in a copy under mutants/, and runs the tests listed there that
 # call each mutated function. Results are kept: a second run checks only what changed.
-# MUTANTS='driverparty.personal*' runs one module. The suite's git sees an empty global config
-# file of its own (not /dev/null) for the whole run.
+# MUTANTS='driverparty.personal*' runs one module. Then scripts/mutate_constants.py: the rules
+# held in module constants (patterns, tables), which mutmut does not mutate. The suite's git
+# sees an empty global config file of its own (not /dev/null) for the whole run.
 mutate: $(STAMP)
 	@cfg=$$(mktemp) && trap 'rm -f "$$cfg"' EXIT && \
-	DRIVERPARTY_TEST_GIT_CONFIG_GLOBAL="$$cfg" $(BIN)/mutmut run --max-children 2 $(MUTANTS); \
-	$(BIN)/python scripts/mutation_score.py
+	export DRIVERPARTY_TEST_GIT_CONFIG_GLOBAL="$$cfg" && \
+	$(BIN)/mutmut run --max-children 2 $(MUTANTS); \
+	$(BIN)/python scripts/mutation_score.py; score=$$?; \
+	$(BIN)/python scripts/mutate_constants.py && exit $$score
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis mutants

@@ -123,6 +123,11 @@ def test_renamed_references_renumber_single_and_listed_ids() -> None:
     }
     assert renamed_references("member", {"contacts": ["M-1"], "branch": "B-2"}, renames) == {}
     assert renamed_references("member", {"branch": "M-2"}, renames) == {}  # not a branch id
+    # a hand-edited list may hold anything: what is not an id is kept as it is
+    odd = {"contacts": ["M-2", ["M-2"], {"id": "M-2"}, None]}
+    assert renamed_references("member", odd, renames) == {
+        "contacts": ["M-20", ["M-2"], {"id": "M-2"}, None]
+    }
 
 
 def test_referrers_list_each_referring_field_once_in_kind_then_id_order() -> None:
@@ -203,6 +208,50 @@ def test_a_branch_name_is_one_branchs_only() -> None:
     assert check_unique_branch_names.__name__ == "check_unique_branch_name"
 
 
+def test_a_uniqueness_rule_names_every_other_record_sharing_the_value() -> None:
+    """The factory the three rules above are made with, making a fourth at test time (the
+    rules themselves are made once, when the module is imported)."""
+    from driverparty.checks import _unique
+
+    rule = _unique("station", "name", "the same station name")
+    assert rule.__name__ == "check_unique_station_name"
+    records = recs(
+        station={
+            "S-9": {"name": "三站"},
+            "S-1": {"name": "一站"},
+            "S-2": {"name": "一站"},
+            "S-3": {"name": "二站"},
+            "S-4": {},
+            "S-5": {"name": None},
+            "S-10": {"name": "三站"},
+            "S-6": {"name": "三站"},
+        }
+    )
+    assert rows(rule(records)) == [
+        (
+            "records/stations/S-9.toml",
+            "S-9",
+            "name",
+            "the same station name is also used by S-10, S-6",
+        ),
+        (
+            "records/stations/S-10.toml",
+            "S-10",
+            "name",
+            "the same station name is also used by S-6, S-9",
+        ),
+        (
+            "records/stations/S-6.toml",
+            "S-6",
+            "name",
+            "the same station name is also used by S-10, S-9",
+        ),
+        ("records/stations/S-1.toml", "S-1", "name", "the same station name is also used by S-2"),
+        ("records/stations/S-2.toml", "S-2", "name", "the same station name is also used by S-1"),
+    ]
+    assert rule(recs(station={"S-1": {"name": "一站"}, "S-2": {}})) == []
+
+
 # --- branch cycles -------------------------------------------------------------------------------
 
 
@@ -246,11 +295,11 @@ def test_a_secretary_is_a_full_member_who_has_not_left() -> None:
             "M-4": {"stage": "candidate", "left_on": "2026-01-01"},
         },
         branch={
+            "B-0": {"secretary": "M-404"},  # the reference check says this one
             "B-1": {"secretary": "M-1"},
             "B-2": {"secretary": "M-2"},
             "B-3": {"secretary": "M-3"},
             "B-4": {"secretary": "M-4"},
-            "B-5": {"secretary": "M-404"},  # the reference check says this one
             "B-6": {"secretary": None},
             "B-7": {"secretary": ""},
         },
@@ -278,7 +327,7 @@ def test_contacts_are_full_members_who_stay_while_the_member_is_trained() -> Non
             "M-1": {"stage": "full"},
             "M-2": {"stage": "full", "left_on": "2026-01-01"},
             "M-3": {"stage": "probationary"},
-            "M-10": {"stage": "activist", "contacts": ["M-1", "M-2", "M-3", "M-404"]},
+            "M-10": {"stage": "activist", "contacts": ["M-404", "M-1", "M-2", "M-3"]},
             "M-11": {"stage": "candidate", "contacts": ["M-2"]},
             "M-12": {"stage": "candidate", "contacts": ["M-2"], "left_on": "2026-02-01"},
             "M-13": {"stage": "full", "contacts": ["M-2", "M-3"]},

@@ -50,8 +50,15 @@ def invoke(repo: Path, args: list[str], input: bytes | str | None = None) -> Res
     # a bug without DEBUG: one line `error: unexpected KeyError: …` (cli/app.py handle)
     assert "error: unexpected " not in result.stderr, (where, result.stderr[-2000:])
     if result.exit_code != 0:  # every line an `error:` or a `note:` (click's usage too)
-        for line in result.stderr.splitlines():
+        lines = result.stderr.splitlines()
+        for line in lines:
             assert line.startswith(("error: ", "note: ")), (where, result.stderr[:500])
+        # and a failure always says why: an `error:` line naming it (SPEC section 6), or,
+        # for `validate` (exit 1), its problems as rows on stdout
+        errors = [line for line in lines if line.startswith("error: ")]
+        rows = args[:1] == ["validate"] and result.exit_code == 1 and result.stdout.strip()
+        assert rows or errors, (where, result.exit_code, result.output[-500:])
+        assert all(line.strip() != "error:" for line in errors), (where, result.stderr[:500])
     return result
 
 

@@ -235,6 +235,12 @@ def test_every_check_character_value_occurs() -> None:
         assert accepts(IdNumber, first17 + char) == first17 + char
 
 
+@pytest.mark.parametrize("first17", ["4501021990030712", "450102199003071234", ""])
+def test_the_check_character_is_computed_from_17_digits_only(first17: str) -> None:
+    with pytest.raises(ValueError, match="zip"):
+        id_number_check_char(first17)
+
+
 def test_birth_date_of_a_short_or_broken_number_is_none() -> None:
     assert id_number_birth_date("450102") is None
     assert id_number_birth_date("45010219901301123X") is None
@@ -501,6 +507,8 @@ def test_text_keeps_line_breaks_and_tabs_but_not_other_controls() -> None:
     assert accepts(Text, "  第一行\r\n第二行\t完 \n") == "第一行\n第二行\t完"
     assert refusal(Text, "第一行\x00") == CONTROL
     assert refusal(Text, "第一行\r第二行") == CONTROL
+    assert refusal(Text, "第一行\n第二行\x00") == CONTROL  # after a line break too
+    assert refusal(Text, "第一行\t第二行\u202e") == invisible("\u202e")
 
 
 def test_text_is_stored_composed() -> None:

@@ -485,6 +485,21 @@ def test_resolve_close_and_reopen() -> None:
     assert len(reopened["events"]) == 5
 
 
+def test_reopen_of_a_petition_resolved_but_not_closed() -> None:
+    resolved = {
+        **PETITION,
+        "status": "resolved",
+        "resolved_on": D("2026-06-04"),
+        "resolution": "修",
+    }
+    out = move_petition(resolved, "reopen", D("2026-06-05"), BY)
+    assert out == {
+        **PETITION,
+        "status": "assigned",
+        "events": [*PETITION["events"], event("2026-06-05", "assigned")],
+    }
+
+
 @pytest.mark.parametrize(("action", "status"), [("reject", "rejected"), ("withdraw", "withdrawn")])
 def test_reject_and_withdraw_end_it(action: str, status: str) -> None:
     out = move_petition(PETITION, action, D("2026-06-02"), BY, note="不属受理范围")
@@ -540,6 +555,11 @@ def test_an_extension_moves_due_later_once_before_time_runs_out() -> None:
     )
     assert refused(move_petition, PETITION, "extend", D("2026-05-31"), BY, to=D("2026-06-30")) == (
         "petition P-1 was received on 2026-06-01: it cannot be extended on 2026-05-31"
+    )
+    no_status = {k: v for k, v in out.items() if k != "status"}
+    assert refused(move_petition, no_status, "extend", D("2026-06-11"), BY, to=D("2026-06-30")) == (
+        "petition P-1 was extended on 2026-06-10 already: a petition is extended at most once; "
+        "allowed now: assign, reject, withdraw"
     )
     undated = {"id": "P-2", "status": "assigned"}  # no due, no received: nothing to compare
     assert move_petition(undated, "extend", D("2026-06-05"), BY, to=D("2026-06-06"))["due"] == D(
