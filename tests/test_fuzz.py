@@ -54,9 +54,9 @@ def invoke(repo: Path, args: list[str], input: bytes | str | None = None) -> Res
         for line in lines:
             assert line.startswith(("error: ", "note: ")), (where, result.stderr[:500])
         # and a failure always says why: an `error:` line naming it (SPEC section 6), or,
-        # for `validate` (exit 1), its problems as rows on stdout
+        # for `validate` and `status` (exit 1), its problems as rows on stdout
         errors = [line for line in lines if line.startswith("error: ")]
-        rows = args[:1] == ["validate"] and result.exit_code == 1 and result.stdout.strip()
+        rows = args[:1] in (["validate"], ["status"]) and result.exit_code == 1 and result.stdout
         assert rows or errors, (where, result.exit_code, result.output[-500:])
         assert all(line.strip() != "error:" for line in errors), (where, result.stderr[:500])
     return result
