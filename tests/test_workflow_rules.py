@@ -561,6 +561,11 @@ def test_an_extension_moves_due_later_once_before_time_runs_out() -> None:
         "petition P-1 was extended on 2026-06-10 already: a petition is extended at most once; "
         "allowed now: assign, reject, withdraw"
     )
+    assigned = {**out, "status": "assigned"}
+    assert refused(move_petition, assigned, "extend", D("2026-06-11"), BY, to=D("2026-06-30")) == (
+        "petition P-1 was extended on 2026-06-10 already: a petition is extended at most once; "
+        "allowed now: assign, resolve, reject, withdraw"
+    )
     undated = {"id": "P-2", "status": "assigned"}  # no due, no received: nothing to compare
     assert move_petition(undated, "extend", D("2026-06-05"), BY, to=D("2026-06-06"))["due"] == D(
         "2026-06-06"
