@@ -68,10 +68,12 @@ bench: $(STAMP)
 # call each mutated function. Results are kept: a second run checks only what changed.
 # MUTANTS='driverparty.personal*' runs one module. Then scripts/mutate_constants.py: the rules
 # held in module constants (patterns, tables), which mutmut does not mutate. The suite's git
-# sees an empty global config file of its own (not /dev/null) for the whole run.
+# sees an empty global config file of its own; PYTEST_DEBUG_TEMPROOT gives pytest's usual
+# locked numbered folders, which two mutants tested at once do not delete under each other
+# (tests/conftest.py's one --basetemp per run would be shared by mutmut's forked runs).
 mutate: $(STAMP)
-	@cfg=$$(mktemp) && trap 'rm -f "$$cfg"' EXIT && \
-	export DRIVERPARTY_TEST_GIT_CONFIG_GLOBAL="$$cfg" && \
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && touch "$$tmp/gitconfig" && \
+	export DRIVERPARTY_TEST_GIT_CONFIG_GLOBAL="$$tmp/gitconfig" PYTEST_DEBUG_TEMPROOT="$$tmp" && \
 	$(BIN)/mutmut run --max-children 2 $(MUTANTS); \
 	$(BIN)/python scripts/mutation_score.py; score=$$?; \
 	$(BIN)/python scripts/mutate_constants.py && exit $$score
