@@ -1117,10 +1117,15 @@ def county_repository(
     never waiting more than ``timeout`` seconds on a silent server. A password in the URL is
     never shown (issue 24)."""
     path = Path(source).expanduser()
-    if (path / "driverparty.toml").is_file():
+    try:
+        settings = (path / "driverparty.toml").is_file()
+        folder = path.is_dir() and not (path / "HEAD").is_file() and not (path / ".git").exists()
+    except OSError:  # a name no folder can have (too long …): git may still know it as a URL
+        settings = folder = False
+    if settings:
         return path
     shown = redact(source)
-    if path.is_dir() and not (path / "HEAD").is_file() and not (path / ".git").exists():
+    if folder:
         raise RepoError(
             _("{shown}: not a records repository (no driverparty.toml)").format(shown=shown)
         )
