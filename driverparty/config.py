@@ -70,6 +70,17 @@ class CalendarSettings(_Section):
         return self
 
 
+class ActivitySettings(_Section):
+    """``[activities]``: the study hours (学时) each party member should reach in a year."""
+
+    study_hours: Annotated[float, Field(ge=0, le=8784, strict=True)] = 32
+
+
+#: how often a branch holds a kind of organisational life: a calendar unit, or "none" (not
+#: required here, e.g. party group meetings in branches too small to have groups)
+Frequency = Literal["month", "quarter", "year", "none"]
+
+
 class Config(_Section):
     """The whole ``driverparty.toml``."""
 
@@ -82,6 +93,10 @@ class Config(_Section):
         "five": ["water", "microwave", "charging", "first_aid", "books"],
         "default": "five",
     }
+    activities: ActivitySettings = ActivitySettings()
+    #: kind of organisational life → how often each branch holds it (the model's defaults
+    #: for the kinds not named: ``models.activity.LIFE_EVERY``)
+    organisational_life: dict[str, Frequency] = {}
 
     @field_validator("code")
     @classmethod
@@ -96,6 +111,17 @@ class Config(_Section):
         from driverparty.models.types import check_line  # control, bidi and zero-width chars
 
         return check_line(value).strip()
+
+    @field_validator("organisational_life")
+    @classmethod
+    def _organisational_life(cls, value: dict[str, Frequency]) -> dict[str, Frequency]:
+        from driverparty.models.activity import LIFE_EVERY
+
+        for kind in value:
+            if kind not in LIFE_EVERY:
+                known = ", ".join(LIFE_EVERY)
+                raise ValueError(f"{kind!r} is no kind of organisational life (known: {known})")
+        return value
 
     @model_validator(mode="after")
     def _standards(self) -> Config:
@@ -145,6 +171,14 @@ class Config(_Section):
         from driverparty.workdays import Clock
 
         return Clock(self.petitions.unit, self.calendar.holidays, self.calendar.workdays)
+
+    def life_every(self) -> dict[str, str]:
+        """Each kind of organisational life a branch must hold and how often (``month``,
+        ``quarter`` or ``year``), in the model's order; kinds set to ``none`` left out."""
+        from driverparty.models.activity import LIFE_EVERY, ORGANISATIONAL_LIFE
+
+        every = {**LIFE_EVERY, **self.organisational_life}
+        return {k: every[k] for k in ORGANISATIONAL_LIFE if every[k] != "none"}
 
 
 def load_config(root: Path) -> Config:
@@ -211,8 +245,25 @@ def dump_config(county: str, code: str | None) -> bytes:
         "[calendar]               # corrections to the national holiday tables",
         "holidays = []            # extra days off",
         "workdays = []            # extra working days",
+        *_activity_lines(),
     ]
     return ("\n".join(lines) + "\n").encode()
+
+
+def _activity_lines() -> list[str]:
+    """``[activities]`` and ``[organisational_life]`` as ``init`` writes them: the defaults,
+    each kind of organisational life with its Chinese name, so the clerk sees what to change."""
+    from driverparty.models.activity import KIND, LIFE_EVERY
+
+    lines = [
+        "[activities]",
+        "study_hours = 32            # 学时 each party member should reach in a year",
+        "",
+        "[organisational_life]       # how often each branch holds it: month, quarter, year, none",
+    ]
+    for kind, every in LIFE_EVERY.items():
+        lines.append(f"{f'{kind} = {_quote(every)}':<28}# {KIND.zh[kind]}")
+    return lines
 
 
 def _quote(value: str) -> str:

@@ -35,6 +35,7 @@ from driverparty.personal import mask_text_tree, mask_tree
 if TYPE_CHECKING:
     from driverparty.checks import Records
     from driverparty.config import Config
+    from driverparty.periods import Period
 
 Row = dict[str, Any]
 
@@ -137,10 +138,15 @@ def bar_chart(
             width,
             height,
             show_legend=len(series) > 1,
+            # pygal keeps room for len(series) // columns rows of legend: with fewer series
+            # than columns that is none, and the legend fell off the chart (issue 20)
+            legend_at_bottom_columns=max(1, min(len(series), 3)),
             show_y_guides=not horizontal,
             show_x_guides=horizontal,
             min_scale=1,
             max_scale=8,
+            # labels side by side overlap once there are more than a dozen months (issue 20)
+            x_label_rotation=0 if horizontal or _fits(labels, width) else 45,
         )
     )
     top = max((v for _, values in series for v in values if v is not None), default=0)
@@ -154,16 +160,12 @@ def bar_chart(
     return _render(chart, key)
 
 
-def funnel_chart(
-    key: str, title: str, steps: Sequence[tuple[str, int]], *, width: int = 720, height: int = 260
-) -> Markup:
-    """A funnel: one band a step (label, count), in order, each as wide as its count."""
-    chart = pygal.Funnel(
-        **_config(title, width, height, show_legend=False, show_y_labels=False, show_y_guides=False)
-    )
-    for label, count in steps:  # pygal labels a funnel's bands with their series' titles
-        chart.add(_Text(label), [count])
-    return _render(chart, key)
+def _fits(labels: Sequence[str], width: int) -> bool:
+    """Whether the labels fit side by side under the bars (7 px a column of text, a margin)."""
+    if not labels:
+        return True
+    widest = max(len(_Text(label)) for label in labels)
+    return (widest * 7 + 8) * len(labels) <= width - 80
 
 
 def pie_chart(
@@ -217,7 +219,8 @@ class Words:
         if metric in ZH:
             return ZH[metric]
         column = {"branches": "kind", "members": "stage", "stations": "kind"}.get(section)
-        kind = {"branches": "branch", "stations": "station"}.get(section)
+        column = column or {"activities": "kind"}.get(section)
+        kind = {"branches": "branch", "stations": "station", "activities": "activity"}.get(section)
         if column:
             return _codes(kind, column).get(metric, metric)
         return metric
@@ -265,8 +268,8 @@ def value_text(value: Any) -> str:
         return "—"
     if isinstance(value, bool):
         return "✓" if value else "✗"
-    if isinstance(value, float):
-        return f"{value:.1f}"
+    if isinstance(value, float):  # a rate (one decimal), or yuan and hours (two)
+        return f"{value:.1f}" if round(value, 1) == value else f"{value:.2f}"
     return str(value)
 
 
@@ -290,25 +293,27 @@ def page(
     as_of: date,
     lang: str,
     code: str | None = None,
+    period: Period | None = None,
+    meetings_period: Period | None = None,
     standard: str = "",
     standard_items: Sequence[str] = (),
-    branch_names: dict[str, str] | None = None,
+    study_hours: float = 32,
     reveal: bool = False,
 ) -> str:
     """The report page as HTML text.
 
     Args:
         figures: report rows by name (see :func:`figures`), as ``reports`` returns them.
-        county, code, as_of: what the page header says.
+        county, code, as_of: what the page header says (``as_of``: the day stock figures
+            are counted, a period's end).
+        period: the period flows are counted over (None: everything up to ``as_of``);
+            ``meetings_period``: the one organisational life is held against.
         lang: ``en`` or ``zh``.
-        standard: the name of the station standard counted.
-        branch_names: branch id → name, to label charts (ids stay in tables).
+        standard: the name of the station standard counted; ``study_hours``: a year's.
     """
     w = Words(lang)
-    names = branch_names or {}
     if not reveal:  # personal fields, and numbers inside any text (issue 16.17)
         figures = mask_text_tree(mask_tree(figures))
-        names = mask_text_tree(names)
 
     summary = figures["summary"]
     sections: dict[str, list[Row]] = {}
@@ -321,17 +326,18 @@ def page(
     coverage_rate = rate_row["value"] if rate_row else None
     findings = [r for r in coverage if r["finding"] != "coverage_rate"]
 
-    by_branch = figures["members_by_branch"]
+    # party members, as the gauge beside it and the summary count them (issue 20: the bar of
+    # those with no branch counted applicants too)
+    by_branch = figures["party_by_branch"]
     branch_labels = [
-        names.get(r["branch"], str(r["branch"])) if r["branch"] else w("No branch")
-        for r in by_branch
+        r["name"] or str(r["branch"]) if r["branch"] else w("No branch") for r in by_branch
     ]
     charts: dict[str, Markup] = {}
     charts["branches"] = bar_chart(
         "members-by-branch",
-        w("Members by branch"),
+        w("Party members by branch"),
         branch_labels,
-        [(w("Members"), [r["count"] for r in by_branch])],
+        [(w("Party members"), [r["count"] for r in by_branch])],
         horizontal=True,
         width=430,
         height=max(200, 80 + 30 * len(by_branch)),
@@ -347,10 +353,12 @@ def page(
         )
 
     pipeline = figures["pipeline"]
-    charts["pipeline"] = funnel_chart(
+    charts["pipeline"] = bar_chart(
         "pipeline",
         w("Member pipeline"),
-        [(w.code("stage", r["stage"]), r["count"]) for r in pipeline],
+        [w.code("stage", r["stage"]) for r in pipeline],
+        [(w("Members"), [r["count"] for r in pipeline])],
+        height=260,
     )
 
     months = figures["petitions_by_month"]
@@ -375,7 +383,7 @@ def page(
             (w("Resolved"), [r["resolved"] for r in categories]),
         ],
         horizontal=True,
-        height=max(200, 90 + 36 * len(categories)),
+        height=max(200, 110 + 36 * len(categories)),
     )
 
     stations = figures["stations"]
@@ -401,6 +409,40 @@ def page(
             height=max(200, 80 + 30 * len(missing)),
         )
 
+    activity_kinds = [r for r in figures["activities_by_kind"] if r["sessions"]]
+    activity_months = figures["activities_by_month"]
+    if activity_kinds:
+        charts["activity-kinds"] = bar_chart(
+            "activities-by-kind",
+            w("Activities by kind"),
+            [w.code("kind", r["kind"]) for r in activity_kinds],
+            [(w("Sessions"), [r["sessions"] for r in activity_kinds])],
+            horizontal=True,
+            width=430,
+            height=max(200, 80 + 30 * len(activity_kinds)),
+        )
+        charts["activity-months"] = bar_chart(
+            "activities-by-month",
+            w("Activities per month"),
+            [r["month"] for r in activity_months],
+            [(w("Sessions"), [r["sessions"] for r in activity_months])],
+        )
+    life = _life_by_branch(figures["meetings"])
+    if life:
+        charts["meetings"] = bar_chart(
+            "meetings",
+            w("Organisational life held against required"),
+            [r["name"] or r["branch"] for r in life],
+            [
+                (w("Required"), [r["required"] for r in life]),
+                (w("Held in time"), [r["required"] - r["missing"] for r in life]),
+            ],
+            horizontal=True,
+            height=max(200, 110 + 40 * len(life)),
+        )
+    study = figures["study"]
+    short = [r for r in study if r["short"]]
+
     context = dict(
         lang=lang,
         w=w,
@@ -408,6 +450,8 @@ def page(
         county=county,
         code=code,
         as_of=as_of.isoformat(),
+        period=period,
+        meetings_period=meetings_period,
         standard=standard,
         standard_items=list(standard_items),
         sections=sections,
@@ -422,40 +466,87 @@ def page(
         lacking=lacking,
         meeting=meeting,
         screening=figures["screening"],
+        activity_kinds=activity_kinds,
+        activity_months=activity_months,
+        life=life,
+        life_kinds=list(dict.fromkeys(r["kind"] for r in figures["meetings"])),
+        study=study,
+        short=short,
+        study_hours=value_text(study_hours if study_hours % 1 else int(study_hours)),
         charts=charts,
-        branch_names=names,
     )
     return environment().get_template("report.html.j2").render(context)
 
 
-def figures(records: Records, config: Config, as_of: date) -> dict[str, list[Row]]:
-    """Every figure on the page, as the report commands give them (SPEC section 4)."""
+def _life_by_branch(rows: Sequence[Row]) -> list[Row]:
+    """``report meetings`` rows gathered by branch: its name, each kind's row (``kinds``),
+    and the sums of ``required`` and ``missing``."""
+    out: dict[str, Row] = {}
+    for r in rows:
+        row = out.setdefault(
+            r["branch"],
+            {"branch": r["branch"], "name": r["name"], "kinds": {}, "required": 0, "missing": 0},
+        )
+        row["kinds"][r["kind"]] = r
+        row["required"] += r["required"]
+        row["missing"] += r["missing"]
+    return list(out.values())
+
+
+def figures(
+    records: Records, config: Config, as_of: date, period: Period | None = None
+) -> dict[str, list[Row]]:
+    """Every figure on the page, as the report commands give them (SPEC section 4): stock
+    figures as of ``as_of`` or the period's end if earlier, flows (petitions received,
+    activities) inside the period, organisational life over the period or else the quarter
+    of that day, study hours over its year."""
     from driverparty import reports
 
+    day = period.stock_day(as_of) if period else as_of
+    since, until = (period.start, day) if period else (None, None)
     return {
-        "summary": reports.summary(records, config, as_of),
-        "coverage": reports.coverage(records, as_of),
-        "members_by_branch": reports.report_members(records, config, as_of, by="branch"),
-        "pipeline": reports.pipeline(records, as_of),
-        "petitions_by_month": reports.report_petitions(records, config, as_of, by="month"),
-        "petitions_by_category": reports.report_petitions(records, config, as_of, by="category"),
-        "stations": reports.stations_standard(records, config, as_of),
-        "screening": reports.screening(records, config, as_of),
+        "summary": reports.summary(records, config, day),
+        "coverage": reports.coverage(records, day),
+        "party_by_branch": reports.party_by_branch(records, day),
+        "pipeline": reports.pipeline(records, day),
+        "petitions_by_month": reports.report_petitions(
+            records, config, day, by="month", since=since, until=until
+        ),
+        "petitions_by_category": reports.report_petitions(
+            records, config, day, by="category", since=since, until=until
+        ),
+        "stations": reports.stations_standard(records, config, day),
+        "screening": reports.screening(records, config, day),
+        "activities_by_kind": reports.report_activities(records, day, "kind", period),
+        "activities_by_month": reports.report_activities(records, day, "month", period),
+        "meetings": reports.meetings(records, config, day, period),
+        "study": reports.study(records, config, day, day.year),
     }
 
 
-def report(records: Records, config: Config, as_of: date, lang: str, reveal: bool = False) -> str:
-    """The report page of a county's records as of a date, as HTML text."""
-    branch_names = {rid: r["name"] for rid, r in records.by_kind.get("branch", {}).items()}
+def report(
+    records: Records,
+    config: Config,
+    as_of: date,
+    lang: str,
+    reveal: bool = False,
+    period: Period | None = None,
+) -> str:
+    """The report page of a county's records as of a date (and over a period), as HTML."""
+    from driverparty.periods import quarter_of
+
+    day = period.stock_day(as_of) if period else as_of
     return page(
-        figures(records, config, as_of),
+        figures(records, config, as_of, period),
         county=config.county,
         code=config.code,
-        as_of=as_of,
+        as_of=day,
         lang=lang,
+        period=period,
+        meetings_period=period or quarter_of(day),
         standard=config.default_standard,
         standard_items=config.standard(),
-        branch_names=branch_names,
+        study_hours=config.activities.study_hours,
         reveal=reveal,
     )
 

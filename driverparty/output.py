@@ -58,8 +58,11 @@ def header(column: str, lang: str, kind: str | None = None) -> str:
         f = KINDS[kind].fields.get(column)
         if f is not None:
             return f.zh
+    # A report's own column word (labels.ZH) comes first: a field label read across every
+    # kind is ambiguous where two kinds share a field name (``hours``: a station's opening
+    # hours, an activity's study hours; issue 20).
     headers, _ = _field_labels()
-    return headers.get(column) or ZH.get(column, column)
+    return ZH.get(column) or headers.get(column, column)
 
 
 def translate_code(column: str, value: str, lang: str) -> str:

@@ -19,9 +19,10 @@ from typing import Any
 from driverparty.checks import Records
 from driverparty.config import Config
 from driverparty.models import KINDS, is_active
-from driverparty.models.member import PARTY_STAGES, STAGE_DATES, STAGES, full_day
+from driverparty.models.activity import ACTIVITY_KINDS
+from driverparty.models.member import PARTY_STAGES, STAGE_DATES, STAGES, full_day, probation_ends
 from driverparty.models.petition import DONE_STATUSES, OPEN_STATUSES, REACHED, SATISFIED
-from driverparty.periods import Period, Window, window
+from driverparty.periods import Period, Window, quarter_of, units, window
 
 Row = dict[str, Any]
 Record = dict[str, Any]
@@ -248,6 +249,7 @@ def summary(
     add("petitions", "extended", sum(1 for p in petitions if p.get("extended_on")))
     for metric in ("callback_rate", "satisfaction_rate"):
         add("petitions", metric, percent(*rates[metric]))
+    rows += activity_summary(activities_in(records, win.start, win.end))
     return rows
 
 
@@ -388,18 +390,14 @@ def report_petitions(
 
 
 def coverage(records: Records, as_of: date) -> list[Row]:
-    """Where party organisation is missing (SPEC: report coverage). An employer's need for a
+    """Where party organisation is missing (SPEC: report coverage). Every row has a ``name``:
+    the member's or station's for those findings, None otherwise. An employer's need for a
     branch counts its full members: three form a branch of their own, one or two join a joint
     branch (probationary members have no vote, issue 21)."""
     party = party_members(members_as_of(records, as_of))
     attached = [m for m in party if m.get("branch")]
     rows: list[Row] = [
-        {
-            "finding": "coverage_rate",
-            "subject": None,
-            "value": percent(len(attached), len(party)),
-            "name": None,
-        }
+        _finding("coverage_rate", None, percent(len(attached), len(party))),
     ]
     hosts = {b.get("host") for b in active(records, "branch", as_of) if b.get("host")}
     by_employer: dict[str, list[Record]] = {}
@@ -409,45 +407,43 @@ def coverage(records: Records, as_of: date) -> list[Row]:
     for employer in sorted(by_employer):
         group = by_employer[employer]
         if len(group) >= 3 and employer not in hosts:
-            rows.append(
-                {
-                    "finding": "should_form_branch",
-                    "subject": employer,
-                    "value": len(group),
-                    "name": None,
-                }
-            )
+            rows.append(_finding("should_form_branch", employer, len(group)))
     for employer in sorted(by_employer):
         group = by_employer[employer]
         if len(group) <= 2 and any(not m.get("branch") for m in group):
-            rows.append(
-                {
-                    "finding": "should_join_joint_branch",
-                    "subject": employer,
-                    "value": len(group),
-                    "name": None,
-                }
-            )
+            rows.append(_finding("should_join_joint_branch", employer, len(group)))
     for m in _by_id(party):
         if not m.get("branch"):
-            rows.append(
-                {
-                    "finding": "unattached_member",
-                    "subject": m["id"],
-                    "value": None,
-                    "name": m["name"],
-                }
-            )
+            rows.append(_finding("unattached_member", m["id"], None, m["name"]))
     for s in _by_id(active(records, "station", as_of)):
         if not s.get("branch"):
-            rows.append(
-                {
-                    "finding": "station_without_branch",
-                    "subject": s["id"],
-                    "value": None,
-                    "name": s["name"],
-                }
-            )
+            rows.append(_finding("station_without_branch", s["id"], None, s["name"]))
+    return rows
+
+
+def _finding(finding: str, subject: str | None, value: Any, name: str | None = None) -> Row:
+    return {"finding": finding, "subject": subject, "value": value, "name": name}
+
+
+def party_by_branch(records: Records, as_of: date) -> list[Row]:
+    """Party members per branch standing on ``as_of`` (0 where none), then those with no
+    branch: the page's chart beside the coverage gauge, counting what the gauge counts."""
+    counts = Counter(m.get("branch") for m in party_members(members_as_of(records, as_of)))
+    rows: list[Row] = [
+        {"branch": b["id"], "name": b["name"], "count": counts.pop(b["id"], 0)}
+        for b in _by_id(active(records, "branch", as_of))
+    ]
+    unattached = counts.pop(None, 0)
+    names = records.by_kind["branch"]
+    for branch in sorted(counts, key=str):  # a branch dissolved, or one no file holds
+        rows.append(
+            {
+                "branch": branch,
+                "name": names.get(str(branch), {}).get("name"),
+                "count": counts[branch],
+            }
+        )
+    rows.append({"branch": None, "name": None, "count": unattached})
     return rows
 
 
@@ -532,6 +528,204 @@ def stations_standard(
     return rows
 
 
+# --- activities (issue 20) --------------------------------------------------------------------
+
+#: what ``report activities --by`` groups by (SPEC section 4)
+ACTIVITY_BY = ("kind", "month", "quarter", "branch", "station")
+#: its figures, after the value (and the name of a branch or station)
+ACTIVITY_COLUMNS = (
+    "sessions",
+    "participants",
+    "person_times",
+    "served",
+    "vehicles",
+    "trips",
+    "amount",
+    "hours",
+)
+STUDY_COLUMNS = ("id", "name", "branch", "hours", "short")
+MEETING_COLUMNS = ("branch", "name", "kind", "required", "held", "missing", "attendance_rate")
+
+
+def number(value: float) -> int | float:
+    """A sum of yuan or hours as reported: a whole number as an int (``22000``, not
+    ``22000.0``), else rounded to two decimals."""
+    rounded = round(value, 2)
+    return int(rounded) if rounded == int(rounded) else rounded
+
+
+def activities_in(records: Records, start: date | None, end: date) -> list[Record]:
+    """The activities dated from ``start`` (None: from the beginning) to ``end``, inclusive."""
+    return [
+        a
+        for a in records.by_kind["activity"].values()
+        if (start is None or a["date"] >= start) and a["date"] <= end
+    ]
+
+
+def person_times(activity: Record) -> int:
+    """Person-times (人次) of an activity: the members who took part and the others."""
+    return len(activity.get("participants", [])) + int(activity.get("others") or 0)
+
+
+def activity_figures(activities: Iterable[Record]) -> Row:
+    """The figures of a group of activities (SPEC: ``report activities``): ``hours`` are
+    participant-hours, each activity's study hours times the members who took part."""
+    acts = list(activities)
+    return {
+        "sessions": len(acts),
+        "participants": sum(len(a.get("participants", [])) for a in acts),
+        "person_times": sum(person_times(a) for a in acts),
+        "served": sum(int(a.get("served") or 0) for a in acts),
+        "vehicles": sum(int(a.get("vehicles") or 0) for a in acts),
+        "trips": sum(int(a.get("trips") or 0) for a in acts),
+        "amount": number(sum(float(a.get("amount") or 0) for a in acts)),
+        "hours": number(
+            sum(float(a.get("hours") or 0) * len(a.get("participants", [])) for a in acts)
+        ),
+    }
+
+
+def activity_summary(activities: list[Record]) -> list[Row]:
+    """The ``activities.*`` rows of ``summary``: how many, one per kind, person-times, people
+    served, trips and yuan."""
+    figures = activity_figures(activities)
+    kinds = Counter(a["kind"] for a in activities)
+    values: list[tuple[str, Any]] = [("total", len(activities))]
+    values += [(code, kinds[code]) for code in ACTIVITY_KINDS]
+    values += [(m, figures[m]) for m in ("person_times", "served", "trips", "amount")]
+    return [{"section": "activities", "metric": m, "value": v} for m, v in values]
+
+
+def _span(period: Period | None, as_of: date) -> tuple[date | None, date]:
+    """The days a report counts flows over: the period's (up to ``as_of`` at the latest), or
+    everything up to ``as_of`` without one."""
+    if period is None:
+        return None, as_of
+    return period.start, period.stock_day(as_of)
+
+
+def _quarter(day: date) -> str:
+    return f"{day.year}Q{(day.month - 1) // 3 + 1}"
+
+
+def report_activities(
+    records: Records, as_of: date, by: str, period: Period | None = None
+) -> list[Row]:
+    """Activities dated inside the period (without one: up to ``as_of``) grouped by one of
+    :data:`ACTIVITY_BY`: every kind; every month or quarter from the period's start (or the
+    first activity) to its end; every branch standing at the end, and any other branch or
+    station that organised or hosted one; activities naming none last."""
+    start, end = _span(period, as_of)
+    acts = activities_in(records, start, end)
+    groups: dict[Any, list[Record]] = {}
+    keys: list[Any] = []
+    if by in ("month", "quarter"):
+        label = (lambda d: d.strftime("%Y-%m")) if by == "month" else _quarter
+        first = start or min((a["date"] for a in acts), default=None)
+        if first is not None:
+            keys = [label(lo) for lo, _ in units(first, end, by)]
+        for a in acts:
+            groups.setdefault(label(a["date"]), []).append(a)
+    else:
+        for a in acts:
+            groups.setdefault(a.get(by), []).append(a)
+        if by == "kind":
+            keys = list(ACTIVITY_KINDS)
+        elif by == "branch":
+            keys = [b["id"] for b in _by_id(active(records, "branch", end))]
+        named = _by_id({"id": k} for k in groups if k is not None and k not in keys)
+        keys += [r["id"] for r in named]
+        if None in groups:
+            keys.append(None)
+    rows = []
+    for key in keys:
+        row: Row = {by: key}
+        if by in ("branch", "station"):
+            row["name"] = records.by_kind[by].get(key or "", {}).get("name")
+        row.update(activity_figures(groups.get(key, [])))
+        rows.append(row)
+    return rows
+
+
+def activity_columns(by: str) -> list[str]:
+    """The columns of ``report activities --by``: the value, a branch's or station's name,
+    then the figures."""
+    return [by, *(["name"] if by in ("branch", "station") else []), *ACTIVITY_COLUMNS]
+
+
+def study(records: Records, config: Config, as_of: date, year: int | None = None) -> list[Row]:
+    """Each party member (as of the year's end, or ``as_of`` if earlier) with the study hours
+    of the activities they took part in that year and how many are still ``short`` of
+    ``[activities] study_hours``: those short first, most short first, then by id."""
+    year = year or as_of.year
+    start, end = date(year, 1, 1), min(date(year, 12, 31), as_of)
+    hours: dict[str, float] = {}
+    for a in activities_in(records, start, end):
+        for member in a.get("participants", []):
+            hours[member] = hours.get(member, 0.0) + float(a.get("hours") or 0)
+    need = config.activities.study_hours
+    rows = []
+    for m in _by_id(party_members(members_as_of(records, end))):
+        got = number(hours.get(m["id"], 0.0))
+        rows.append(
+            {
+                "id": m["id"],
+                "name": m["name"],
+                "branch": m.get("branch"),
+                "hours": got,
+                "short": number(max(0.0, need - got)),
+            }
+        )
+    return sorted(rows, key=lambda r: -r["short"])  # stable: by id among equals
+
+
+def meetings(
+    records: Records, config: Config, as_of: date, period: Period | None = None
+) -> list[Row]:
+    """Organisational life per branch standing at the period's end (default: the quarter of
+    ``as_of``) and per kind that ``[organisational_life]`` requires: ``required`` is the
+    months (quarters, years) of the period from the branch's founding month that have begun
+    by its end; ``missing`` those in which none was held, so three theme days in one month
+    do not make up for two months without; ``held`` counts the sessions in those months;
+    ``attendance_rate`` is participants over ``expected``, of the sessions that say it."""
+    period = period or quarter_of(as_of)
+    end = period.stock_day(as_of)
+    held: dict[tuple[str, str], list[Record]] = {}
+    for a in activities_in(records, None, end):
+        if a.get("branch"):
+            held.setdefault((a["branch"], a["kind"]), []).append(a)
+    rows = []
+    for b in _by_id(active(records, "branch", end)):
+        founded: date = b["founded"]
+        first = date(founded.year, founded.month, 1)
+        start = max(period.start, first) if period.start else first
+        for kind, every in config.life_every().items():
+            spans = list(units(start, end, every)) if start <= end else []
+            sessions = [
+                a
+                for a in held.get((b["id"], kind), [])
+                if any(lo <= a["date"] <= hi for lo, hi in spans)
+            ]
+            missing = sum(1 for lo, hi in spans if not any(lo <= a["date"] <= hi for a in sessions))
+            counted = [a for a in sessions if a.get("expected") is not None]
+            rows.append(
+                {
+                    "branch": b["id"],
+                    "name": b["name"],
+                    "kind": kind,
+                    "required": len(spans),
+                    "held": len(sessions),
+                    "missing": missing,
+                    "attendance_rate": percent(
+                        sum(len(a.get("participants", [])) for a in counted),
+                        sum(int(a["expected"]) for a in counted),
+                    ),
+                }
+            )
+    return rows
+
+
 REPORTS: dict[str, Callable[..., list[Row]]] = {
     "members": report_members,
     "petitions": report_petitions,
@@ -539,4 +733,7 @@ REPORTS: dict[str, Callable[..., list[Row]]] = {
     "screening": screening,
     "pipeline": pipeline,
     "stations": stations_standard,
+    "activities": report_activities,
+    "study": study,
+    "meetings": meetings,
 }

@@ -471,3 +471,22 @@ def _check_extension(record: Record, to: date, on: date) -> None:
                 "petition {rid} was received on {isoformat}: it cannot be extended on {isoformat2}"
             ).format(rid=rid, isoformat=received.isoformat(), isoformat2=on.isoformat())
         )
+
+
+# --- activities --------------------------------------------------------------------------------
+
+
+def attend(record: Record, members: list[str]) -> Record:
+    """Add members to an activity's participants (``activity attend``), in the order given.
+    A member already listed is refused, as a transfer to the branch one is in: nothing is
+    added twice, and the clerk learns the list held them already. The writer checks that each
+    member exists, and the model that ``expected`` still covers the participants."""
+    if not members:
+        raise MoveRefused(f"activity {record['id']}: no member given (--member ID)")
+    listed = record.get("participants", [])
+    already = [m for m in dict.fromkeys(members) if m in listed]
+    if already:
+        raise MoveRefused(
+            f"activity {record['id']}: {', '.join(already)} took part already; nothing added"
+        )
+    return {**record, "participants": [*listed, *members]}

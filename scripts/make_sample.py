@@ -63,6 +63,16 @@ default = "five"
 [calendar]
 holidays = []
 workdays = []
+
+[activities]
+study_hours = 32
+
+[organisational_life]
+meeting = "quarter"
+committee_meeting = "month"
+group_meeting = "month"
+lecture = "quarter"
+theme_day = "month"
 """
 DUE_DAYS = tomllib.loads(CONFIG)["petitions"]["due_days_by_category"]
 CLOCK = Clock(tomllib.loads(CONFIG)["petitions"]["unit"])  # the national tables (chinesecalendar)
@@ -78,6 +88,8 @@ FIELDS = {
     "petition": "id received channel kind category summary member submitter station status "
     "assignee due extended_on assigned_on resolved_on closed_on resolution satisfaction "
     "callback_on callback events",
+    "activity": "id date kind title branch station participants expected on_leave others served "
+    "vehicles trips amount hours notes",
 }
 FIELDS = {k: v.split() for k, v in FIELDS.items()}
 ENUMS = {  # (kind, field): allowed values; the sample uses every one of them
@@ -94,6 +106,8 @@ ENUMS = {  # (kind, field): allowed values; the sample uses every one of them
     ("petition", "category"): "repair legal insurance social_security schooling medical hardship "
     "pricing parking charging rest labor accident other",
     ("petition", "status"): "received assigned resolved closed rejected withdrawn",
+    ("activity", "kind"): "meeting committee_meeting group_meeting lecture theme_day training "
+    "volunteer send_exam care_visit legal_aid safety anti_fraud station_service other",
 }
 SOME_ENUMS = {  # (kind, field): allowed values; the sample uses some of them
     ("member", "left_kind"): "moved transferred_out left_trade not_member probation_cancelled "
@@ -114,7 +128,7 @@ def dumps(rec):
 
 
 def folder(kind):
-    return ROOT / "records" / (kind + ("es" if kind == "branch" else "s"))
+    return ROOT / "records" / {"branch": "branches", "activity": "activities"}.get(kind, kind + "s")
 
 
 def D(s):
@@ -601,15 +615,235 @@ def make_petitions():
     return out
 
 
+# ---------------------------------------------------------------------------- activities
+# A year of counted work, July 2025 to June 2026 (issue 20): organisational life in every
+# branch (some of it missed, so `report meetings` has findings), trainings, volunteer runs,
+# care visits, legal aid, safety and anti-fraud talks, two stations' monthly tallies and the
+# 益民 company's 爱心送考 run. Its own random stream: the other records stay as they are.
+arng = random.Random(20)
+LIFE_MONTHS = [(2025, m) for m in range(7, 13)] + [(2026, m) for m in range(1, 7)]
+# kind: (study hours, months of the quarter it is held in: None for monthly)
+LIFE = {
+    "meeting": (1, (2,)),  # 支部党员大会, mid-quarter
+    "committee_meeting": (None, None),  # 支委会: the committee's work, no study hours
+    "group_meeting": (1, None),
+    "lecture": (2, (1,)),  # 党课, first month of the quarter
+    "theme_day": (2, None),
+}
+# (branch, kind, "YYYY-MM"): not held — what `report meetings` finds
+SKIPPED = {
+    ("B-0005", "group_meeting", "2026-05"),
+    ("B-0005", "group_meeting", "2026-06"),
+    ("B-0006", "theme_day", "2026-04"),
+    ("B-0006", "committee_meeting", "2026-04"),
+    ("B-0003", "lecture", "2026-04"),
+    ("B-0001", "group_meeting", "2025-08"),
+    ("B-0004", "meeting", "2025-11"),
+}
+TWICE = {("B-0006", "theme_day", "2026-05")}  # held twice: May does not make up for April
+THEMES = [
+    "重温入党誓词,庆祝建党104周年",
+    "交通安全宣传进车队",
+    "学习《中国共产党章程》",
+    "清洁家园志愿服务",
+    "学习党的二十届四中全会精神",
+    "关爱货车司机暖冬行动",
+    "新春走访慰问困难党员",
+    "文明交通劝导",
+    "学雷锋志愿服务",
+    "清明祭英烈",
+    "安全生产月宣传",
+    "喜迎七一,党员先锋车队亮身份",
+]
+SESSION_WORDS = {
+    "meeting": "季度支部党员大会",
+    "committee_meeting": "月支委会",
+    "group_meeting": "月党小组会",
+    "lecture": "季度专题党课",
+}
+# date | kind | title | branch | station | who (tag, branch or stage that took part) |
+# others | served | vehicles | trips | amount | hours | notes
+OTHER_ACTIVITIES = """
+2025-07-18 | training | 网约车司机党员安全驾驶培训 | B-0002 | S-0004 | B-0002 | 46 | - | - | - | - | 3 | -
+2025-08-08 | volunteer | 暑期党员先锋车队爱心接送 | B-0002 | - | demo_vehicle | 6 | 130 | 11 | 40 | - | - | 为暑期返乡学生和老人提供免费接送
+2025-08-26 | safety | 货车司机夏季安全行车宣传 | B-0005 | S-0002 | civility_warden | - | 85 | - | - | - | - | -
+2025-09-12 | legal_aid | 法律援助进驿站 | B-0001 | S-0003 | B-0001 | 2 | 14 | - | - | - | - | 八步区司法局律师现场解答运费纠纷、事故理赔问题
+2025-09-18 | training | 发展对象集中培训 | B-0001 | S-0003 | candidate | - | - | - | - | - | 8 | 区委党校授课,结业考试合格
+2025-09-30 | care_visit | 国庆中秋走访慰问货车司机 | B-0001 | S-0002 | volunteer | 4 | 126 | - | - | 6300 | - | 送月饼、矿泉水和防暑药品
+2025-10-16 | anti_fraud | 反诈宣传进驿站 | B-0003 | S-0009 | B-0003 | - | 58 | - | - | - | - | -
+2025-11-07 | legal_aid | 网约车司机劳动权益法律咨询 | B-0002 | S-0004 | B-0002 | 1 | 9 | - | - | - | - | -
+2025-11-20 | training | 学习贯彻党的二十届四中全会精神专题培训 | B-0001 | S-0003 | party | - | - | - | - | - | 6 | -
+2025-12-05 | safety | 冬季道路交通安全宣传 | B-0006 | S-0008 | B-0006 | 3 | 64 | - | - | - | - | 汕昆高速白马服务区
+2025-12-16 | training | 2025年度党员冬训 | B-0001 | S-0003 | party | - | - | - | - | - | 8 | -
+2026-01-16 | legal_aid | 法律援助进驿站 | B-0001 | S-0003 | B-0001 | 2 | 11 | - | - | 3800 | - | 帮助2名司机追回运费3800元
+2026-01-22 | care_visit | 新春走访慰问困难党员司机 | B-0001 | - | B-0001 | - | 18 | - | - | 9000 | - | 每户慰问金500元
+2026-02-02 | volunteer | 春运返乡爱心车队 | B-0002 | - | demo_vehicle | 9 | 210 | 15 | 64 | - | - | -
+2026-02-10 | care_visit | 春运期间慰问坚守岗位的货车司机 | B-0006 | S-0008 | volunteer | 6 | 150 | - | - | 4500 | - | 送热饭和春联
+2026-03-05 | volunteer | 学雷锋文明交通劝导 | B-0004 | - | civility_warden | 12 | 320 | - | - | - | - | -
+2026-03-20 | training | 货车司机职业技能和党性教育培训 | B-0005 | S-0002 | B-0005 | 95 | - | - | - | - | 4 | -
+2026-04-15 | anti_fraud | 全民国家安全教育日反诈宣传 | B-0002 | S-0004 | B-0002 | 4 | 76 | - | - | - | - | -
+2026-04-24 | legal_aid | 法律援助进驿站 | B-0001 | S-0003 | B-0001 | 1 | 16 | - | - | - | - | -
+2026-05-13 | safety | 安全生产月危货运输安全宣讲 | B-0005 | S-0002 | B-0005 | 30 | 92 | - | - | - | - | -
+2026-05-21 | other | 司机之家开放日 | B-0005 | S-0002 | volunteer | 20 | 140 | - | - | - | - | -
+2025-06-07 | send_exam | 高考爱心送考 | B-0004 | S-0007 | exam_escort | 18 | 156 | 20 | 62 | - | - | 益民公司连续多年开展高考爱心送考
+2025-06-21 | send_exam | 中考爱心送考 | B-0004 | S-0007 | exam_escort | 9 | 88 | 12 | 31 | - | - | -
+"""  # noqa: E501
+TALLY_STATIONS = {"S-0001": (280, 460), "S-0002": (520, 860)}  # drivers served a month
+
+
+def _party_at(m, day):
+    """Whether a member was a party member in the branch roster on `day`."""
+    if m.get("left_on") and m["left_on"] <= day:
+        return False
+    if m["stage"] not in ("probationary", "full"):
+        return False
+    joined = m.get("probationary_on") or m.get("full_on")
+    return joined is None or joined <= day
+
+
+def _stage_at(m, day):
+    reached = [s for s, k in zip(STAGES, STAGE_DATES, strict=True) if m.get(k) and m[k] <= day]
+    return reached[-1] if reached else None
+
+
+def _attended(eligible, rate):
+    """Who took part (id order) and how many of the others were excused."""
+    came = [m["id"] for m in eligible if arng.random() < rate]
+    absent = len(eligible) - len(came)
+    return came, sum(1 for _ in range(absent) if arng.random() < 0.6)
+
+
+def _day(year, month, lo=3, hi=26):
+    if (year, month) == (LATEST.year, LATEST.month):
+        return LATEST  # the data end here: June's meetings were held on its first day
+    return date(year, month, arng.randint(lo, hi))
+
+
+def make_activities(branches, members, stations):
+    out = []
+    branch_stations = {}
+    for s in stations:
+        if s.get("branch") and "closed" not in s:
+            branch_stations.setdefault(s["branch"], []).append(s["id"])
+    for b in branches:
+        if "dissolved" in b:
+            continue
+        roster = [m for m in members if m.get("branch") == b["id"]]
+        full = [m["id"] for m in roster if m["stage"] == "full" and m["id"] != b.get("secretary")]
+        committee = [b["secretary"], *full[:2]] if b.get("secretary") else full[:3]
+        rate = 0.75 if b["kind"] == "mobile_branch" else 0.88
+        for n, (year, month) in enumerate(LIFE_MONTHS):
+            key = f"{year}-{month:02d}"
+            for kind, (hours, months) in LIFE.items():
+                quarter_month = (month - 1) % 3 + 1
+                if months is not None and quarter_month not in months:
+                    continue
+                if (b["id"], kind, key) in SKIPPED:
+                    continue
+                for again in range(2 if (b["id"], kind, key) in TWICE else 1):
+                    on = _day(year, month, 3 + again * 12, 14 + again * 12)
+                    if kind == "committee_meeting":
+                        eligible = [m for m in roster if m["id"] in committee]
+                    else:
+                        eligible = [m for m in roster if _party_at(m, on)]
+                    came, leave = _attended(eligible, rate)
+                    if kind == "theme_day":
+                        title = f"{month}月主题党日:{THEMES[n % len(THEMES)]}"
+                    elif months is None:
+                        title = f"{month}{SESSION_WORDS[kind]}"
+                    else:
+                        title = f"{year}年第{(month - 1) // 3 + 1}{SESSION_WORDS[kind]}"
+                    where = (
+                        branch_stations.get(b["id"]) if kind in ("theme_day", "lecture") else None
+                    )
+                    out.append(
+                        dict(
+                            date=on,
+                            kind=kind,
+                            title=title,
+                            branch=b["id"],
+                            station=arng.choice(where) if where else None,
+                            participants=came,
+                            expected=len(eligible),
+                            on_leave=leave or None,
+                            hours=hours and float(hours),
+                        )
+                    )
+    for row in rows(OTHER_ACTIVITIES):
+        (
+            on,
+            kind,
+            title,
+            branch,
+            station,
+            who,
+            others,
+            served,
+            vehicles,
+            trips,
+            amount,
+            hours,
+            notes,
+        ) = row
+        on = D(on)
+        if who.startswith("B-"):
+            pool = [m for m in members if m.get("branch") == who and _party_at(m, on)]
+        elif who == "party":
+            pool = [m for m in members if m.get("branch") and _party_at(m, on)]
+        elif who in STAGES:
+            pool = [
+                m
+                for m in members
+                if _stage_at(m, on) == who and not (m.get("left_on") and m["left_on"] <= on)
+            ]
+        else:
+            pool = [m for m in members if who in m.get("tags", []) and _party_at(m, on)]
+        came = [m["id"] for m in pool if who in STAGES or arng.random() < 0.85]
+        out.append(
+            dict(
+                date=on,
+                kind=kind,
+                title=title,
+                branch=branch,
+                station=station,
+                participants=came,
+                others=others and int(others),
+                served=served and int(served),
+                vehicles=vehicles and int(vehicles),
+                trips=trips and int(trips),
+                amount=amount and float(amount),
+                hours=hours and float(hours),
+                notes=notes,
+            )
+        )
+    names = {s["id"]: s for s in stations}
+    for sid, (lo, hi) in TALLY_STATIONS.items():
+        for year, month in LIFE_MONTHS[:-1]:  # June's tally is made when June is over
+            out.append(
+                dict(
+                    date=D(f"{year}-{month:02d}-28"),
+                    kind="station_service",
+                    title=f"{names[sid]['name']}{year}年{month}月服务台账",
+                    branch=names[sid].get("branch"),
+                    station=sid,
+                    served=arng.randint(lo, hi),
+                )
+            )
+    out.sort(key=lambda a: (a["date"], a["kind"], a.get("branch") or ""))
+    return [ordered("activity", dict(a, id=f"A-{n:04d}")) for n, a in enumerate(out, 1)]
+
+
 # ---------------------------------------------------------------------------- writing
 def build():
     stations = make_stations()  # first: keeps the random stream stable
-    return {
+    out = {
         "branch": make_branches(),
         "member": make_members(),
         "station": stations,
         "petition": make_petitions(),
     }
+    out["activity"] = make_activities(out["branch"], out["member"], out["station"])
+    return out
 
 
 def write():
@@ -763,12 +997,32 @@ def check():
         need(all(list(e) == [k for k in EVENT_KEYS if k in e] for e in ev), i, "event keys")
         need(st not in ("rejected", "withdrawn") or ev[-1].get("note"), i, "end without note")
 
+    check_activities(db, need)
     for p in problems:
         print("FAIL", p)
     report(B, M, S, P, cfg)
     total = sum(map(len, db.values()))
     print(f"{'FAILED' if problems else 'OK'}: {total} records, {len(problems)} problems")
     return 1 if problems else 0
+
+
+def check_activities(db, need):
+    """The activity rules of SPEC section 3 (issue 20)."""
+    life = ENUMS[("activity", "kind")].split()[:5]
+    for i, a in db["activity"].items():
+        need(a.get("branch") in (None, *db["branch"]), i, "unknown branch")
+        need(a.get("station") in (None, *db["station"]), i, "unknown station")
+        need(a["kind"] not in life or "branch" in a, i, "organisational life without branch")
+        people = a.get("participants", [])
+        need(all(m in db["member"] for m in people), i, "unknown participant")
+        need(len(people) == len(set(people)), i, "participant twice")
+        need(a.get("expected", 10**9) >= len(people) + a.get("on_leave", 0), i, "expected")
+        need(0 <= a.get("hours", 0) <= 24 and len(a["title"]) <= 100, i, "hours or title")
+        need(
+            all(a.get(k, 0) >= 0 for k in ("others", "served", "vehicles", "trips", "amount")),
+            i,
+            "<0",
+        )
 
 
 def report(B, M, S, P, cfg):

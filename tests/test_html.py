@@ -1,8 +1,9 @@
 """``report html``: the printable page (issue #10), checked as a file and in a real browser.
 
 The browser tests run Debian's chromium headless on the sample county's page, read back the DOM
-it built, and save a PNG screenshot and a PDF print under ``test-artifacts/``. They are skipped
-(with the reason) where chromium is missing; ``.ci/run`` installs it.
+it built, and save a PNG screenshot of the whole page and a PDF print under ``test-artifacts/``
+(``docs/report.png`` is the Chinese screenshot). They are skipped (with the reason) where
+chromium is missing; ``.ci/run`` installs it.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from driverparty.html import bar_chart, css_string, funnel_chart, pie_chart
+from driverparty.html import bar_chart, css_string, pie_chart
 from tests.conftest import ROOT, Run, runner_for
 
 ARTIFACTS = ROOT / "test-artifacts"
@@ -23,7 +24,15 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 needs_chromium = pytest.mark.skipif(
     CHROMIUM is None, reason="chromium is not installed (apt-get install chromium; CI has it)"
 )
-SECTIONS = ("summary", "coverage", "pipeline", "petitions", "stations", "screening")
+SECTIONS = (
+    "summary",
+    "coverage",
+    "pipeline",
+    "petitions",
+    "stations",
+    "screening",
+    "activities",
+)
 CHARTS = (
     "members-by-branch",
     "coverage",
@@ -32,6 +41,9 @@ CHARTS = (
     "petitions-by-category",
     "stations",
     "stations-missing",
+    "activities-by-kind",
+    "activities-by-month",
+    "meetings",
 )
 HOSTILE = '<script>document.title="pwned"</script>'
 
@@ -60,6 +72,30 @@ def chromium(tmp_path: Path, page: Path, *args: str) -> subprocess.CompletedProc
     result = subprocess.run(cmd, capture_output=True, text=True, timeout=120, encoding="utf-8")
     assert result.returncode == 0, result.stderr[-2000:]
     return result
+
+
+def page_height(tmp_path: Path, page: Path, width: int) -> int:
+    """The page's height in CSS pixels at a window ``width`` wide: a page of the test's own
+    loads the report in a frame and writes down how tall it is (the report runs no script),
+    so the screenshot holds the whole page and nothing is cut."""
+    probe = tmp_path / "measure.html"
+    probe.write_text(
+        '<!DOCTYPE html><html><body style="margin:0">'
+        f'<iframe id="f" src="{page.resolve().as_uri()}" style="width:{width}px;height:10px;'
+        'border:0"></iframe><pre id="h"></pre><script>'
+        'document.getElementById("f").onload = function () {'
+        ' document.getElementById("h").textContent ='
+        ' "page-height:" + this.contentDocument.documentElement.scrollHeight; };'
+        "</script></body></html>",
+        encoding="utf-8",
+    )
+    dom = chromium(
+        tmp_path, probe, "--allow-file-access-from-files", "--virtual-time-budget=10000",
+        "--dump-dom",
+    ).stdout  # fmt: skip
+    found = re.search(r'<pre id="h">page-height:(\d+)</pre>', dom)
+    assert found, dom[-500:]
+    return int(found.group(1))
 
 
 def page_requests(net_log: Path) -> list[str]:
@@ -226,19 +262,117 @@ def test_chinese_is_the_default_under_a_chinese_locale(dp: Run) -> None:
     assert "党建工作报告" in page
 
 
+# --- what a new user saw on the page (issue 20) ---------------------------------------------
+
+
+def chart(page: str, key: str) -> str:
+    start = page.index(f'id="chart-{key}"')
+    return page[start : page.index("</svg>", start)]
+
+
+def bars(svg: str) -> dict[str, int]:
+    """A bar chart's bars: label → value, as pygal wrote them."""
+    pairs = re.findall(
+        r'<desc class="value">(\d+)</desc>(?:<desc class="[xy] centered">[^<]*</desc>)*'
+        r'<desc class="x_label">([^<]*)</desc>',
+        svg,
+    )
+    return {label: int(value) for value, label in pairs}
+
+
+def test_every_legend_lies_inside_its_chart(dp: Run) -> None:
+    """The petition-category legend was cut in half, on screen and in print: pygal kept room
+    for no row of legend when a chart had fewer series than legend columns."""
+    for lang in ("en", "zh"):
+        page = dp("--lang", lang, "report", "html").stdout
+        for key in CHARTS:
+            svg = chart(page, key)
+            view = re.search(r'viewBox="0 0 ([\d.]+) ([\d.]+)"', svg)
+            assert view, key
+            at = svg.find('class="legends"')
+            if at < 0:
+                continue  # one series: no legend
+            top = float(re.findall(r"translate\(([\d.]+), ([\d.]+)\)", svg[:at])[-1][1])
+            boxes = re.findall(
+                r'<rect x="[\d.]+" y="([\d.]+)" width="[\d.]+" height="([\d.]+)"', svg[at:]
+            )
+            assert boxes, key
+            bottom = top + max(float(y) + float(h) for y, h in boxes)
+            assert bottom <= float(view.group(2)), (lang, key, bottom, view.group(2))
+
+
+def test_the_no_branch_bar_counts_what_the_gauge_counts(dp: Run) -> None:
+    """Beside the coverage gauge (party members) the bar of those in no branch counted
+    applicants too: 48 against 30. Now every bar counts party members."""
+    values = summary_values(dp)
+    got = bars(chart(dp("report", "html").stdout, "members-by-branch"))
+    assert got["No branch"] == values["members.unattached"]
+    assert sum(got.values()) == values["members.party"]
+    by_branch = {r["branch"]: r["count"] for r in json.loads(
+        dp("report", "members", "--by", "branch", "--format", "json").stdout
+    )}  # fmt: skip
+    assert by_branch[None] > got["No branch"]  # applicants with no branch are not in the bar
+
+
+def test_the_pipeline_is_a_bar_chart_on_a_scaled_axis(dp: Run) -> None:
+    svg = chart(dp("report", "html").stdout, "pipeline")
+    assert "funnel" not in svg and 'class="graph bar-graph vertical"' in svg
+    axis = svg[svg.index('class="axis y') :]
+    ticks = [
+        int(t)
+        for t in re.findall(r'<text x="[-\d.]+" y="[\d.]+" class="[a-z]*">(\d+)</text>', axis)
+    ]
+    pipeline = json.loads(dp("report", "pipeline", "--format", "json").stdout)
+    assert ticks[0] == 0 and ticks[-1] >= max(r["count"] for r in pipeline)
+    assert list(bars(svg).values()) == [r["count"] for r in pipeline]
+
+
+def test_coverage_findings_name_the_member_or_station(dp: Run) -> None:
+    page = dp("report", "html").stdout
+    coverage = json.loads(dp("report", "coverage", "--format", "json").stdout)
+    named = [r for r in coverage if r["name"]]
+    assert {r["finding"] for r in named} == {"unattached_member", "station_without_branch"}
+    for row in named:
+        assert f'<td>{row["name"]} <span class="id">{row["subject"]}</span></td>' in page
+
+
+def test_a_period_makes_a_quarterly_report(dp: Run) -> None:
+    r = dp("report", "html", "--period", "2026Q1")
+    assert r.exit_code == 0, r.stderr
+    page = r.stdout
+    assert '<time id="as-of" datetime="2026-03-31">' in page
+    assert '<span id="period">2026Q1</span> (2026-01-01 – 2026-03-31)' in page
+    assert re.findall(r'<tr data-month="([^"]+)"', page) == ["2026-01", "2026-02", "2026-03"]
+    assert re.findall(r'<tr data-activity-month="([^"]+)"', page) == [
+        "2026-01", "2026-02", "2026-03",
+    ]  # fmt: skip
+    assert "Organisational life · 2026Q1" in page
+    meetings = dp("report", "meetings", "--period", "2026Q1", "--format", "json").stdout
+    for row in json.loads(meetings):
+        assert (
+            f'data-meeting="{row["branch"]}:{row["kind"]}">{row["held"]} / {row["required"]}<'
+            in page
+        )
+    values = summary_values(lambda *a: dp(*a, "--as-of", "2026-03-31"))
+    assert f'data-summary="members.total">{values["members.total"]}<' in page
+    whole = dp("report", "html").stdout
+    assert "Organisational life · 2026Q2" in whole and 'id="period"' not in whole
+    assert dp("report", "html", "--period", "2026Q9").exit_code == 2
+    since = dp("report", "html", "--since", "2026-05-01", "--until", "2026-05-31").stdout
+    assert re.findall(r'<tr data-month="([^"]+)"', since) == ["2026-05"]
+
+
 # --- the charts, as pure functions ------------------------------------------------------------
 
 
 def test_charts_are_svg_without_script_or_random_ids() -> None:
     bar = bar_chart("b", "每月诉求", ["2026-01", "2026-02"], [("收到", [3, 4]), ("办结", [2, 3])])
-    funnel = funnel_chart("f", "Pipeline", [("applicant", 8), ("full", 27)])
     pie = pie_chart("p", "Stations", [("meets", 6), ("falls short", 9)], half=True)
-    for svg in (bar, funnel, pie):
+    for svg in (bar, pie):
         assert svg.startswith("<svg")
         assert "<script" not in svg and "<!--" not in svg
         assert not re.search(r"""(?:src|href)=""", svg)
     assert 'id="chart-b"' in bar and "每月诉求" in bar and ">4<" in bar
-    assert ">27<" in funnel and ">applicant<" in funnel
     assert bar == bar_chart(
         "b", "每月诉求", ["2026-01", "2026-02"], [("收到", [3, 4]), ("办结", [2, 3])]
     )
@@ -292,14 +426,35 @@ def test_report_renders_in_chromium(lang: str, repo: Path, tmp_path: Path, artif
         )
     for row in json.loads(run("report", "screening", "--format", "json").stdout):
         assert f'data-member="{row["id"]}"' in dom
+    for row in json.loads(run("report", "activities", "--by", "kind", "--format", "json").stdout):
+        if row["sessions"]:
+            assert (
+                f'data-activity-kind="{row["kind"]}"><td>' in dom
+                and f'</td><td class="num">{row["sessions"]}</td><td class="num">'
+                f"{row['person_times']}</td>"
+                in dom
+            ), row
+    for row in json.loads(run("report", "activities", "--by", "month", "--format", "json").stdout):
+        assert f'data-activity-month="{row["month"]}"><td>{row["month"]}</td>' in dom
+    for row in json.loads(run("report", "meetings", "--format", "json").stdout):
+        cell = f'data-meeting="{row["branch"]}:{row["kind"]}">{row["held"]} / {row["required"]}<'
+        assert cell in dom, cell
+    study = json.loads(run("report", "study", "--format", "json").stdout)
+    for row in study:
+        assert (f'data-study="{row["id"]}"' in dom) == (row["short"] > 0)
+    met = sum(1 for row in study if not row["short"])
+    assert f'data-metric="study.met">{met}</strong> / {len(study)}' in dom
     if lang == "zh":
         assert "党员发展" in dom and "每月诉求" in dom
+        assert "组织生活" in dom and "每月活动" in dom and "学时" in dom
 
     png = artifacts / f"report-{lang}.png"
     pdf = artifacts / f"report-{lang}.pdf"
     png.unlink(missing_ok=True)
     pdf.unlink(missing_ok=True)
-    chromium(tmp_path, html_file, "--window-size=1240,1754", f"--screenshot={png}")
+    height = page_height(tmp_path, html_file, 1240)
+    assert height > 5000  # every section, activities last
+    chromium(tmp_path, html_file, f"--window-size=1240,{height}", f"--screenshot={png}")
     chromium(tmp_path, html_file, "--no-pdf-header-footer", f"--print-to-pdf={pdf}")
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 50_000
     data = pdf.read_bytes()

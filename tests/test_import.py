@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from driverparty.schema import KINDS
 from tests.conftest import ROOT, Run, commit_count, git, head_subject, make_repo, runner_for
 
-ORDER = ("branch", "station", "member", "petition")
-FOLDER = {"branch": "branches", "station": "stations", "member": "members", "petition": "petitions"}
+ORDER = ("branch", "station", "member", "petition", "activity")
+FOLDER = {kind: KINDS[kind].plural for kind in ORDER}
 
 
 def files(repo: Path) -> dict[str, bytes]:

@@ -123,6 +123,12 @@ def member(repo: Path, rid: str) -> dict[str, object]:
     return json.loads(r.stdout)
 
 
+def activity(repo: Path, rid: str) -> dict[str, object]:
+    r = runner_for(repo)("activity", "get", rid, "--format", "json")
+    assert r.exit_code == 0, r.output
+    return json.loads(r.stdout)
+
+
 def subjects(repo: Path, n: int) -> list[str]:
     return git(repo, "log", f"-{n}", "--format=%s").splitlines()[::-1]
 
@@ -152,6 +158,14 @@ CHECKS = {
     ),
     "Overdue petitions": lambda repo, out: out.count("\n") == 2,
     "The three busiest": lambda repo, out: "parking" in out,
+    "A training's sign-in sheet": lambda repo, out: (
+        subjects(repo, 2) == ["activity add A-0304", "activity attend A-0304"]
+        and activity(repo, "A-0304")["participants"]
+        == ["M-0003", "M-0004", "M-0005", "M-0007", "M-0055"]
+    ),
+    "Organisational life still owed": lambda repo, out: (
+        (repo / "owed.csv").read_text(encoding="utf-8").count("\n") == 5
+    ),
     "The quarter's figures": lambda repo, out: (
         "members,party,40\n" in (repo / "2026Q2.csv").read_text(encoding="utf-8")
         and "members,recruited,3\n" in (repo / "2026Q2.csv").read_text(encoding="utf-8")

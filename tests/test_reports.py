@@ -14,9 +14,19 @@ from typing import Any
 import pytest
 import tomli_w
 
+from driverparty.schema import KINDS
 from tests.conftest import Run, git, make_repo, runner_for
 
 FOLDERS = {"B": "branches", "M": "members", "S": "stations", "P": "petitions"}
+#: the activities.* rows of summary, in order (SPEC section 4)
+ACTIVITY_METRICS = (
+    "total",
+    *KINDS["activity"].fields["kind"].choices,
+    "person_times",
+    "served",
+    "trips",
+    "amount",
+)
 
 
 def write(repo: Path, records: list[dict[str, Any]]) -> None:
@@ -184,6 +194,7 @@ def test_panzhihua_summary(panzhihua: Run) -> None:
         "petitions.extended": 0,
         "petitions.callback_rate": None,
         "petitions.satisfaction_rate": None,
+        **{f"activities.{m}": 0 for m in ACTIVITY_METRICS},
     }
 
 
@@ -263,7 +274,7 @@ def test_panzhihua_members_pipeline_coverage_and_screening(panzhihua: Run) -> No
 def test_panzhihua_tables_in_both_languages(panzhihua: Run) -> None:
     en = panzhihua("summary").stdout.splitlines()
     assert en[0].split() == ["section", "metric", "value"]
-    assert "members    party                        30" in en
+    assert "members     party                        30" in en
     zh = panzhihua("--lang", "zh", "summary").stdout
     assert zh.splitlines()[0].split() == ["类别", "指标", "数值"]
     words_expected = (
@@ -282,6 +293,57 @@ def test_panzhihua_tables_in_both_languages(panzhihua: Run) -> None:
     assert line.rstrip().endswith(" 3")  # numbers right-aligned
     cov = panzhihua("--lang", "zh", "report", "coverage").stdout
     assert "组织覆盖率" in cov and "100.0" in cov
+
+
+def test_panzhihua_activities_from_the_command_line(panzhihua: Run) -> None:
+    """攀枝花 (seed 004): "爱心送考 … 110辆 … 370余台次 … 1000余人次", "培训6场次共计1000余人次",
+    "向100余名网约车司机发放价值2.2万余元爱心大礼包", built with the tool's own commands."""
+    drivers = ",".join(f"M-{i:04d}" for i in range(1, 30))  # the branch's 29 party drivers
+
+    def add(*args: str) -> None:
+        r = panzhihua("activity", "add", *args)
+        assert r.exit_code == 0, r.stderr
+
+    add("--date", "2026-06-07", "--kind", "send_exam", "--title", "高考爱心送考", "--branch",
+        "B-0002", "--participant", drivers, "--others", "81", "--vehicles", "110",
+        "--trips", "370", "--served", "1000")  # fmt: skip
+    for n, others in enumerate((138, 138, 138, 138, 137, 137), 1):  # 6 × 29 members + 826 = 1000
+        add("--date", f"2026-0{n}-15", "--kind", "training", "--title", f"网约车司机培训第{n}期",
+            "--branch", "B-0002", "--participant", drivers, "--others", str(others),
+            "--hours", "2")  # fmt: skip
+    add("--date", "2026-01-20", "--kind", "care_visit", "--title", "冬送温暖爱心大礼包",
+        "--branch", "B-0001", "--served", "100", "--amount", "22000")  # fmt: skip
+
+    by_kind = {r["kind"]: r for r in rows(panzhihua, "report", "activities", "--by", "kind")}
+    assert by_kind["send_exam"] == {
+        "kind": "send_exam", "sessions": 1, "participants": 29, "person_times": 110,
+        "served": 1000, "vehicles": 110, "trips": 370, "amount": 0, "hours": 0,
+    }  # fmt: skip
+    assert by_kind["training"] == {
+        "kind": "training", "sessions": 6, "participants": 174, "person_times": 1000,
+        "served": 0, "vehicles": 0, "trips": 0, "amount": 0, "hours": 348,
+    }  # fmt: skip
+    assert (by_kind["care_visit"]["served"], by_kind["care_visit"]["amount"]) == (100, 22000)
+    figures = summary(panzhihua)
+    assert {k: v for k, v in figures.items() if k.startswith("activities.") and v} == {
+        "activities.total": 8,
+        "activities.training": 6,
+        "activities.send_exam": 1,
+        "activities.care_visit": 1,
+        "activities.person_times": 1110,
+        "activities.served": 1100,
+        "activities.trips": 370,
+        "activities.amount": 22000,
+    }
+    by_branch = rows(panzhihua, "report", "activities", "--by", "branch")
+    assert [(r["branch"], r["name"], r["sessions"]) for r in by_branch] == [
+        ("B-0001", "攀枝花市交通运输行业党委", 1),
+        ("B-0002", "万顺叫车党支部", 7),
+        ("B-0003", "仁和区司机党员流动党支部", 0),
+    ]
+    zh = panzhihua("--lang", "zh", "report", "activities", "--by", "kind").stdout
+    line = next(x for x in zh.splitlines() if x.startswith("爱心送考"))
+    assert line.split() == ["爱心送考", "1", "29", "110", "1000", "110", "370", "0", "0"]
 
 
 # --- 贺州 (seed 000), scaled down by ten: 157 petitions, 110 resolved, 75 wishes fulfilled ------

@@ -115,6 +115,12 @@ SUBCOMMANDS: dict[str, tuple[str, str, str, frozenset[str] | None]] = {
         N_("End as withdrawn."),
         frozenset({"petition"}),
     ),
+    "attend": (
+        "driverparty.cli.workflows",
+        "attend",
+        "Add members who took part.",
+        frozenset({"activity"}),
+    ),
 }
 
 
@@ -189,7 +195,7 @@ def field_options(kind: str) -> list[click.Option]:
             )
         elif f.type == "list":
             opt = click.Option(
-                [f.option, f.name],
+                [f.option, *_singular(f.option), f.name],
                 type=ptype,
                 multiple=True,
                 help=_("{help}; repeat or comma-separate").format(help=help_text),
@@ -199,6 +205,16 @@ def field_options(kind: str) -> list[click.Option]:
             opt = click.Option([f.option, f.name], type=ptype, metavar=metavar, help=help_text)
         options.append(opt)
     return options
+
+
+def _singular(option: str) -> list[str]:
+    """A list field's option in the singular as well, one id or code at a time: SPEC names
+    ``activity add --participant ID`` (issue 20), and ``--tag``, ``--amenity`` read the same."""
+    if option.endswith("ies"):
+        return [option[:-3] + "y"]
+    if option.endswith("s") and not option.endswith("ss"):
+        return [option[:-1]]
+    return []
 
 
 def collect_fields(kind: str, params: dict[str, Any]) -> dict[str, Any]:

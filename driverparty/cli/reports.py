@@ -62,7 +62,7 @@ def period_options(f: Any) -> Any:
         "--period",
         metavar="P",
         help="A year (2025), a quarter (2025Q4) or a month (2025-11): stock figures as of its "
-        "end, flows (recruitment, petitions received) inside it.",
+        "end, flows (recruitment, petitions received, activities held) inside it.",
     )(f)
     return f
 
@@ -111,8 +111,8 @@ def summary(
     fmt: str,
     reveal: bool,
 ) -> None:
-    """The figures reported upward: branches, members, stations, petitions. With --period (or
-    --since/--until), how many there were at its end and what happened inside it.
+    """The figures reported upward: branches, members, stations, petitions, activities. With
+    --period (or --since/--until), how many there were at its end and what happened inside it.
 
     \b
     Example:
@@ -132,7 +132,8 @@ class ReportGroup(LazyGroup):
 
 @click.group(cls=ReportGroup)
 def report() -> None:
-    """Reports: members, petitions, coverage, screening, pipeline, stations."""
+    """Reports: members, petitions, coverage, screening, pipeline, stations, activities,
+    study hours, organisational life."""
 
 
 @report.command("members")
@@ -289,6 +290,101 @@ def report_stations(
     _report(app, rows, ["id", "name", "kind", "meets", "missing"], fmt, reveal)
 
 
+@report.command("activities")
+@click.option(
+    "--by",
+    required=True,
+    type=ReportChoice("ACTIVITY_BY"),
+    help="What to group by (month, quarter: of the activity's date).",
+)
+@period_options
+@as_of_option
+@output_options()
+@pass_app
+def report_activities(
+    app: App,
+    by: str,
+    period: str | None,
+    since: date | None,
+    until: date | None,
+    as_of: date | None,
+    fmt: str,
+    reveal: bool,
+) -> None:
+    """Activities held in the period (default: all up to today), grouped: sessions (场次),
+    members who took part, person-times (人次: members and others), people served, vehicles,
+    trips (台次), yuan, and participant study hours.
+
+    \b
+    Example:
+      driverparty report activities --by kind --period 2026
+      driverparty --lang zh report activities --by branch --period 2026Q2
+    """
+    from driverparty import reports
+    from driverparty.periods import resolve
+
+    day = as_of or app.today
+    chosen = resolve(period, since, until, day)
+    records = _load(app, ["activity", "branch", "station"])
+    rows = reports.report_activities(records, day, by, chosen)
+    _report(app, rows, reports.activity_columns(by), fmt, reveal)
+
+
+@report.command("study")
+@click.option(
+    "--year", type=click.IntRange(1900, 9999), help="The year counted (default: this year)."
+)
+@as_of_option
+@output_options()
+@pass_app
+def report_study(app: App, year: int | None, as_of: date | None, fmt: str, reveal: bool) -> None:
+    """Each party member's study hours (学时) that year, from the activities they took part
+    in, and how many are still short of [activities] study_hours; those short first.
+
+    \b
+    Example:
+      driverparty report study --year 2025 --format csv > 学时2025.csv
+    """
+    from driverparty import reports
+
+    records = _load(app, ["activity", "member"])
+    rows = reports.study(records, app.store.config, as_of or app.today, year)
+    _report(app, rows, list(reports.STUDY_COLUMNS), fmt, reveal)
+
+
+@report.command("meetings")
+@period_options
+@as_of_option
+@output_options()
+@pass_app
+def report_meetings(
+    app: App,
+    period: str | None,
+    since: date | None,
+    until: date | None,
+    as_of: date | None,
+    fmt: str,
+    reveal: bool,
+) -> None:
+    """Organisational life (三会一课, 主题党日) per branch: how many of each kind
+    [organisational_life] required in the period (default: this quarter), held, missing
+    (months or quarters with none), and attendance against those expected.
+
+    \b
+    Example:
+      driverparty report meetings --period 2026Q2
+      driverparty report meetings --period 2026 --format csv > 组织生活2026.csv
+    """
+    from driverparty import reports
+    from driverparty.periods import resolve
+
+    day = as_of or app.today
+    chosen = resolve(period, since, until, day)
+    records = _load(app, ["activity", "branch"])
+    rows = reports.meetings(records, app.store.config, day, chosen)
+    _report(app, rows, list(reports.MEETING_COLUMNS), fmt, reveal)
+
+
 # --- rollup ------------------------------------------------------------------------------------
 
 
@@ -361,8 +457,12 @@ def rollup(
         if key in parts:
             row["total"] = reports.percent(*parts[key])
         else:
-            row["total"] = sum(
-                v for v in row.values() if isinstance(v, int) and not isinstance(v, bool)
+            row["total"] = reports.number(  # counts, and yuan (activities.amount)
+                sum(
+                    v
+                    for v in row.values()
+                    if isinstance(v, (int, float)) and not isinstance(v, bool)
+                )
             )
         rows.append(row)
     render(app, rows, ["section", "metric", *columns, "total"], fmt, reveal)

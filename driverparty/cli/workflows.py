@@ -1,4 +1,5 @@
-"""The workflow commands: the member pipeline and the petition lifecycle (issue 3).
+"""The workflow commands: the member pipeline, the petition lifecycle (issue 3) and who took
+part in an activity (issue 20).
 
 Each parses its options, calls one pure move of ``driverparty.workflows`` through
 ``Store.change`` (read → move → validate → check → one commit), and prints nothing on success.
@@ -429,3 +430,39 @@ withdraw = _note_move(
       driverparty petition withdraw P-0007 --note 司机已自行解决
     """),
 )
+
+
+# --- activities --------------------------------------------------------------------------------
+
+
+def _complete_members(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+    from driverparty.cli.records import complete_ids
+
+    result: list[Any] = complete_ids("member")(ctx, param, incomplete)
+    return result
+
+
+@click.command()
+@record_id
+@click.option(
+    "--member",
+    "members",
+    multiple=True,
+    required=True,
+    metavar="ID",
+    shell_complete=_complete_members,
+    help="A member who took part; repeat or comma-separate.",
+)
+@pass_app
+def attend(app: App, record_id: str, members: tuple[str, ...]) -> None:
+    """Add members who took part in an activity, all in one commit. Each must be on the
+    roster; one listed already is refused (nothing is added).
+
+    \b
+    Example:
+      driverparty activity attend A-0012 --member M-0003,M-0004 --member M-0011
+    """
+    from driverparty import workflows
+
+    given = [m.strip() for value in members for m in value.split(",") if m.strip()]
+    app.store.change("activity", record_id, "attend", partial(workflows.attend, members=given))

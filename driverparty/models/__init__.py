@@ -13,6 +13,7 @@ from typing import Any, get_args, get_origin
 from pydantic import ValidationError
 
 from driverparty.i18n import N_, _, language
+from driverparty.models.activity import Activity
 from driverparty.models.base import RecordModel
 from driverparty.models.branch import Branch
 from driverparty.models.member import Member
@@ -23,6 +24,7 @@ from driverparty.schema import FieldInfo, KindInfo, Registration, is_active
 
 __all__ = [
     "KINDS",
+    "Activity",
     "Branch",
     "FieldInfo",
     "Kind",
@@ -112,7 +114,7 @@ def register(*models: type[RecordModel]) -> dict[str, Kind]:
 
 
 #: The registry: every kind there is. A new kind is its model module and one entry here.
-KINDS: dict[str, Kind] = register(Branch, Member, Station, Petition)
+KINDS: dict[str, Kind] = register(Branch, Member, Station, Petition, Activity)
 
 
 def kind_of(name: str) -> Kind:
@@ -158,6 +160,8 @@ def _message(err: Any) -> str:
         return _("must have at most {max_length} {what}").format(
             max_length=ctx["max_length"], what=what
         )
+    if kind == "too_short" and isinstance(err.get("input"), str) and ctx.get("min_length") == 1:
+        return _("must not be empty")  # a text's length is checked after its validator
     if language() != "en" and kind in PYDANTIC_WORDS:  # English: pydantic's own, as ever
         return _(PYDANTIC_WORDS[kind])
     msg = str(err["msg"])
