@@ -20,7 +20,7 @@ from driverparty.checks import Records
 from driverparty.config import Config
 from driverparty.models import KINDS, is_active
 from driverparty.models.activity import ACTIVITY_KINDS
-from driverparty.models.member import PARTY_STAGES, STAGE_DATES, STAGES, full_day, probation_ends
+from driverparty.models.member import PARTY_STAGES, STAGE_DATES, STAGES, full_day
 from driverparty.models.petition import DONE_STATUSES, OPEN_STATUSES, REACHED, SATISFIED
 from driverparty.periods import Period, Window, quarter_of, units, window
 
