@@ -664,6 +664,63 @@ def test_summary_counts_activities(held: Run) -> None:
         assert words in zh, words
 
 
+def test_summary_counts_the_activities_inside_a_period(held: Run) -> None:
+    """With --period (or --since/--until) the activities rows count what was held inside it,
+    as the other flow rows do (issue 21's ``summary --period``)."""
+    q2 = summary(held, "--period", "2026Q2")
+    assert q2["activities.total"] == 6  # April to June: not the lecture of January, not 2025
+    assert (q2["activities.lecture"], q2["activities.care_visit"]) == (0, 0)
+    assert q2["activities.theme_day"] == 3 and q2["activities.send_exam"] == 1
+    assert q2["activities.person_times"] == 3 + 2 + 1 + 4 + 10 + 42
+    assert (q2["activities.served"], q2["activities.trips"]) == (88, 31)
+    assert q2["activities.amount"] == 0
+    may = summary(held, "--period", "2026-05")
+    assert (may["activities.total"], may["activities.theme_day"]) == (3, 2)
+    assert summary(held, "--period", "2025")["activities.amount"] == 3000.5
+    span = summary(held, "--since", "2026-01-01", "--until", "2026-04-12")
+    assert (span["activities.total"], span["activities.lecture"]) == (2, 1)
+
+
+# --- 攀枝花 (seed 004): 爱心送考 and six trainings, entered and counted with the CLI -------------
+
+
+def test_panzhihua_send_exam_and_trainings_are_reproduced(empty_repo: Path) -> None:
+    """攀枝花: "爱心送考 … 110辆 … 370余台次 … 1000余人次" and "培训6场次共计1000余人次": one
+    送考 run of 110 vehicles, 370 trips and 1,000 people served; six trainings with 1,000
+    person-times between them (drivers of the company and others who came)."""
+    run = runner_for(empty_repo)
+    ok(run, "branch", "add", "--name", "万顺叫车攀枝花分公司党支部", "--kind", "branch",
+       "--founded", "2023-04-01")  # fmt: skip
+    drivers = [full_member(run, f"司机{n}", "B-0001") for n in range(1, 11)]
+    activity(run, "--date", "2025-06-07", "--kind", "send_exam", "--title", "高考爱心送考",
+             "--branch", "B-0001", "--participant", ",".join(drivers), "--vehicles", "110",
+             "--trips", "370", "--served", "1000")  # fmt: skip
+    others = (150, 160, 170, 160, 150, 150)  # and the ten party drivers at each: 60
+    for n, extra in enumerate(others, 1):
+        activity(run, "--date", f"2025-{n + 2:02d}-15", "--kind", "training",
+                 "--title", f"网约车司机培训第{n}期", "--branch", "B-0001",
+                 "--participant", ",".join(drivers), "--others", str(extra),
+                 "--hours", "2")  # fmt: skip
+    by_kind = {r["kind"]: r for r in rows(run, "report", "activities", "--by", "kind",
+                                          "--period", "2025")}  # fmt: skip
+    send = by_kind["send_exam"]
+    assert (send["sessions"], send["vehicles"], send["trips"], send["served"]) == (
+        1,
+        110,
+        370,
+        1000,
+    )
+    training = by_kind["training"]
+    assert (training["sessions"], training["person_times"]) == (6, 1000)
+    assert training["hours"] == 6 * 10 * 2  # participant study hours
+    figures = summary(run, "--period", "2025")
+    assert figures["activities.send_exam"] == 1 and figures["activities.training"] == 6
+    assert (figures["activities.trips"], figures["activities.served"]) == (370, 1000)
+    assert figures["activities.person_times"] == 10 + 1000  # the drivers of the run, too
+    zh = ok(run, "--lang", "zh", "report", "activities", "--by", "kind", "--period", "2025")
+    assert "爱心送考" in zh and "370" in zh and "1000" in zh
+
+
 def test_a_new_county_s_settings_show_the_defaults(tmp_path: Path) -> None:
     run = runner_for(tmp_path)
     r = run("init", str(tmp_path / "c"), "--county", "八步区")
