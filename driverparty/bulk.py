@@ -547,29 +547,34 @@ def names_to_ids(
             index[target] = named
         return index[target].get(name, [])
 
+    def one(target: str, value: str) -> tuple[str, str | None]:
+        """The id a reference names, or it as it was and the problem."""
+        if records.exists(target, value) or (target == kind and value in file_ids):
+            return value, None
+        ids = ids_named(target, value)
+        if len(ids) == 1:
+            return ids[0], None
+        if not ids and not ID_RE.match(value):
+            return value, _("no {target} has this id or name").format(target=target)
+        if ids:
+            plural = KINDS[target].plural
+            return value, _("{ids} {plural} have this name: give the id").format(
+                ids=len(ids), plural=plural
+            )
+        return value, None
+
     def resolve(values: dict[str, Any]) -> list[tuple[str, str]]:
         problems = []
         for name, target in refs.items():
             value = values.get(name)
-            if not isinstance(value, str) or records.exists(target, value):
-                continue
-            if target == kind and value in file_ids:
-                continue
-            ids = ids_named(target or "", value)
-            if len(ids) == 1:
-                values[name] = ids[0]
-            elif not ids and not ID_RE.match(value):
-                problems.append((name, _("no {target} has this id or name").format(target=target)))
-            elif ids:
-                plural = KINDS[target or kind].plural
-                problems.append(
-                    (
-                        name,
-                        _("{ids} {plural} have this name: give the id").format(
-                            ids=len(ids), plural=plural
-                        ),
-                    )
-                )
+            if isinstance(value, str):
+                values[name], problem = one(target or kind, value)
+                if problem:
+                    problems.append((name, problem))
+            elif isinstance(value, list):  # a list of references (an activity's participants)
+                found = [one(target or kind, v) if isinstance(v, str) else (v, None) for v in value]
+                values[name] = [v for v, _p in found]
+                problems += [(name, f"{v}: {p}") for v, p in found if p]
         return problems
 
     return resolve

@@ -407,6 +407,67 @@ def test_a_sheet_of_activities_imports_with_participants_semicolon_joined(
     assert len(rows(county, "activity", "list")) == 2
 
 
+def test_an_office_ledger_workbook_imports_by_its_chinese_headers_and_names(
+    county: Run, empty_repo: Path, tmp_path: Path
+) -> None:
+    """The 活动台账 a county office keeps in Excel (issue 19): Chinese headers as offices word
+    them, kinds in Chinese, dates as date cells, numbers as numbers, the branch and the
+    participants by name (a sign-in sheet has names, not ids), ``;``-joined."""
+    from datetime import datetime
+
+    from tests.test_sheets import sheet_rows, workbook
+
+    book = workbook(
+        tmp_path / "活动台账.xlsx",
+        {
+            "台账": [
+                ["序号", "活动日期", "活动类型", "活动主题", "党支部", "参加人员", "应到",
+                 "群众人数", "服务人数", "车辆数", "车次", "金额(元)", "学时数", "说明"],
+                [1, datetime(2026, 6, 7, 0, 0, 0, 0), "爱心送考", "高考爱心送考", "二支部",
+                 "李六", "", 20, 156, 20, 62, "", "", "益民公司车队"],
+                [2, datetime(2026, 6, 12, 0, 0, 0, 2), "主题党日", "六月主题党日", "一支部",
+                 "王一;王二;M-0003", 4, "", "", "", "", "", 2, ""],
+                [3, datetime(2026, 6, 20, 0, 0, 0, 1), "走访慰问", "走访困难党员司机", "",
+                 "", "", "", 6, "", "", 3000, "", ""],
+            ]
+        },
+    )  # fmt: skip
+    r = county("import", "activity", str(book), "--ignore", "序号")
+    assert (r.exit_code, r.stdout) == (0, "added 3, updated 0\n"), r.output
+    got = {a["id"]: a for a in rows(county, "activity", "list", "--format", "json")}
+    assert got["A-0001"] | {"notes": None} == {
+        "id": "A-0001", "date": "2026-06-07", "kind": "send_exam", "title": "高考爱心送考",
+        "branch": "B-0002", "station": None, "participants": ["M-0006"], "expected": None,
+        "on_leave": None, "others": 20, "served": 156, "vehicles": 20, "trips": 62,
+        "amount": None, "hours": None, "notes": None,
+    }  # fmt: skip
+    assert got["A-0001"]["notes"] == "益民公司车队"
+    assert got["A-0002"]["participants"] == ["M-0001", "M-0002", "M-0003"]
+    assert (got["A-0002"]["branch"], got["A-0002"]["hours"]) == ("B-0001", 2.0)
+    assert (got["A-0003"]["kind"], got["A-0003"]["amount"]) == ("care_visit", 3000.0)
+    # out again as a Chinese workbook, and back: nothing changes
+    out = tmp_path / "out.xlsx"
+    r = county("--lang", "zh", "activity", "list", "--format", "xlsx", "--output", str(out))
+    assert r.exit_code == 0, r.output
+    header = sheet_rows(out)[0]
+    assert header[:6] == ["编号", "日期", "类型", "主题", "组织支部", "活动地点"]
+    assert "参加党员" in header and "金额（元）" in header
+    r = county("import", "activity", str(out))
+    assert (r.exit_code, r.stdout) == (0, "added 0, updated 0\n"), r.output
+    # a name two members share, or nobody's, is named; nothing is written
+    ok(county, "member", "add", "--name", "王一", "--occupation", "taxi", "--stage", "applicant")
+    again = workbook(
+        tmp_path / "again.xlsx",
+        {"台账": [["活动日期", "活动类型", "活动主题", "党支部", "参加人员"],
+                  ["2026-06-25", "党课", "党课", "一支部", "王一;王五"]]},
+    )  # fmt: skip
+    r = county("import", "activity", str(again))
+    assert r.exit_code == 1
+    assert "participants: 王一: 2 members have this name: give the id" in r.stderr, r.stderr
+    assert "participants: 王五: no member has this id or name" in r.stderr, r.stderr
+    assert len(rows(county, "activity", "list")) == 3
+
+
 @pytest.mark.parametrize(
     ("line", "offered"),
     [

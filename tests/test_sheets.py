@@ -307,7 +307,7 @@ def test_every_alias_spec_names_is_a_header(dp: Run, column: str, field: str) ->
     assert got == want
 
 
-@pytest.mark.parametrize("kind", ["branch", "member", "station", "petition"])
+@pytest.mark.parametrize("kind", ["branch", "member", "station", "petition", "activity"])
 def test_the_chinese_headers_of_a_zh_table_are_headers_import_takes(dp: Run, kind: str) -> None:
     from driverparty.bulk import column_names
 
@@ -599,7 +599,9 @@ def test_a_workbook_holds_text_as_text_dates_as_dates_and_never_a_formula(
 LISTINGS = [
     ["member", "list", "--all"],
     ["petition", "list"],
+    ["activity", "list", "--where", "kind=send_exam,training"],
     ["summary"],
+    ["report", "activities", "--by", "month"],
     ["report", "members", "--by", "stage"],
     ["report", "petitions", "--by", "category"],
     ["report", "coverage"],
@@ -709,7 +711,7 @@ def test_csv_import_xlsx_import_is_exact(dp: Run, repo: Path, tmp_path: Path, la
 def test_every_kind_goes_through_a_zh_workbook_unchanged(
     dp: Run, repo: Path, tmp_path: Path
 ) -> None:
-    for kind in ("branch", "station", "petition"):
+    for kind in ("branch", "station", "petition", "activity"):
         book = tmp_path / f"{kind}.xlsx"
         r = dp(
             "--lang", "zh", kind, "list", "--all", "--reveal", "--format", "xlsx", "-o", str(book)

@@ -65,21 +65,43 @@ class Activity(RecordModel):
     )
 
     id: Annotated[RecordId, Label("编号")]
-    date: Annotated[PastDate, Label("日期")]
-    kind: Annotated[ActivityKind, Label("类型")]
-    title: Annotated[Name, Label("主题")]
-    branch: Annotated[RecordId | None, Ref("branch"), Label("组织支部")] = None
-    station: Annotated[RecordId | None, Ref("station"), Label("活动地点")] = None
-    participants: Annotated[list[Annotated[RecordId, Ref("member")]], Label("参加党员")] = []
-    expected: Annotated[Count | None, Label("应到人数")] = None
-    on_leave: Annotated[Count | None, Label("请假人数")] = None
-    others: Annotated[Count | None, Label("其他参加人数")] = None
-    served: Annotated[Count | None, Label("服务人次")] = None
-    vehicles: Annotated[Count | None, Label("车辆")] = None
-    trips: Annotated[Count | None, Label("台次")] = None
-    amount: Annotated[Float | None, Field(ge=0), Label("金额（元）")] = None
-    hours: Annotated[Float | None, Field(ge=0, le=24), Label("学时")] = None
-    notes: Annotated[Text | None, Label("备注")] = None
+    # aliases: the headers a county's activity ledger (活动台账) and sign-in sheets use (issue 19)
+    date: Annotated[PastDate, Label("日期", aliases=("活动日期", "活动时间", "开展时间", "时间"))]
+    kind: Annotated[ActivityKind, Label("类型", aliases=("活动类型", "活动类别", "类别"))]
+    title: Annotated[Name, Label("主题", aliases=("活动主题", "活动名称", "活动内容", "名称"))]
+    branch: Annotated[
+        RecordId | None,
+        Ref("branch"),
+        Label("组织支部", aliases=("党支部", "支部", "党组织", "组织单位")),
+    ] = None
+    station: Annotated[
+        RecordId | None, Ref("station"), Label("活动地点", aliases=("地点", "站点", "服务站点"))
+    ] = None
+    participants: Annotated[
+        list[Annotated[RecordId, Ref("member")]],
+        Label("参加党员", aliases=("参会党员", "参加人员", "参与党员", "实到党员")),
+    ] = []
+    expected: Annotated[Count | None, Label("应到人数", aliases=("应到", "应参加人数"))] = None
+    on_leave: Annotated[Count | None, Label("请假人数", aliases=("请假", "请假党员"))] = None
+    others: Annotated[
+        Count | None, Label("其他参加人数", aliases=("群众人数", "其他人员", "其他参加人员"))
+    ] = None
+    served: Annotated[
+        Count | None, Label("服务人次", aliases=("服务人数", "受益人次", "服务对象人次"))
+    ] = None
+    vehicles: Annotated[
+        Count | None, Label("车辆", aliases=("车辆数", "出动车辆", "车辆（辆）"))
+    ] = None
+    trips: Annotated[Count | None, Label("台次", aliases=("车次", "出车台次"))] = None
+    amount: Annotated[
+        Float | None,
+        Field(ge=0),
+        Label("金额（元）", aliases=("金额(元)", "金额", "慰问金额", "资金（元）")),
+    ] = None
+    hours: Annotated[
+        Float | None, Field(ge=0, le=24), Label("学时", aliases=("学时数", "时长（小时）"))
+    ] = None
+    notes: Annotated[Text | None, Label("备注", aliases=("说明",))] = None
 
     def rules(self) -> list[tuple[str, str]]:
         problems: list[tuple[str, str]] = []
