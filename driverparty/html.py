@@ -505,7 +505,7 @@ def figures(
     day = period.stock_day(as_of) if period else as_of
     since, until = (period.start, day) if period else (None, None)
     return {
-        "summary": reports.summary(records, config, day),
+        "summary": reports.summary(records, config, as_of, period),  # as summary --period
         "coverage": reports.coverage(records, day),
         "party_by_branch": reports.party_by_branch(records, day),
         "pipeline": reports.pipeline(records, day),

@@ -326,6 +326,10 @@ def test_a_member_an_activity_lists_is_not_removed_unless_forced(
     assert (empty_repo / "records/members/M-0005.toml").exists()
     r = county("station", "remove", "S-0001")
     assert r.exit_code == 1 and f"activities/{rid}.toml: station: refers to" in r.stderr
+    # leaving is no removal: the activity is history, and who took part then stays listed
+    r = county("member", "leave", "M-0002", "--reason", "迁出", "--kind", "moved")
+    assert r.exit_code == 0, r.stderr
+    assert county("validate").exit_code == 0
     assert county("member", "remove", "M-0005", "--force").exit_code == 0
     assert county("validate").exit_code == 1  # the activity now names a member no more there
 
@@ -509,6 +513,27 @@ def test_members_personal_data_never_shows_through_activities(
         assert phone not in ok(county, *args), args
     assert "139****5678" in ok(county, "member", "list", "--fields", "id,phone")
     assert "139" not in git(empty_repo, "log", "--format=%B")
+
+
+def test_numbers_typed_into_an_activity_s_text_are_masked(county: Run, empty_repo: Path) -> None:
+    """A phone or an ID number a clerk types into a title or the notes is masked in every
+    output unless --reveal, as in the other kinds' text (issue 16.17), and never reaches a
+    commit message."""
+    phone, id_number = "13912345678", "451123197911125370"
+    rid = activity(county, "--date", "2026-06-01", "--kind", "care_visit",
+                   "--title", f"走访司机{phone}家", "--notes", f"身份证{id_number}")  # fmt: skip
+    for args in (
+        ("activity", "get", rid),
+        ("activity", "list", "--format", "csv"),
+        ("activity", "history", rid),
+        ("report", "html"),
+    ):
+        out = ok(county, *args)
+        assert phone not in out and id_number not in out, args
+    got = ok(county, "activity", "get", rid)
+    assert "139****5678" in got and "451123********5370" in got
+    assert phone in ok(county, "activity", "get", rid, "--reveal")
+    assert phone not in git(empty_repo, "log", "--format=%B")
 
 
 def test_the_cache_alone_answers_an_activity_listing(repo: Path) -> None:

@@ -353,8 +353,12 @@ def test_a_period_makes_a_quarterly_report(dp: Run) -> None:
             f'data-meeting="{row["branch"]}:{row["kind"]}">{row["held"]} / {row["required"]}<'
             in page
         )
-    values = summary_values(lambda *a: dp(*a, "--as-of", "2026-03-31"))
-    assert f'data-summary="members.total">{values["members.total"]}<' in page
+    values = summary_values(lambda *a: dp(*a, "--period", "2026Q1"))  # the summary's own
+    for key in ("members.total", "members.recruited", "petitions.total", "activities.total",
+                "activities.person_times", "activities.served"):  # fmt: skip
+        assert f'data-summary="{key}">{shown(values[key])}<' in page, key
+    whole_year = summary_values(dp)
+    assert values["activities.total"] < whole_year["activities.total"]  # only the quarter's
     whole = dp("report", "html").stdout
     assert "Organisational life · 2026Q2" in whole and 'id="period"' not in whole
     assert dp("report", "html", "--period", "2026Q9").exit_code == 2

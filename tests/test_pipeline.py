@@ -443,7 +443,11 @@ def test_contacts_are_references_that_removal_and_leaving_respect(dp: Run, repo:
     r = dp("member", "update", "M-0009", "--contacts", "M-0004,M-0007")
     assert r.exit_code == 0, r.stderr
     assert member(repo, "M-0009")["contacts"] == ["M-0004", "M-0007"]
-    assert dp("member", "remove", "M-0005").exit_code == 0
+    # the contacts no longer hold M-0005; the sample's activities still list it (issue 20)
+    r = dp("member", "remove", "M-0005")
+    assert r.exit_code == 1 and "M-0009.toml" not in r.stderr
+    assert "participants: refers to member M-0005" in r.stderr, r.stderr
+    assert dp("member", "remove", "M-0005", "--force").exit_code == 0
     got = rows(dp, "member", "list", "--where", "contacts=M-0007", "--fields", "id")
     assert [x["id"] for x in got] == ["M-0008", "M-0009"]
 
