@@ -120,7 +120,11 @@ class Config(_Section):
         for kind in value:
             if kind not in LIFE_EVERY:
                 known = ", ".join(LIFE_EVERY)
-                raise ValueError(f"{kind!r} is no kind of organisational life (known: {known})")
+                raise ValueError(
+                    _("{kind!r} is no kind of organisational life (known: {known})").format(
+                        kind=kind, known=known
+                    )
+                )
         return value
 
     @model_validator(mode="after")

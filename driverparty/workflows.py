@@ -482,11 +482,13 @@ def attend(record: Record, members: list[str]) -> Record:
     added twice, and the clerk learns the list held them already. The writer checks that each
     member exists, and the model that ``expected`` still covers the participants."""
     if not members:
-        raise MoveRefused(f"activity {record['id']}: no member given (--member ID)")
+        raise MoveRefused(_("activity {id}: no member given (--member ID)").format(id=record["id"]))
     listed = record.get("participants", [])
     already = [m for m in dict.fromkeys(members) if m in listed]
     if already:
         raise MoveRefused(
-            f"activity {record['id']}: {', '.join(already)} took part already; nothing added"
+            _("activity {id}: {ids} took part already; nothing added").format(
+                id=record["id"], ids=", ".join(already)
+            )
         )
     return {**record, "participants": [*listed, *members]}

@@ -122,6 +122,9 @@ CONFIG_SECTIONS = {
     "calendar": 'corrections to the national holiday tables (`unit = "workday"`)',
     "standards": "the amenities a station must have: named lists of amenity codes, and "
     "`default` naming the one reports use",
+    "activities": "activities: the study hours (学时) a party member should reach in a year",
+    "organisational_life": "how often each kind of organisational life (三会一课, 主题党日) is "
+    "required: `monthly`, `quarterly` or `none` per activity kind",
 }
 
 #: rules of driverparty.toml's keys that its validators (not its types) hold

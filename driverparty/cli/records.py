@@ -118,7 +118,7 @@ SUBCOMMANDS: dict[str, tuple[str, str, str, frozenset[str] | None]] = {
     "attend": (
         "driverparty.cli.workflows",
         "attend",
-        "Add members who took part.",
+        N_("Add members who took part."),
         frozenset({"activity"}),
     ),
 }

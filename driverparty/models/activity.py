@@ -8,6 +8,7 @@ from typing import Annotated, ClassVar
 
 from pydantic import Field
 
+from driverparty.i18n import _
 from driverparty.models.base import RecordModel
 from driverparty.models.types import Codes, Float, Int, Label, Name, PastDate, RecordId, Ref, Text
 from driverparty.schema import Registration
@@ -107,18 +108,33 @@ class Activity(RecordModel):
         problems: list[tuple[str, str]] = []
         if self.kind in ORGANISATIONAL_LIFE and self.branch is None:
             word = KIND.zh[self.kind]
-            problems.append(("branch", f"required: {self.kind} ({word}) is held by a branch"))
+            problems.append(
+                (
+                    "branch",
+                    _("required: {kind} ({word}) is held by a branch").format(
+                        kind=self.kind, word=word
+                    ),
+                )
+            )
         twice = sorted({m for m in self.participants if self.participants.count(m) > 1})
         if twice:
-            problems.append(("participants", f"lists {', '.join(twice)} more than once"))
+            problems.append(
+                ("participants", _("lists {ids} more than once").format(ids=", ".join(twice)))
+            )
         if self.expected is not None:
             present = len(self.participants) + (self.on_leave or 0)
             if self.expected < present:
                 problems.append(
                     (
                         "expected",
-                        f"{self.expected} is fewer than the participants and those on leave "
-                        f"({len(self.participants)} + {self.on_leave or 0})",
+                        _(
+                            "{expected} is fewer than the participants and those on leave "
+                            "({participants} + {on_leave})"
+                        ).format(
+                            expected=self.expected,
+                            participants=len(self.participants),
+                            on_leave=self.on_leave or 0,
+                        ),
                     )
                 )
         return problems
