@@ -231,6 +231,16 @@ def test_help_is_english_again_after_chinese() -> None:
     assert english_in(en.output) != []
 
 
+def test_the_version_line_is_said_in_the_language_asked_for() -> None:
+    from driverparty import __version__
+
+    runner = CliRunner()
+    zh = runner.invoke(cli, ["--lang", "zh", "--version"])
+    assert (zh.exit_code, zh.output) == (0, f"driverparty，版本 {__version__}\n")
+    en = runner.invoke(cli, ["--lang", "en", "--version"])
+    assert (en.exit_code, en.output) == (0, f"driverparty, version {__version__}\n")
+
+
 def test_a_chinese_system_locale_speaks_chinese(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LANG", "zh_CN.UTF-8")
     result = CliRunner().invoke(cli, ["member", "--help"], prog_name="driverparty")

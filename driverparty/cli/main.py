@@ -183,6 +183,15 @@ def _terminated(signum: int, frame: Any) -> None:
     raise Terminated()
 
 
+def show_version(ctx: click.Context, value: bool) -> None:
+    """``--version``, in the language asked for (click's own option builds its line once, at
+    import, in English)."""
+    if not value or ctx.resilient_parsing:
+        return
+    click.echo(_("%(prog)s, version %(version)s") % {"prog": "driverparty", "version": __version__})
+    ctx.exit()
+
+
 @click.group(cls=DriverpartyGroup, context_settings={"help_option_names": ["--help", "-h"]})
 @click.option(
     "--repo",
@@ -198,7 +207,14 @@ def _terminated(signum: int, frame: Any) -> None:
     "language: $LC_ALL, $LC_MESSAGES, $LANG, Windows' display language).",
 )
 @click.option("--author", metavar='"NAME <EMAIL>"', help="Who makes the commits.")
-@click.version_option(__version__, "--version", prog_name="driverparty")
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=lambda ctx, _param, value: show_version(ctx, value),
+    help=N_("Show the version and exit."),
+)
 @click.pass_context
 def cli(ctx: click.Context, repo: str | None, lang: str | None, author: str | None) -> None:
     """driverparty — Party-work records for truck and ride-hailing drivers, kept as TOML files
