@@ -369,7 +369,9 @@ def sample_county(base: Path) -> Path:
     shutil.copy(ROOT / "driverparty.toml", repo / "driverparty.toml")
     shutil.copytree(ROOT / "records", repo / "records")
     for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "sample"]):
-        done = subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True)
+        done = subprocess.run(
+            ["git", *args], cwd=repo, capture_output=True, text=True, encoding="utf-8"
+        )
         if done.returncode:
             raise SystemExit(f"make_reference: git {args[0]}: {done.stderr}")
     return repo

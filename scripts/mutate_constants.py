@@ -109,6 +109,7 @@ def run(index: int, file: str, text: str, new: str, work: Path) -> bool:
         env=env,
         capture_output=True,
         text=True,
+        encoding="utf-8",
     )
     shutil.rmtree(copy)
     return proc.returncode != 0
