@@ -562,6 +562,13 @@ class Git:
         except GitFailed:
             self.finish_fast_forward()  # the careful way, path by path; it says what is in the way
             return
+        self._fast_forward_ref(branch, old, new)
+        journal.unlink(missing_ok=True)
+        private.unlink(missing_ok=True)
+        self.run("update-index", "-q", "--refresh", check=False)
+
+    def _fast_forward_ref(self, branch: str, old: str, new: str) -> None:
+        """Move ``branch`` from ``old`` to ``new`` (refused by git if it moved meanwhile)."""
         self.run(
             "update-ref",
             "-m",
@@ -570,9 +577,6 @@ class Git:
             new,
             old,
         )
-        journal.unlink(missing_ok=True)
-        private.unlink(missing_ok=True)
-        self.run("update-index", "-q", "--refresh", check=False)
 
     def finish_fast_forward(self) -> str | None:
         """Finish a fast-forward that a killed ``sync`` left half done: every file that differs
@@ -640,14 +644,7 @@ class Git:
         if written:
             self.run("checkout-index", "-f", "-u", "-z", "--stdin", input=_nul(written))
         if at == old:
-            self.run(
-                "update-ref",
-                "-m",
-                f"sync: fast-forward to {new[:12]}",
-                f"refs/heads/{branch}",
-                new,
-                old,
-            )
+            self._fast_forward_ref(branch, old, new)
         journal.unlink(missing_ok=True)
         return _("finished the interrupted sync: {branch} is now at {new}").format(
             branch=branch, new=new[:12]

@@ -26,6 +26,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from driverparty.cli.lang import CLICK_MODULES  # the modules lang.py points at the catalogue
+
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "driverparty"
 PO = PACKAGE / "locale" / "zh_CN" / "LC_MESSAGES" / "driverparty.po"
@@ -123,19 +125,6 @@ def extract() -> dict[str, Message]:
         else:
             out[msg.msgid] = msg
     return out
-
-
-CLICK_MODULES = (
-    "core",
-    "decorators",
-    "exceptions",
-    "formatting",
-    "parser",
-    "types",
-    "termui",
-    "utils",
-    "shell_completion",
-)
 
 
 # --- the .po file ------------------------------------------------------------------------------
