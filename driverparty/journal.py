@@ -24,7 +24,7 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -116,13 +116,26 @@ def index_entries(git: Git, folders: Sequence[str]) -> dict[str, Entry]:
     return entries
 
 
-def begin(git: Git, base: str | None, message: str, new: dict[str, bytes | None]) -> Journal:
+def begin(
+    git: Git,
+    base: str | None,
+    message: str,
+    new: dict[str, bytes | None],
+    old: Mapping[str, bytes | None] | None = None,
+) -> Journal:
     """Write the journal of a write that will give each path of ``new`` those bytes (None:
     delete it): the old bytes are saved in git's object store first, so a kill at any later
-    moment can be undone. Call with the write lock held, before the first file is written."""
+    moment can be undone. ``old``, when given, holds the bytes the caller has just read from
+    those paths (saved in one pack, as an import of 20,000 changed records needs: issue 19).
+    Call with the write lock held, before the first file is written."""
     root = git.root
     existing = [p for p in new if os.path.lexists(root / p)]
     olds: dict[str, str] = {}
+    if old is not None:
+        read = {p: data for p, data in old.items() if data is not None}
+        git.store_blobs(read)
+        olds = {p: blob_of(data) for p, data in read.items()}
+        existing = [p for p in existing if p not in read]
     if existing:
         out = git.text(
             "hash-object",
@@ -131,7 +144,7 @@ def begin(git: Git, base: str | None, message: str, new: dict[str, bytes | None]
             "--stdin-paths",
             input="".join(f"{p}\n" for p in existing).encode(),
         )
-        olds = dict(zip(existing, out.split(), strict=True))
+        olds.update(zip(existing, out.split(), strict=True))
     folders = sorted({p.rsplit("/", 1)[0] + "/" for p in new})
     entries = index_entries(git, folders)
     journal = Journal(

@@ -857,8 +857,12 @@ class Store:
             if new:
                 raise Invalid(new)
         paths = [KINDS[kind].path(rid) for kind, rid, _ in changes]
+        folders: dict[str, str | None] = {}  # an import's 20,000 paths share one folder
         for rel in paths:  # issue 9: never write (or delete) through a symbolic link
-            linked = linked_part(self.root, rel)
+            folder = rel.rpartition("/")[0]
+            if folder not in folders:
+                folders[folder] = linked_part(self.root, folder)
+            linked = folders[folder] or (rel if os.path.islink(self.root / rel) else None)
             if linked:
                 raise DataError(
                     _("{linked}: {LINK_REFUSED}; nothing written").format(
@@ -882,7 +886,7 @@ class Store:
         bulk = len(changes) > 1
         try:
             if bulk:
-                journal.begin(self.git, self.git.head(), commit_text, new_bytes)
+                journal.begin(self.git, self.git.head(), commit_text, new_bytes, old_bytes)
             for (_kind, _rid, record), rel in zip(changes, paths, strict=True):
                 data = new_bytes[rel]
                 try:
@@ -900,7 +904,7 @@ class Store:
                     ) from err
             if bulk:  # one flush for an import instead of one per file (none on Windows)
                 flush_to_disk(self.root / rel for rel, _, _ in written)
-            sha = self.git.commit(paths, commit_text)
+            sha = self.git.commit(paths, commit_text, new_bytes if bulk else None)
         except BaseException as first:
             with _signals_held():
                 self._undo(first, old_bytes, paths, bulk)

@@ -6,6 +6,7 @@ non-ASCII text as itself, ``[[events]]`` last, one final newline. Imports driver
 
 from __future__ import annotations
 
+import itertools
 import os
 import stat
 from pathlib import Path
@@ -13,7 +14,6 @@ from typing import Any
 
 from driverparty.errors import DataError, RepoError
 from driverparty.i18n import _
-from driverparty.portable import file_mode
 
 MAX_FILE_BYTES = 1024 * 1024  # issue 9: a record file is small; anything bigger is refused
 
@@ -145,6 +145,22 @@ def refuse_link(path: Path) -> None:
         )
 
 
+_TEMPORARIES = itertools.count()
+
+
+def _new_temporary(path: Path, mode: int) -> tuple[int, str]:
+    """A new file beside ``path`` named ``.<name>.<token>.tmp`` (the form a later command
+    clears away after a kill, journal.py), open for writing, created with ``mode`` less the
+    umask: for a record, what git's checkout gives it (issue 16.9), with no chmod after."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | NOFOLLOW | getattr(os, "O_BINARY", 0)
+    while True:
+        tmp = os.path.join(path.parent, f".{path.name}.{os.getpid()}x{next(_TEMPORARIES)}.tmp")
+        try:
+            return os.open(tmp, flags | getattr(os, "O_CLOEXEC", 0), mode), tmp
+        except FileExistsError:  # left by a killed process that had this process id
+            continue
+
+
 def atomic_write(path: Path, data: bytes, sync: bool = True, mode: int | None = None) -> None:
     """Write whole or not at all: a temporary file beside ``path``, fsync, then rename. A bulk
     writer passes ``sync=False`` and calls ``os.sync()`` once before it commits. The file gets
@@ -154,16 +170,15 @@ def atomic_write(path: Path, data: bytes, sync: bool = True, mode: int | None = 
         raise DataError(
             _("{name}: is or sits in a symbolic link; not written").format(name=path.name)
         )
-    import tempfile
-
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = _new_temporary(path, 0o666 if mode is None else mode)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
             if sync:
                 os.fsync(fh.fileno())
-        os.chmod(tmp, file_mode() if mode is None else mode)
+        if mode is not None:  # exactly this mode, whatever the umask
+            os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         try:

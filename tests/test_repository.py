@@ -274,6 +274,62 @@ def test_a_failed_commit_leaves_nothing_behind(dp: Run, repo: Path) -> None:
     assert m2.read_bytes() == before_bytes
 
 
+def test_a_write_commits_its_own_file_and_leaves_the_clerks_staged_work_staged(
+    dp: Run, repo: Path
+) -> None:
+    mine = repo / "records/members/M-0003.toml"  # the clerk's own edit, staged by hand
+    mine.write_text(mine.read_text(encoding="utf-8") + "# 待核实\n", encoding="utf-8")
+    git(repo, "add", "records/members/M-0003.toml")
+    theirs = repo / "records/members/M-0004.toml"  # and one not staged
+    theirs.write_text(theirs.read_text(encoding="utf-8") + "# 电话待改\n", encoding="utf-8")
+    r = dp("member", "update", "M-0002", "--notes", "已回访")
+    assert r.exit_code == 0, r.stderr
+    assert git(repo, "show", "--name-only", "--format=", "HEAD").split() == [
+        "records/members/M-0002.toml"
+    ]
+    # git status: the write is committed (nothing about M-0002), the clerk's work is as it was
+    assert git(repo, "status", "--porcelain").splitlines() == [
+        "M  records/members/M-0003.toml",
+        " M records/members/M-0004.toml",
+    ]
+    assert git(repo, "reflog", "-1", "--format=%gs").startswith("commit: member update M-0002")
+
+
+def test_a_write_during_a_git_merge_is_refused_and_changes_nothing(dp: Run, repo: Path) -> None:
+    git(repo, "checkout", "-q", "-b", "side")
+    side = repo / "records/members/M-0003.toml"
+    side.write_text(side.read_text(encoding="utf-8").replace("\n", "\n", 1), encoding="utf-8")
+    r = dp("member", "update", "M-0003", "--notes", "side")
+    assert r.exit_code == 0, r.stderr
+    git(repo, "checkout", "-q", "main")
+    r = dp("member", "update", "M-0004", "--notes", "main")
+    assert r.exit_code == 0, r.stderr
+    git(repo, "merge", "-q", "--no-commit", "--no-ff", "side")
+    assert (repo / ".git/MERGE_HEAD").exists()
+    head, status = git(repo, "rev-parse", "HEAD"), git(repo, "status", "--porcelain")
+    m2 = repo / "records/members/M-0002.toml"
+    before = m2.read_bytes()
+    r = dp("member", "update", "M-0002", "--notes", "x")
+    assert r.exit_code == 3, r.stderr
+    assert r.stderr == (
+        "error: a git merge is in progress: finish it (git commit) or abort it "
+        "(git merge --abort) first\n"
+    )
+    assert git(repo, "rev-parse", "HEAD") == head
+    assert git(repo, "status", "--porcelain") == status
+    assert m2.read_bytes() == before
+
+
+def test_a_commit_message_is_cleaned_as_git_commit_cleans_it(repo: Path) -> None:
+    from driverparty.gitrepo import Git
+
+    path = repo / "records/members/M-0002.toml"
+    path.write_text(path.read_text(encoding="utf-8") + "# x\n", encoding="utf-8")
+    sha = Git(repo).commit(["records/members/M-0002.toml"], "\n\nsubject  \n\n\n\nbody\t\n\n")
+    raw = git(repo, "cat-file", "commit", sha).split("\n\n", 1)[1]
+    assert raw == "subject\n\nbody\n"
+
+
 def test_version_and_help(dp: Run) -> None:
     assert dp("--version").stdout.startswith("driverparty, version")
     out = dp("--help").stdout
