@@ -41,11 +41,20 @@ def percent(part: int, whole: int) -> float | None:
 
 def stage_as_of(member: Record, as_of: date) -> str | None:
     """The member's stage on ``as_of`` from the stage dates; None if not yet in the pipeline.
-    A member without any stage date is taken at their recorded stage."""
+    A member without any stage date is taken at their recorded stage. A recorded stage whose
+    own date is missing (an office's roster gives 入党日期 but no 转正日期) was reached at the
+    latest from the dates there are: a full member at the end of their probation, another
+    stage on the latest date known."""
     dates = [(i, member.get(name)) for i, name in enumerate(STAGE_DATES)]
     known = [(i, d) for i, d in dates if d is not None]
     if not known:
         return str(member["stage"])
+    now = STAGES.index(str(member["stage"]))
+    if now < len(STAGE_DATES) and dates[now][1] is None and now > max(i for i, _d in known):
+        on = max(d for _i, d in known)
+        if STAGES[now] == "full" and member.get("probationary_on"):
+            on = full_day(member["probationary_on"], member.get("probation_extended_to"))
+        known.append((now, on))
     reached = [i for i, d in known if d <= as_of]
     if not reached:
         return None

@@ -548,3 +548,29 @@ def test_coverage_counts_full_members(dpe: Run) -> None:
         "value": None,
         "name": "王师傅",
     }
+
+
+def test_a_roster_with_joining_dates_but_no_full_dates_counts_full_members_as_full(
+    dpe: Run, empty_repo: Path
+) -> None:
+    # offices' rosters give 入党日期 and the member's category, rarely 转正日期
+    roster = empty_repo.parent / "花名册.csv"
+    roster.write_bytes(
+        "姓名,性别,职业,党员类别,入党日期,确定发展对象日期\r\n"
+        "王一,男,货车司机,正式党员,2010-01-01,\r\n"
+        "李二,男,货车司机,预备党员,2026-01-01,\r\n"
+        "赵三,男,货车司机,发展对象,,\r\n"
+        "钱四,男,货车司机,发展对象,,2026-03-01\r\n".encode("gb18030")
+    )
+    r = dpe("import", "member", str(roster))
+    assert r.exit_code == 0, r.stderr
+    value = {f"{x['section']}.{x['metric']}": x["value"] for x in rows(dpe, "summary")}
+    assert (value["members.full"], value["members.probationary"]) == (1, 1)
+    assert value["members.candidate"] == 2 and value["members.due_for_full"] == 0
+    # in the past: full from the end of probation (a year after joining), not before
+    for period, full, probationary in (("2010Q4", 0, 1), ("2011Q1", 1, 0)):
+        value = {
+            f"{x['section']}.{x['metric']}": x["value"]
+            for x in rows(dpe, "summary", "--period", period)
+        }
+        assert (value["members.full"], value["members.probationary"]) == (full, probationary)
