@@ -41,7 +41,7 @@ except ImportError:  # another Python: the same digest through hashlib
 def _schema_key() -> str:
     """The cache's layout: rebuilt when this version or the models' fields change."""
     fields = str(sha1(SCHEMA_FILE.read_bytes()).hexdigest())[:12]
-    return f"driverparty-cache-7/{__version__}/{fields}"  # 7: text NFC (issue 16.14)
+    return f"driverparty-cache-8/{__version__}/{fields}"  # 7: text NFC (16.14); 8: issue 22
 
 
 def digest(data: bytes) -> str:
@@ -65,6 +65,24 @@ def same_blob(data: bytes, blob: str) -> bool:
     return b"\r\n" in data and blob_id(data.replace(b"\r\n", b"\n")) == blob
 
 
+def is_record_name(name: str) -> bool:
+    """Whether a file name in a kind's folder is a record file's: ``<id>.toml``, not hidden.
+    Anything else there — ``init``'s ``.gitkeep``, a README — is no record, and neither
+    read nor counted (issue 22)."""
+    return name.endswith(".toml") and not name.startswith(".")
+
+
+def record_count(index: Iterable[str], folder: str) -> int:
+    """How many of the paths git lists (``parse_listing``) are record files directly in
+    ``folder``: what the folder's files must number for the listing to be all of them."""
+    start = len(folder) + 1
+    return sum(
+        1
+        for p in index
+        if p.startswith(folder + "/") and "/" not in p[start:] and is_record_name(p[start:])
+    )
+
+
 #: a cached record that an ``entries(only=...)`` test says cannot match
 FILTERED: dict[str, Any] = {}
 INT64 = 2**63
@@ -78,6 +96,7 @@ class Marked(NamedTuple):
     listing: str
     gen: int
     stamp: str | None
+    files: int | None
     rows: list[dict[str, Any]]
 
 
@@ -193,7 +212,8 @@ class RecordCache:
         db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
         db.execute("CREATE TABLE results (key TEXT PRIMARY KEY, value TEXT)")
         db.execute(
-            "CREATE TABLE synced (kind TEXT PRIMARY KEY, listing TEXT, gen INTEGER, stamp TEXT)"
+            "CREATE TABLE synced (kind TEXT PRIMARY KEY, listing TEXT, gen INTEGER, stamp TEXT, "
+            "files INTEGER)"
         )
         db.execute("CREATE TABLE gens (kind TEXT PRIMARY KEY, gen INTEGER)")
         for kind in KINDS:
@@ -278,12 +298,14 @@ class RecordCache:
         keep: Collection[str] | None = None,
         listing: str | None = None,
         drop: Iterable[str] = (),
+        files: int | None = None,
     ) -> None:
         """Store parsed records of a kind and forget the files in ``drop``; with ``keep``,
         forget the kind's other files (a removed record's data does not linger, issue 9);
-        with ``listing`` (the :func:`digest` of the kind's ``git ls-files -s``), mark the
-        table as holding exactly that listing's files — unless another process wrote it
-        since ``entries`` read it."""
+        with ``listing`` (the :func:`digest` of the kind's ``git ls-files -s``) and ``files``
+        (how many record files it lists), mark the table as holding exactly that listing's
+        record files — unless another process wrote it since ``entries`` read it (or since
+        the generation put in ``seen``: a writer that read the table marked carries it on)."""
         drop = list(drop)
         if self.db is None or not (rows or keep is not None or drop or listing):
             return
@@ -323,11 +345,12 @@ class RecordCache:
                 gen += 1
                 self.db.execute("UPDATE gens SET gen = ? WHERE kind = ?", (gen, kind))
             mark = self.db.execute(
-                "SELECT listing, gen FROM synced WHERE kind = ?", (kind,)
+                "SELECT listing, gen, files FROM synced WHERE kind = ?", (kind,)
             ).fetchone()
-            if listing is not None and untouched and mark != (listing, gen):
+            if listing is not None and untouched and mark != (listing, gen, files):
                 self.db.execute(
-                    "INSERT OR REPLACE INTO synced VALUES (?, ?, ?, NULL)", (kind, listing, gen)
+                    "INSERT OR REPLACE INTO synced VALUES (?, ?, ?, NULL, ?)",
+                    (kind, listing, gen, files),
                 )
             self.db.execute("COMMIT")
             self.seen[kind] = gen if untouched else -1
@@ -359,7 +382,7 @@ class RecordCache:
             self.db.execute("BEGIN")
             vouched = self.db.execute("SELECT value FROM meta WHERE key = 'settings'").fetchone()
             mark = self.db.execute(
-                "SELECT listing, gen, stamp FROM synced WHERE kind = ?", (kind,)
+                "SELECT listing, gen, stamp, files FROM synced WHERE kind = ?", (kind,)
             ).fetchone()
             columns = Columns(kind)
             found = None
@@ -378,7 +401,8 @@ class RecordCache:
             if found is None:
                 return None
             rows = [columns.record(row, keep_unset=True) for row in found]
-            return Marked(str(mark[0]), int(mark[1]), mark[2], rows)
+            files = mark[3] if isinstance(mark[3], int) else None
+            return Marked(str(mark[0]), int(mark[1]), mark[2], files, rows)
         except (sqlite3.Error, ValueError, TypeError, RecursionError):
             self._reset()
             return None
@@ -475,9 +499,12 @@ def query_listing(
     it: the same files with the same blob ids (``git ls-files -s``), none changed in the work
     tree (``git diff-files``; both started by ``Git.look`` and ``running``), no other record file
     beside them — and ``driverparty.toml`` is one a full read found valid. Else None, and the
-    caller reads the files (``Store.load``), marking it again.
+    caller reads the files (``Store.load``), marking it again. Files in the folder that are
+    not records (``init``'s ``.gitkeep``, a README: :func:`is_record_name`) change nothing.
 
-    "No other file" is a count of the folder, or, once a count agreed, the folder's stat
+    "No other file" is a count of the folder's record files against the number the mark
+    holds (the listing is the one marked, so its record files number the same), or, once a
+    count agreed, the folder's stat
     (inode, mtime, ctime): a name added or removed changes the folder's mtime. A stamp is kept
     only when the folder is older than :data:`SETTLED` seconds, as git treats racily clean
     files, so a change within the clock's granularity cannot hide behind it.
@@ -500,12 +527,12 @@ def query_listing(
             return None
         if found.stamp != stamp:
             names = os.listdir(folder)
-            present = sum(1 for n in names if n.endswith(".toml") and not n.startswith("."))
+            present = sum(1 for n in names if is_record_name(n))
         listing, changed = running.wait()
         if changed or found.listing != digest(listing):
             return None
         if present is not None:
-            if present != listing.count(b"\0"):
+            if present != found.files:
                 return None
             if settled:
                 cache.stamp(kind, found, stamp)

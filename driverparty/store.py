@@ -25,7 +25,9 @@ from driverparty.cache import (
     RecordCache,
     blob_id,
     digest,
+    is_record_name,
     query_listing,
+    record_count,
     remembered,
     revive,
     same_blob,
@@ -264,7 +266,7 @@ class Store:
             names = os.listdir(self.folder(kind))
         except FileNotFoundError:
             return []
-        ids = [n[:-5] for n in names if n.endswith(".toml") and not n.startswith(".")]
+        ids = [n[:-5] for n in names if is_record_name(n)]
         return sorted(ids, key=id_sort_key) if ordered else ids
 
     def linked_folder(self, kind: str) -> str | None:
@@ -472,13 +474,16 @@ class Store:
                             fresh.append((rel, blob, record))
                             uncached -= 1
                 progress.close()
-                # the table now holds exactly the folder's files: say so, for cache.query_listing
-                exact = uncached == 0 and len(index) == len(ids)
+                # the table now holds exactly the folder's record files: say so, for
+                # cache.query_listing (files that are no records, a .gitkeep, do not count)
+                files = record_count(index, spec.folder)
+                exact = uncached == 0 and files == len(ids)
                 cache.update(
                     kind,
                     fresh,
                     keep={spec.path(i) for i in ids} if len(cached) > len(ids) or fresh else None,
                     listing=digest(listing) if exact else None,
+                    files=files,
                 )
         finally:
             cache.close()

@@ -1,0 +1,126 @@
+"""The fast paths hold in repositories made the way clerks make them (issue 22).
+
+A repository made by ``driverparty init`` and ``driverparty import`` (and a ``git clone`` of
+it) must be answered from the cache like any other: ``init``'s ``.gitkeep``, a README or any
+other file in a kind's folder that is no record must not turn the cache off, and a write by
+the tool must leave the cache able to answer the next ``list`` and ``summary`` alone. Taking
+the fast path is seen without a clock: the command runs in a fresh interpreter, and the
+models (pydantic) are imported only when a record file has to be read, or a summary counted.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from driverparty.cli.main import cli
+from tests.conftest import Run, git, runner_for
+
+CACHE = ".git/driverparty/cache.sqlite"
+LIST = [
+    "member",
+    "list",
+    "--where",
+    "stage=full",
+    "--where",
+    "occupation=truck",
+    "--format",
+    "json",
+]
+SUMMARY = ["summary", "--format", "csv"]
+GET = ["member", "get", "M-0024", "--format", "json"]
+
+
+def run(repo: Path, *args: str) -> tuple[str, bool]:
+    """The real driverparty in a fresh interpreter: its stdout, and whether it imported
+    pydantic (reading a record file or counting a summary does; the cache alone does not)."""
+    code = (
+        "import sys\nfrom driverparty.cli.main import main\n"
+        f"sys.argv = ['driverparty', '--repo', {str(repo)!r}, *{list(args)!r}]\n"
+        "try:\n    main()\nfinally:\n    sys.stderr.write(str('pydantic' in sys.modules))\n"
+    )
+    p = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, encoding="utf-8"
+    )
+    assert p.returncode == 0, p.stderr
+    return p.stdout, p.stderr.endswith("True")
+
+
+def answered_alone(repo: Path, *args: str) -> str:
+    """The command's output, asserting that it read no record file."""
+    out, parsed = run(repo, *args)
+    assert not parsed, f"`{' '.join(args)}` read the record files"
+    return out
+
+
+def export(dp: Run, kind: str) -> list[dict[str, object]]:
+    r = dp(kind, "list", "--all", "--reveal", "--format", "jsonl")
+    assert r.exit_code == 0, r.output
+    return [json.loads(line) for line in r.stdout.splitlines()]
+
+
+def import_rows(repo: Path, kind: str, rows: list[dict[str, object]], tmp: Path) -> None:
+    source = tmp / f"{kind}.jsonl"
+    source.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
+    r = runner_for(repo)("import", kind, str(source))
+    assert r.exit_code == 0, r.output
+
+
+@pytest.fixture
+def made(dp: Run, tmp_path: Path) -> Path:
+    """The sample county as a clerk would set it up: ``init``, then one import per kind in
+    the order references need (branches first without their secretaries, who are members)."""
+    repo = tmp_path / "made"
+    r = CliRunner().invoke(cli, ["init", str(repo), "--county", "八步区", "--code", "451102"])
+    assert r.exit_code == 0, r.output
+    branches = export(dp, "branch")
+    secretaries = [{"id": b["id"], "secretary": b["secretary"]} for b in branches if b["secretary"]]
+    import_rows(repo, "branch", [{**b, "secretary": None} for b in branches], tmp_path)
+    for kind in ("station", "member"):
+        import_rows(repo, kind, export(dp, kind), tmp_path)
+    import_rows(repo, "branch", secretaries, tmp_path)
+    import_rows(repo, "petition", export(dp, "petition"), tmp_path)
+    assert (repo / "records/members/.gitkeep").exists()
+    return repo
+
+
+@pytest.mark.parametrize("args", [LIST, GET, SUMMARY], ids=["list", "get", "summary"])
+def test_a_repository_made_by_init_and_import_is_answered_from_the_cache(
+    made: Path, args: list[str]
+) -> None:
+    first, _ = run(made, *args)
+    assert first.strip()
+    assert answered_alone(made, *args) == first
+
+
+def test_files_that_are_no_records_leave_the_fast_path_on(made: Path) -> None:
+    run(made, *LIST)
+    expected = answered_alone(made, *LIST)
+    folder = made / "records/members"
+    (folder / "README.md").write_text("# 党员\n每人一个文件。\n", encoding="utf-8")
+    (folder / "名单说明.txt").write_text("见 README\n", encoding="utf-8")
+    assert answered_alone(made, *LIST) == expected  # untracked, beside the records
+    git(made, "add", "records/members")
+    git(made, "commit", "-qm", "a README for the members folder")
+    assert run(made, *LIST)[0] == expected  # a new listing: read once, vouched again
+    assert answered_alone(made, *LIST) == expected
+    counted = run(made, *SUMMARY)[0]
+    assert answered_alone(made, *SUMMARY) == counted
+
+
+def test_a_clone_reads_its_files_once_then_answers_from_its_own_cache(
+    made: Path, tmp_path: Path
+) -> None:
+    expected = run(made, *LIST)[0]
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", str(made), str(clone))
+    assert not (clone / CACHE).exists()
+    out, parsed = run(clone, *LIST)
+    assert parsed and out == expected  # nothing to trust but the files
+    assert answered_alone(clone, *LIST) == expected
+    assert answered_alone(clone, *GET) == run(made, *GET)[0]
