@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from driverparty import __version__
 from driverparty.errors import DataError
+from driverparty.gitrepo import LISTING
 from driverparty.schema import KINDS, SCHEMA_FILE
 from driverparty.tomlio import linked_part, read_bytes
 
@@ -432,6 +433,19 @@ class RecordCache:
             self._reset()
             return None
 
+    def results(self, prefix: str) -> list[tuple[str, Any]]:
+        """Every remembered report whose key starts with ``prefix``: (key, value)."""
+        if self.db is None:
+            return []
+        try:
+            rows = self.db.execute(
+                "SELECT key, value FROM results WHERE substr(key, 1, ?) = ?", (len(prefix), prefix)
+            ).fetchall()
+            return [(str(k), json.loads(v)) for k, v in rows]
+        except (sqlite3.Error, ValueError, TypeError):
+            self._reset()
+            return []
+
     def remember(self, key: str, value: Any) -> None:
         """Keep a report's figures; only the last few are kept."""
         if self.db is None:
@@ -550,8 +564,10 @@ def fingerprint(git: Git, today: date) -> str | None:
     today and this version — or None when the work tree differs from the index (then only
     the files themselves can say). Equal fingerprints, equal figures. Needs no model: a
     remembered summary is answered without importing pydantic."""
-    index = git.run("ls-files", "-s", "-z", "--", "records")
-    if git.changed_files("records"):
+    index, changed = git.start(
+        (*LISTING, "records"), ("diff-files", "-z", "--name-only", "--", "records")
+    ).wait()
+    if changed:
         return None
     tracked = {entry.split(b"\t", 1)[1] for entry in index.split(b"\0") if entry.endswith(b".toml")}
     records = git.root / "records"

@@ -206,6 +206,24 @@ def parse_listing(out: bytes) -> dict[str, str]:
     return result
 
 
+def listing_with(listing: bytes, changes: Mapping[str, str | None]) -> bytes:
+    """``git ls-files -s -z`` output as it will be once ``changes`` are committed: each path
+    at its new blob id (a new file as a plain ``100644`` one), None removing it. The tool's
+    own writes predict the listing instead of asking git again (issue 22); a prediction that
+    misses only means a full read next time, since a listing is compared, never trusted."""
+    entries = {}
+    for entry in listing.split(b"\0"):
+        if entry:
+            entries[entry.split(b"\t", 1)[1]] = entry
+    for path, blob in changes.items():
+        raw = path.encode("utf-8", "surrogateescape")
+        if blob is None:
+            entries.pop(raw, None)
+        else:
+            entries[raw] = b"100644 %s 0\t%s" % (blob.encode("ascii"), raw)
+    return b"".join(entries[p] + b"\0" for p in sorted(entries))
+
+
 class Running:
     """Git commands started by :meth:`Git.start`."""
 

@@ -183,14 +183,6 @@ def petition_rates(petitions: list[Record], config: Config) -> dict[str, tuple[i
 # --- summary -----------------------------------------------------------------------------------
 
 
-def rate_parts(
-    records: Records, config: Config, as_of: date, period: Period | None = None
-) -> dict[str, tuple[int, int]]:
-    """Numerators and denominators of the summary's rates (rollup sums these)."""
-    petitions = petitions_in(records, config, window(period, as_of))
-    return {f"petitions.{k}": v for k, v in petition_rates(petitions, config).items()}
-
-
 def summary(
     records: Records, config: Config, as_of: date, period: Period | None = None
 ) -> list[Row]:
@@ -198,12 +190,27 @@ def summary(
     as of ``as_of`` — or, with a ``period``, as of its end (``as_of`` if earlier) — and flow
     figures (recruitment by the stage dates, petitions by ``received``) inside the period, or
     up to ``as_of`` without one. The report page calls it the same way."""
+    return summary_rows(summary_counts(records, config, as_of, period))
+
+
+def summary_counts(
+    records: Records, config: Config, as_of: date, period: Period | None = None
+) -> dict[str, int]:
+    """The summary (:func:`summary`) as counts, ``section.metric`` each in row order, and each
+    rate as its ``….part`` and ``….whole``. Every count is a sum over records of what one
+    record adds, so the counts of a set of records are the sums of its parts' (``rollup`` adds
+    counties; a write carries a remembered summary on by the changed records alone, issue 22)."""
     win = window(period, as_of)
     day = win.stock
-    rows: list[Row] = []
+    counts: dict[str, int] = {}
 
-    def add(section: str, metric: str, value: Any) -> None:
-        rows.append({"section": section, "metric": metric, "value": value})
+    def add(section: str, metric: str, value: int) -> None:
+        counts[f"{section}.{metric}"] = value
+
+    def add_rate(metric: str) -> None:
+        part, whole = rates[metric]
+        counts[f"petitions.{metric}.part"] = part
+        counts[f"petitions.{metric}.whole"] = whole
 
     branches = active(records, "branch", day)
     add("branches", "total", len(branches))
@@ -249,7 +256,7 @@ def summary(
     add("petitions", "resolved", sum(1 for p in petitions if is_done(p)))
     add("petitions", "overdue", sum(1 for p in petitions if is_overdue(p, day)))
     for metric in ("responded_on_time_rate", "resolved_on_time_rate"):
-        add("petitions", metric, percent(*rates[metric]))
+        add_rate(metric)
     add(
         "petitions",
         "wishes_fulfilled",
@@ -257,8 +264,35 @@ def summary(
     )
     add("petitions", "extended", sum(1 for p in petitions if p.get("extended_on")))
     for metric in ("callback_rate", "satisfaction_rate"):
-        add("petitions", metric, percent(*rates[metric]))
-    rows += activity_summary(activities_in(records, win.start, win.end))
+        add_rate(metric)
+    acts = activities_in(records, win.start, win.end)
+    add("activities", "total", len(acts))
+    akinds = Counter(a["kind"] for a in acts)
+    for code in ACTIVITY_KINDS:
+        add("activities", code, akinds[code])
+    add("activities", "person_times", sum(person_times(a) for a in acts))
+    add("activities", "served", sum(int(a.get("served") or 0) for a in acts))
+    add("activities", "trips", sum(int(a.get("trips") or 0) for a in acts))
+    # yuan as whole fen, so that the sum stays exact when a write carries it on (issue 22)
+    add("activities", "amount.fen", sum(round(float(a.get("amount") or 0) * 100) for a in acts))
+    return counts
+
+
+def summary_rows(counts: dict[str, int]) -> list[Row]:
+    """:func:`summary_counts` as the summary's rows: a rate is its part over its whole, as a
+    percent (None when nothing was counted); yuan counted in fen are shown in yuan."""
+    rows: list[Row] = []
+    for key, value in counts.items():
+        if key.endswith(".whole"):
+            continue
+        metric = key.removesuffix(".part").removesuffix(".fen")
+        section, name = metric.split(".", 1)
+        shown: int | float | None = value
+        if key.endswith(".part"):
+            shown = percent(value, counts[f"{metric}.whole"])
+        elif key.endswith(".fen"):
+            shown = number(value / 100)
+        rows.append({"section": section, "metric": name, "value": shown})
     return rows
 
 
@@ -593,17 +627,6 @@ def activity_figures(activities: Iterable[Record]) -> Row:
             sum(float(a.get("hours") or 0) * len(a.get("participants", [])) for a in acts)
         ),
     }
-
-
-def activity_summary(activities: list[Record]) -> list[Row]:
-    """The ``activities.*`` rows of ``summary``: how many, one per kind, person-times, people
-    served, trips and yuan."""
-    figures = activity_figures(activities)
-    kinds = Counter(a["kind"] for a in activities)
-    values: list[tuple[str, Any]] = [("total", len(activities))]
-    values += [(code, kinds[code]) for code in ACTIVITY_KINDS]
-    values += [(m, figures[m]) for m in ("person_times", "served", "trips", "amount")]
-    return [{"section": "activities", "metric": m, "value": v} for m, v in values]
 
 
 def _span(period: Period | None, as_of: date) -> tuple[date | None, date]:

@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from datetime import date
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from driverparty import journal
 from driverparty.cache import (
@@ -25,6 +25,7 @@ from driverparty.cache import (
     RecordCache,
     blob_id,
     digest,
+    fingerprint,
     is_record_name,
     query_listing,
     record_count,
@@ -60,6 +61,7 @@ from driverparty.gitrepo import (
     Author,
     Git,
     find_root,
+    listing_with,
     message,
     parse_listing,
     redact,
@@ -82,6 +84,7 @@ from driverparty.tomlio import atomic_write as _atomic_write
 
 if TYPE_CHECKING:
     from driverparty.config import Config
+    from driverparty.periods import Period
     from driverparty.query import Condition
 
 Change = tuple[str, str, Record | None]  # (kind, id, new record or None to remove)
@@ -146,6 +149,38 @@ def parse_record(
         return None, problems
     assert model is not None
     return model.canonical(), []
+
+
+def tally_key(name: str, day: date, period: Period | None) -> str:
+    """What a remembered tally is kept under (its fingerprint is added): name, day, period."""
+    span = "" if period is None else f"{period.start or ''}~{period.end}~{period.label}"
+    return f"{name}|{day.isoformat()}|{span}"
+
+
+def parse_tally_key(key: str) -> tuple[str, date, Period | None]:
+    """:func:`tally_key` read back."""
+    from driverparty.periods import Period
+
+    name, day, span = key.split("|", 2)
+    period = None
+    if span:
+        start, end, label = span.split("~", 2)
+        since = date.fromisoformat(start) if start else None
+        period = Period(since, date.fromisoformat(end), label)
+    return name, date.fromisoformat(day), period
+
+
+class Tally(Protocol):
+    """A figure that is a sum over records, such as the summary (``reports.summary_counts``):
+    ``count`` gives the counts of some records, ``rows`` what is shown of them. The command
+    line gives the store its tallies (``App.reader``), so that a write can carry a remembered
+    figure on to the records it leaves by counting only the records it changed (issue 22)."""
+
+    def count(
+        self, records: Records, config: Config, day: date, period: Period | None
+    ) -> dict[str, int]: ...
+
+    def rows(self, counts: dict[str, int]) -> Any: ...
 
 
 class Shown:
@@ -221,13 +256,24 @@ class Blobs:
 class Store:
     """One records repository, opened for one command."""
 
-    def __init__(self, root: Path, today: date, author: Author | None = None) -> None:
+    def __init__(
+        self,
+        root: Path,
+        today: date,
+        author: Author | None = None,
+        tallies: dict[str, Tally] | None = None,
+    ) -> None:
         self.root = root
         self.today = today
         self.author = author
+        self.tallies = tallies or {}
         self.git = Git(root, author)
         self.settings: str | None = None  # digest of driverparty.toml, once validated
         self._ready = False
+        #: per kind, what the last full read found the cache to hold exactly: git's listing of
+        #: the folder, its number of record files and the table's generation then. A write
+        #: carries the mark on to the listing it makes (issue 22: the next list needs no read)
+        self._vouched: dict[str, tuple[bytes, int, int]] = {}
 
     def check_ready(self) -> None:
         """Stop early (exit 3 or 1) unless this is a git work tree whose driverparty.toml is
@@ -398,6 +444,30 @@ class Store:
         recounted, nor a model imported, until something it counts changes (issue 8)."""
         return remembered(self.git, self.today, key, compute)
 
+    def tallied(
+        self,
+        name: str,
+        day: date,
+        period: Period | None,
+        warn: Callable[[list[Problem]], None],
+    ) -> tuple[Any, dict[str, int], str | None]:
+        """A tally's rows, counts and the petition clock's note as of ``day`` (and for
+        ``period``: ``summary``, ``rollup``): remembered per fingerprint of the records
+        (:meth:`remembered`), carried on by this tool's writes, else counted from every record
+        (problems go to ``warn``; then nothing is kept)."""
+        tally = self.tallies[name]
+
+        def count() -> tuple[dict[str, Any], bool]:
+            records, problems = self.load()
+            warn(problems)
+            config = self.config
+            counts = tally.count(records, config, day, period)
+            value = {"rows": tally.rows(counts), "counts": counts, "note": config.clock.note()}
+            return value, not problems
+
+        value = self.remembered(tally_key(name, day, period), count)
+        return value["rows"], value["counts"], value.get("note")
+
     def load(
         self, kinds: Iterable[str] | None = None, only: tuple[str, list[Any]] | None = None
     ) -> tuple[Records, list[Problem]]:
@@ -485,6 +555,11 @@ class Store:
                     listing=digest(listing) if exact else None,
                     files=files,
                 )
+                gen = cache.seen.get(kind, -1)
+                if exact and gen >= 0:
+                    self._vouched[kind] = (listing, files, gen)
+                else:
+                    self._vouched.pop(kind, None)
         finally:
             cache.close()
         return records, problems
@@ -800,6 +875,7 @@ class Store:
         with self.locked():
             if not self.exists(kind, record_id):
                 raise RecordNotFound(kind, record_id)
+            records = None
             if not force:
                 records, _problems = self.load()
                 found = referrers(records, kind, record_id)
@@ -828,7 +904,7 @@ class Store:
                             )
                         ]
                     )
-            self.save([(kind, record_id, None)], "remove", check=False)
+            self.save([(kind, record_id, None)], "remove", check=False, loaded=records)
 
     @staticmethod
     def _kinds_to_check(changes: list[Change]) -> list[str]:
@@ -852,10 +928,14 @@ class Store:
         subject: str | None = None,
         check: bool = True,
         trailers: list[str] | None = None,
+        loaded: Records | None = None,
     ) -> str:
         """Write changed records and commit exactly them, or change nothing. The caller holds
         the lock. A change that adds a problem across records (a missing reference, a duplicate
-        phone, a cycle …) is refused with those problems."""
+        phone, a cycle …) is refused with those problems. Remembered tallies are carried on
+        from the records read for the check (or ``loaded``, the caller's own read)."""
+        carried = self._remembered_tallies() if check or loaded is not None else []
+        before = loaded or Records()
         if check:
             before, _problems = self.load(self._kinds_to_check(changes))
             new = added_problems(before, changes)
@@ -922,15 +1002,9 @@ class Store:
             raise
         if bulk:
             journal.end(self.git)
-        cache = self._cache()  # the next read need not parse what was just written
-        for kind in dict.fromkeys(k for k, _rid, _rec in changes):
-            folder = KINDS[kind].folder + "/"
-            cache.update(
-                kind,
-                [w for w in written if w[0].startswith(folder)],
-                drop=[KINDS[k].path(r) for k, r, rec in changes if k == kind and rec is None],
-            )
-        cache.close()
+        self._cache_written(changes, written)
+        if carried:
+            self._carry_tallies(carried, before, changes)
         return sha
 
     def _undo(
@@ -983,6 +1057,100 @@ class Store:
                 first.add_note(
                     _("git's index could not be put back ({err})").format(err=_os_words(err))
                 )
+
+    def _remembered_tallies(self) -> list[tuple[str, date, Period | None, dict[str, Any], str]]:
+        """The tallies remembered for the records as they are before a write: (name, day,
+        period, value, fingerprint) each. Asks git only when some tally is remembered at all."""
+        if not self.tallies:
+            return []
+        cache = self._cache()
+        try:
+            found = [
+                (key, value) for name in self.tallies for key, value in cache.results(f"{name}|")
+            ]
+        finally:
+            cache.close()
+        fp = fingerprint(self.git, self.today) if found else None
+        if fp is None:
+            return []
+        out = []
+        for key, value in found:
+            what, at = key.rsplit("|", 1)
+            if at == fp and isinstance(value, dict) and isinstance(value.get("counts"), dict):
+                out.append((*parse_tally_key(what), value, fp))
+        return out
+
+    def _carry_tallies(
+        self,
+        carried: list[tuple[str, date, Period | None, dict[str, Any], str]],
+        before: Records,
+        changes: list[Change],
+    ) -> None:
+        """Remember each tally of the records before the write for the records after it: its
+        counts less the changed records' old counts, plus their new ones. Exact because every
+        count is a sum over records (``reports.summary_counts``); the next ``summary`` then
+        imports no model (issue 22). A tally with a note of the petition clock (a year with no
+        holiday table), or whose changed records would make one, is counted again instead."""
+        fp = fingerprint(self.git, self.today)
+        if fp is None:
+            return
+        old, new = Records(), Records()
+        for kind, rid, record in changes:
+            if rid in before.broken[kind]:
+                return
+            was = before.get(kind, rid)
+            if was is not None:
+                old.by_kind[kind][rid] = was
+            if record is not None:
+                new.by_kind[kind][rid] = record
+        config = self.config.model_copy()
+        config.__dict__.pop("clock", None)  # a clock of its own: the years these records need
+        cache = self._cache()
+        try:
+            for name, day, period, value, _fp in carried:
+                tally = self.tallies[name]
+                less = tally.count(old, config, day, period)
+                more = tally.count(new, config, day, period)
+                counts: dict[str, int] = value["counts"]
+                if counts.keys() != less.keys() or value.get("note") or config.clock.note():
+                    continue  # remembered by another version of the figures, or with a note
+                counts = {k: v - less[k] + more[k] for k, v in counts.items()}
+                rows = tally.rows(counts)
+                cache.remember(
+                    f"{tally_key(name, day, period)}|{fp}",
+                    {"rows": rows, "counts": counts, "note": None},
+                )
+        finally:
+            cache.close()
+
+    def _cache_written(self, changes: list[Change], written: list[tuple[str, str, Record]]) -> None:
+        """Cache what was just written, so the next read parses none of it; where the last
+        full read found the table to hold exactly git's listing, mark it as holding the
+        listing this commit made (``gitrepo.listing_with``), so the next ``list`` is answered
+        from the cache alone (issue 22)."""
+        cache = self._cache()
+        try:
+            for kind in dict.fromkeys(k for k, _rid, _rec in changes):
+                spec = KINDS[kind]
+                rows = [w for w in written if w[0].startswith(spec.folder + "/")]
+                drop = [spec.path(r) for k, r, rec in changes if k == kind and rec is None]
+                listing = files = None
+                vouched = self._vouched.pop(kind, None)
+                if vouched is not None:
+                    before, files, cache.seen[kind] = vouched
+                    index = parse_listing(before)
+                    moved: dict[str, str | None] = {rel: blob for rel, blob, _ in rows}
+                    moved.update(dict.fromkeys(drop))
+                    files += sum(1 for rel, _blob, _rec in rows if rel not in index)
+                    files -= sum(1 for rel in drop if rel in index)
+                    after = listing_with(before, moved)
+                    listing = digest(after)
+                cache.update(kind, rows, drop=drop, listing=listing, files=files)
+                gen = cache.seen.get(kind, -1)
+                if listing is not None and files is not None and gen >= 0:
+                    self._vouched[kind] = (after, files, gen)
+        finally:
+            cache.close()
 
 
 def _os_words(err: BaseException) -> str:

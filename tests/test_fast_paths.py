@@ -33,6 +33,7 @@ LIST = [
     "json",
 ]
 SUMMARY = ["summary", "--format", "csv"]
+PERIOD = ["summary", "--period", "2026Q2", "--format", "csv"]
 GET = ["member", "get", "M-0024", "--format", "json"]
 
 
@@ -124,3 +125,85 @@ def test_a_clone_reads_its_files_once_then_answers_from_its_own_cache(
     assert parsed and out == expected  # nothing to trust but the files
     assert answered_alone(clone, *LIST) == expected
     assert answered_alone(clone, *GET) == run(made, *GET)[0]
+
+
+def from_scratch(repo: Path, *args: str) -> str:
+    """What the command says with no cache at all: every file read and counted."""
+    (repo / CACHE).unlink()
+    out, parsed = run(repo, *args)
+    assert parsed
+    return out
+
+
+WRITES = [
+    ["member", "update", "M-0024", "--employer", "货拉拉", "--unset", "plate"],
+    ["member", "promote", "M-0023", "--to", "activist", "--on", "2026-06-29"],
+    ["member", "verify", "M-0007", "--status", "archived"],
+    ["member", "leave", "M-0010", "--reason", "迁往外地"],
+    ["member", "add", "--name", "蒙志刚", "--occupation", "truck", "--stage", "applicant"],
+    ["petition", "assign", "P-0015", "--to", "司法局"],
+    ["station", "update", "S-0001", "--notes", "24小时开放"],
+    ["member", "remove", "M-0059"],
+]
+
+
+@pytest.mark.parametrize("write", WRITES, ids=[" ".join(w[:2]) for w in WRITES])
+def test_after_a_write_the_next_list_and_summary_read_no_record(
+    made: Path, write: list[str]
+) -> None:
+    """The write carries the cache's mark and the remembered summary on to what it
+    committed: the next `list` and `summary` read no file, and say what a read of every
+    file says."""
+    for args in (LIST, SUMMARY, PERIOD):
+        run(made, *args)
+        answered_alone(made, *args)
+    r = runner_for(made)(*write)
+    assert r.exit_code == 0, r.output
+    listed = answered_alone(made, *LIST)
+    listed_all = answered_alone(made, "member", "list", "--all", "--format", "csv")
+    counted = answered_alone(made, *SUMMARY)
+    in_period = answered_alone(made, *PERIOD)
+    dated = run(made, "summary", "--as-of", "2026-01-01", "--format", "csv")[0]
+    assert from_scratch(made, *SUMMARY) == counted
+    assert run(made, "summary", "--as-of", "2026-01-01", "--format", "csv")[0] == dated
+    assert run(made, *PERIOD)[0] == in_period
+    assert run(made, *LIST)[0] == listed
+    assert run(made, "member", "list", "--all", "--format", "csv")[0] == listed_all
+
+
+def test_summary_counts_are_sums_over_records(repo: Path) -> None:
+    """What lets a write carry a remembered summary on (and rollup add counties): the
+    counts of all records are the sums of each record's own counts, on any day and for any
+    period (issue 21's flows inside a period are sums too)."""
+    from datetime import date
+
+    from driverparty.checks import Records
+    from driverparty.periods import parse_period
+    from driverparty.reports import summary_counts
+    from driverparty.store import Store
+
+    store = Store(repo, date(2026, 6, 30))
+    records, problems = store.load()
+    assert not problems
+    days = (date(2024, 3, 1), date(2025, 12, 31), date(2026, 6, 30))
+    periods = (None, parse_period("2025Q4"), parse_period("2026"))
+    for day, period in ((d, p) for d in days for p in periods):
+        whole = summary_counts(records, store.config, day, period)
+        summed = dict.fromkeys(whole, 0)
+        for kind, by_id in records.by_kind.items():
+            for rid, record in by_id.items():
+                one = Records()
+                one.by_kind[kind][rid] = record
+                for key, value in summary_counts(one, store.config, day, period).items():
+                    summed[key] += value
+        assert summed == whole
+        assert any(whole.values())
+
+
+def test_a_remembered_rollup_is_the_rollup_of_every_file(made: Path, repo: Path) -> None:
+    args = ["rollup", str(made), str(repo), "--format", "csv"]
+    first = run(made, *args)[0]
+    assert run(made, *args)[0] == first  # both counties' summaries remembered
+    (repo / CACHE).unlink()
+    assert from_scratch(made, *args) == first
+    assert "members,total," in first

@@ -17,7 +17,7 @@ from driverparty.errors import DriverpartyError, Problem, UsageError
 from driverparty.i18n import _, language
 
 if TYPE_CHECKING:
-    from driverparty.store import Author, Store
+    from driverparty.store import Author, Store, Tally
 
 F = TypeVar("F", bound=Callable[..., Any])
 FORMATS = ("table", "json", "jsonl", "csv", "tsv", "xlsx")
@@ -90,7 +90,7 @@ class App:
         (``get``, ``list``, a remembered ``summary``: the cache vouches for the settings)."""
         from driverparty.store import Store
 
-        store = Store(self.root, self.today, self.author)
+        store = Store(self.root, self.today, self.author, TALLIES)
         store.on_note = self.note
         done = store.finish_interrupted_sync()  # issue 16.5: before anything reads the files
         if done:
@@ -159,6 +159,26 @@ def _remember_output(ctx: click.Context, param: click.Parameter, value: str | No
     app = ctx.find_object(App)
     if app is not None:
         app.output = value
+
+
+class SummaryTally:
+    """The summary as the store counts it (``Store.tallied``; a write carries it on): the
+    report's own functions, imported only when something is counted."""
+
+    @staticmethod
+    def count(records: Any, config: Any, day: date, period: Any) -> dict[str, int]:
+        from driverparty.reports import summary_counts
+
+        return summary_counts(records, config, day, period)
+
+    @staticmethod
+    def rows(counts: dict[str, int]) -> Any:
+        from driverparty.reports import summary_rows
+
+        return summary_rows(counts)
+
+
+TALLIES: dict[str, Tally] = {"summary": SummaryTally()}
 
 
 def format_options(formats: Sequence[str] = FORMATS, default: str = "table") -> list[click.Option]:

@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from driverparty.cli.app import App, output_options, pass_app, render
+from driverparty.cli.app import TALLIES, App, output_options, pass_app, render
 from driverparty.cli.main import LazyGroup
 from driverparty.cli.sync import timeout_option
 from driverparty.cli.workflows import DATE
@@ -76,25 +76,9 @@ def summary_rows(
 
     day = as_of or app.today
     chosen = resolve(period, since, until, day)
-    # "summary2": the remembered value holds the rows and the clock's note (issue 21), where
-    # a cache written before held the rows alone
-    key = f"summary2|{day.isoformat()}"
-    if chosen is not None:
-        key += f"|{chosen.start}|{chosen.end}"
-
-    def count() -> tuple[dict[str, Any], bool]:
-        from driverparty import reports
-
-        records, problems = app.store.load()
-        app.warn(problems)
-        config = app.store.config
-        rows = reports.summary(records, config, day, chosen)
-        return {"rows": rows, "note": config.clock.note()}, not problems
-
-    found = app.reader.remembered(key, count)
-    app.note(found.get("note"))
-    rows: list[dict[str, Any]] = found["rows"]
-    return rows
+    rows, _counts, note = app.reader.tallied("summary", day, chosen, app.warn)
+    app.note(note)
+    return list(rows)
 
 
 @click.command()
@@ -423,47 +407,32 @@ def rollup(
 
     columns: list[str] = []
     values: dict[tuple[str, str], dict[str, Any]] = {}
-    parts: dict[str, list[int]] = {}
-    order: list[tuple[str, str]] = []
+    total: dict[str, int] = {}
     with tempfile.TemporaryDirectory(prefix="driverparty-rollup-") as tmp:
         for i, source in enumerate(repos, 1):
             note(f"[{i}/{len(repos)}]")  # a URL may hold a password: county_repository masks it
             root = county_repository(source, Path(tmp), timeout, note)
-            store = Store(root.resolve(), app.today)
-            records, problems = store.load()
-            app.warn(problems)
-            app.clocks.append(store.config.clock)
+            store = Store(root.resolve(), app.today, tallies=TALLIES)
             name = store.config.county
+            # each county's summary as its own `summary` remembers it (issue 22: warm, a
+            # rollup of ten counties reads no record)
+            figures, counts, clock_note = store.tallied("summary", day, None, app.warn)
+            app.note(clock_note)  # a year with no holiday table, as `summary` says it
             while name in columns or name in ("section", "metric", "total"):
                 name += "'"
             columns.append(name)
-            for figure in reports.summary(records, store.config, day):
-                pair = (figure["section"], figure["metric"])
-                if pair not in values:
-                    order.append(pair)
-                    values[pair] = {}
-                values[pair][name] = figure["value"]
-            for metric, (part, whole) in reports.rate_parts(records, store.config, day).items():
-                acc = parts.setdefault(metric, [0, 0])
-                acc[0] += part
-                acc[1] += whole
+            for figure in figures:
+                values.setdefault((figure["section"], figure["metric"]), {})[name] = figure["value"]
+            for key, count in counts.items():  # every count is a sum: so is the total's
+                total[key] = total.get(key, 0) + count
     if interactive:
         click.echo("\r\033[K", err=True, nl=False)
     rows = []
-    for section, metric in order:
-        row: dict[str, Any] = {"section": section, "metric": metric}
-        row.update({c: values[(section, metric)].get(c) for c in columns})
-        key = f"{section}.{metric}"
-        if key in parts:
-            row["total"] = reports.percent(*parts[key])
-        else:
-            row["total"] = reports.number(  # counts, and yuan (activities.amount)
-                sum(
-                    v
-                    for v in row.values()
-                    if isinstance(v, (int, float)) and not isinstance(v, bool)
-                )
-            )
+    for figure in reports.summary_rows(total):
+        pair = (figure["section"], figure["metric"])
+        row: dict[str, Any] = {"section": pair[0], "metric": pair[1]}
+        row.update({c: values.get(pair, {}).get(c) for c in columns})
+        row["total"] = figure["value"]
         rows.append(row)
     render(app, rows, ["section", "metric", *columns, "total"], fmt, reveal)
     app.finish()
