@@ -170,6 +170,66 @@ def parse_tally_key(key: str) -> tuple[str, date, Period | None]:
     return name, date.fromisoformat(day), period
 
 
+#: how many files a read must parse before it is worth parsing them on every core (issue 22:
+#: a fresh clone's first ``list`` at 20,000 members); fewer cost less than starting workers
+PARALLEL_FROM = 1500
+Read = tuple[Record | None, list[Problem], bool] | None
+
+
+def read_record(root: Path, kind: str, rel: str, blob: str | None, today: date) -> Read:
+    """Read one record file and parse it (:func:`parse_record`): the record or None, its
+    problems, and whether its bytes are git's ``blob``; None when it is gone."""
+    try:
+        data = read_bytes(root / rel)
+    except Unreadable as err:
+        return None, [Problem(rel, Path(rel).stem, None, str(err))], False
+    except FileNotFoundError:
+        return None
+    record, problems = parse_record(kind, rel, data, today)
+    return record, problems, blob is not None and same_blob(data, blob)
+
+
+def _read_chunk(job: tuple[Path, str, list[tuple[str, str, str | None]], date]) -> list[Read]:
+    root, kind, files, today = job
+    return [read_record(root, kind, rel, blob, today) for _, rel, blob in files]
+
+
+def read_records(
+    root: Path,
+    kind: str,
+    files: list[tuple[str, str, str | None]],
+    today: date,
+    progress: Any,
+) -> Iterator[Read]:
+    """:func:`read_record` of each (id, path, blob), in order. Many files are parsed on every
+    core, in chunks: TOML parsing is pure Python, ~100 µs a record, and a fresh clone's
+    first read parses them all (issue 22). Where worker processes cannot start, one does it."""
+    workers = min(os.cpu_count() or 1, 8)
+    size = max(100, len(files) // (workers * 4))
+    jobs = [(root, kind, files[i : i + size], today) for i in range(0, len(files), size)]
+    done = 0
+    if len(files) >= PARALLEL_FROM and workers > 1:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        # fork where there is one (Linux: the workers need not import anything), else spawn
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("fork" if "fork" in methods else None)
+        try:
+            with ProcessPoolExecutor(workers, mp_context=context) as pool:
+                for chunk in pool.map(_read_chunk, jobs):
+                    progress.step(len(chunk))
+                    done += 1
+                    yield from chunk
+            return
+        except (OSError, ImportError, NotImplementedError, RuntimeError):
+            pass  # no worker could start (no semaphores, say): the rest in this process
+    for job in jobs[done:]:
+        for read in _read_chunk(job):
+            progress.step()
+            yield read
+
+
 class Tally(Protocol):
     """A figure that is a sum over records, such as the summary (``reports.summary_counts``):
     ``count`` gives the counts of some records, ``rows`` what is shown of them. The command
@@ -511,8 +571,8 @@ class Store:
                     _("reading {plural}").format(plural=spec.plural),
                     len(ids) if len(ids) > 500 else 0,
                 )
+                todo: list[tuple[str, str, str | None]] = []  # files the cache cannot vouch for
                 for rid in ids:
-                    progress.step()
                     rel = spec.path(rid)
                     blob = None if rel in dirty else index.get(rel)
                     hit = cached.get(rel) if blob else None
@@ -522,25 +582,24 @@ class Store:
                         and hit.record is not None
                         and (hit.latest is None or hit.latest <= today)
                     ):
+                        progress.step()
                         if hit.record is not FILTERED:
                             records.by_kind[kind][rid] = revive(hit.record, dates)
                         continue
-                    uncached += 1
-                    try:
-                        data = read_bytes(self.root / rel)
-                    except Unreadable as err:
-                        problems.append(Problem(rel, rid, None, str(err)))
-                        records.broken[kind].add(rid)
-                        continue
-                    except FileNotFoundError:
+                    todo.append((rid, rel, blob))
+                uncached = len(todo)
+                for (rid, rel, blob), read in zip(
+                    todo, read_records(self.root, kind, todo, self.today, progress), strict=True
+                ):
+                    if read is None:
                         continue  # removed while we read
-                    record, found = parse_record(kind, rel, data, self.today)
+                    record, found, unchanged = read
                     if record is None:
                         problems += found
                         records.broken[kind].add(rid)
                     else:
                         records.by_kind[kind][rid] = record
-                        if blob is not None and same_blob(data, blob):  # not changed as we read
+                        if blob is not None and unchanged:  # git's blob, not changed as we read
                             fresh.append((rel, blob, record))
                             uncached -= 1
                 progress.close()

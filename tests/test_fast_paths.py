@@ -207,3 +207,31 @@ def test_a_remembered_rollup_is_the_rollup_of_every_file(made: Path, repo: Path)
     (repo / CACHE).unlink()
     assert from_scratch(made, *args) == first
     assert "members,total," in first
+
+
+def test_many_files_are_read_on_every_core_as_one_process_reads_them(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A fresh clone's first read parses every file, on every core when there are many
+    (``store.PARALLEL_FROM``): the records, the broken files and their problems are the
+    same as one process finds, and the cache is filled and marked alike."""
+    from datetime import date
+
+    from driverparty import store as store_module
+
+    m3 = repo / "records/members/M-0003.toml"
+    m3.write_text(m3.read_text(encoding="utf-8").replace('stage = "', 'stage = "x', 1), "utf-8")
+    (repo / "records/members/M-0004.toml").write_bytes(b"name = [unclosed\n")
+    git(repo, "commit", "-qam", "two broken files")
+
+    def read() -> tuple[object, ...]:
+        (repo / CACHE).unlink(missing_ok=True)
+        records, problems = store_module.Store(repo, date(2026, 6, 30)).load()
+        marked = run(repo, "station", "list", "--format", "csv")
+        return records.by_kind, records.broken, problems, marked
+
+    alone = read()
+    monkeypatch.setattr(store_module, "PARALLEL_FROM", 2)
+    assert read() == alone
+    assert alone[1]["member"] == {"M-0003", "M-0004"}
+    assert not run(repo, "station", "list", "--format", "csv")[1]  # and the cache vouched
