@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 import time
 from collections.abc import Callable, Collection, Iterable, Sequence
@@ -559,6 +560,10 @@ def query_listing(
             cache.close()
 
 
+#: a ``git ls-files -s -z`` entry of a .toml file in a folder under records/
+_TRACKED_TOML = re.compile(rb"\trecords/[^/\0]+/[^/\0]*\.toml\0")
+
+
 def fingerprint(git: Git, today: date) -> str | None:
     """An id of everything a report reads — every record file as git has it, the settings,
     today and this version — or None when the work tree differs from the index (then only
@@ -569,20 +574,23 @@ def fingerprint(git: Git, today: date) -> str | None:
     ).wait()
     if changed:
         return None
-    tracked = {entry.split(b"\t", 1)[1] for entry in index.split(b"\0") if entry.endswith(b".toml")}
+    # Every tracked file is there as git has it (diff-files said so), so the .toml files in
+    # the folders under records/ are exactly the tracked ones when they are as many: else a
+    # record git does not track is there (issue 22: counted, not compared name by name)
+    tracked = len(_TRACKED_TOML.findall(index))
     records = git.root / "records"
     try:
-        present = {
-            f"records/{folder}/{name}".encode("utf-8", "surrogateescape")
+        present = sum(
+            1
             for folder in os.listdir(records)
             if (records / folder).is_dir()
             for name in os.listdir(records / folder)
             if name.endswith(".toml")
-        }
+        )
         settings = (git.root / "driverparty.toml").read_bytes()
     except OSError:
         return None
-    if present != tracked:  # a record git does not track, or one deleted but still tracked
+    if present != tracked:
         return None
     h = sha1(index)
     for part in (settings, today.isoformat().encode(), __version__.encode()):
