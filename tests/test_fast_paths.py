@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from driverparty.cli.main import cli
 from tests.conftest import Run, git, runner_for
@@ -235,3 +237,36 @@ def test_many_files_are_read_on_every_core_as_one_process_reads_them(
     assert read() == alone
     assert alone[1]["member"] == {"M-0003", "M-0004"}
     assert not run(repo, "station", "list", "--format", "csv")[1]  # and the cache vouched
+
+
+values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False)
+    | st.text()
+    | st.dates()
+    | st.times(),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(), inner, max_size=3),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    rows=st.lists(st.dictionaries(st.sampled_from(["id", "名字", "tags", "x\ny"]), values)),
+    single=st.booleans(),
+)
+def test_json_is_written_as_json_dumps_writes_it(
+    rows: list[dict[str, object]], single: bool
+) -> None:
+    """The listing's quick json writer says exactly what ``json.dumps(indent=2)`` says."""
+    from driverparty.output import json_text, plain
+
+    columns = ["id", "名字", "tags", "x\ny", "absent"]
+    rows = rows[:1] if single else rows
+    data = [{c: plain(row.get(c)) for c in columns} for row in rows]
+    if single and not data:
+        return
+    expected = json.dumps(data[0] if single else data, ensure_ascii=False, indent=2)
+    assert json_text(rows, columns, single) == expected
