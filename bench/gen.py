@@ -1,54 +1,52 @@
-"""Generate a synthetic driverparty records repository, fast, for benchmarks.
+"""Generate a synthetic driverparty records repository with driverparty's own commands.
 
     python bench/gen.py OUTDIR --members 50000 --branches 2000 --stations 2000 \
-        --petitions 20000 --commits 10000 [--seed 1]
+        --petitions 20000 [--rounds 16] [--moves 1] [--seed 1] [--dp .venv/bin/driverparty]
 
-Writes OUTDIR as a git work tree laid out as SPEC section 2 says (``driverparty.toml`` and
-``records/<kind>s/<ID>.toml``), every record valid under SPEC section 3 and written the way
-the tool writes it (``tomli_w.dumps`` of the fields in table order, unset fields omitted). The
-history has exactly ``--commits`` commits: the first imports most records, each later one adds
-or changes one record (now and then a few) with a subject ``<kind> <action> <id>`` and
-``Driverparty-Action``/``Driverparty-Record`` trailers. M-0001..M-0100 are changed again and
-again, so their histories are long (M-0042: ~25 commits at the default sizes).
+The repository is made the way a county makes one (STYLE section 10, issue 22): ``driverparty
+init``, then ``driverparty import`` of generated jsonl files (branches, stations, members, the
+branches' secretaries, petitions: the order references need), then ``--rounds`` days of work,
+each an ``import`` of the day's changes to members (M-0001 … M-0100 in most rounds, M-0042 in
+every one, so they have long histories), petitions, stations and branches, and ``--moves``
+workflow commands (``member verify|promote|transfer``) — every commit made by the tool, each on
+its day (``DRIVERPARTY_TODAY`` and git's dates) in one of five clerks' names. Nothing is
+written into the repository by this script: what the tool leaves (``.gitkeep`` files, its
+cache in ``.git/driverparty/``, its commit-graph) is what a clerk's repository holds.
 
-The history is computed in memory, then written in one go: by default straight into one git
-pack and its index (PackSink), or with ``--via fast-import`` as one ``git fast-import`` stream.
-Both give the same commit ids; fast-import needs ~20 ms for each commit that touches a
-50,000-file folder (2.5 minutes at the default sizes), the pack writer ~1.5 ms. A thread writes
-the work tree meanwhile; then ``git reset`` builds the index, ``git commit-graph write
---reachable --changed-paths`` and ``git gc --auto`` run, and the work tree is left clean.
+Every record is valid: unique mobile numbers, ID numbers with a correct check character and
+the birth date, stage dates in order with ``full_on`` at least a year after
+``probationary_on``, references to records that exist, branch secretaries who are full
+members, petitions whose dates, assignee, resolution and ``events`` agree with their status.
+The tool checks all of it on every import, as it would a clerk's spreadsheet.
 
-Also writes ``OUTDIR.rec``: the same members as one GNU recutils file with a schema, so that
-recsel, recfix and recins have the same data to work on.
+Also writes ``OUTDIR.rec``: the members as ``driverparty member list --all --reveal --format
+jsonl`` prints them at the end, as one GNU recutils file with a schema, so that recsel, recfix
+and recins work on the same data.
 
-Needs the git binary and driverparty's models, which say what the fields and codes are.
+Needs driverparty installed (its models say what the fields and codes are).
 """
 
 from __future__ import annotations
 
 import argparse
-import bisect
 import datetime as dt
-import hashlib
+import json
 import os
 import random
 import shutil
-import struct
 import subprocess
 import sys
-import threading
 import time
-import zlib
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 try:
-    import tomli_w
-
     from driverparty.models import KINDS
 except ImportError:  # pragma: no cover - a message instead of a traceback
     sys.exit("gen.py needs driverparty installed: run it with .venv/bin/python")
 
+DEFAULT_DP = Path(__file__).resolve().parent.parent / ".venv" / "bin" / "driverparty"
 COUNTY = "八步区"
 CODE = "451102"
 DUE_DAYS = 7
@@ -271,11 +269,6 @@ TZ = dt.timezone(dt.timedelta(hours=8))
 
 def record_id(kind: str, n: int) -> str:
     return f"{PREFIX[kind]}-{n:04d}"
-
-
-def canon(kind: str, rec: dict[str, Any]) -> bytes:
-    """The record as the tool writes it: table order, unset fields omitted."""
-    return tomli_w.dumps({k: rec[k] for k in ORDER[kind] if k in rec}).encode()
 
 
 def check_char(body17: str) -> str:
@@ -579,459 +572,15 @@ class Gen:
                 self.secretaries.add(rec["secretary"])
 
 
-# -- the history -------------------------------------------------------------------------
+# -- the history, made with the tool's own commands ---------------------------------------
 MEMBER_ACTIONS = ("update", "verify", "promote", "transfer", "leave")
 MEMBER_ACTION_WEIGHTS = (35, 30, 20, 12, 3)
+HOT = 100  # M-0001 … M-0100 change in most rounds: long histories (M-0042 in every one)
 
 
-class FastImportSink:
-    """Feeds the commits to one ``git fast-import`` process (``--via fast-import``).
-
-    Simple and obviously right, but git's fast-import sorts and re-prints a whole folder's
-    tree for every commit that touches it: ~20 ms a commit at 50,000 files in one folder, so
-    10,000 commits take minutes. The default sink writes the same objects itself.
-    """
-
-    def __init__(self, outdir: Path) -> None:
-        self.proc = subprocess.Popen(
-            ["git", "fast-import", "--quiet", "--done"], cwd=outdir, stdin=subprocess.PIPE
-        )
-        assert self.proc.stdin is not None
-        self.out = self.proc.stdin
-        self.buf: list[bytes] = []
-        self.size = 0
-
-    def write(self, b: bytes) -> None:
-        self.buf.append(b)
-        self.size += len(b)
-        if self.size > 4 << 20:
-            self.out.write(b"".join(self.buf))
-            self.buf.clear()
-            self.size = 0
-
-    def commit(self, ident: bytes, msg: bytes, files: list[tuple[str, bytes]]) -> None:
-        self.write(
-            b"commit refs/heads/main\nauthor "
-            + ident
-            + b"\ncommitter "
-            + ident
-            + b"\ndata %d\n" % len(msg)
-            + msg
-        )
-        for path, data in files:
-            self.write(b"M 100644 inline %s\ndata %d\n" % (path.encode(), len(data)) + data + b"\n")
-        self.write(b"\n")
-
-    def close(self) -> None:
-        self.write(b"done\n")
-        self.out.write(b"".join(self.buf))
-        self.out.close()
-        if self.proc.wait() != 0:
-            sys.exit("git fast-import failed")
-
-
-OBJ_COMMIT, OBJ_TREE, OBJ_BLOB, OBJ_OFS_DELTA = 1, 2, 3, 6
-MAX_DELTA_DEPTH = 50  # as git's pack.depth
-
-
-def sha1_object(kind: bytes, data: bytes | bytearray) -> bytes:
-    h = hashlib.sha1(b"%s %d\0" % (kind, len(data)))
-    h.update(data)
-    return h.digest()
-
-
-def varint(n: int) -> bytes:
-    out = bytearray()
-    while True:
-        b = n & 0x7F
-        n >>= 7
-        if n:
-            out.append(b | 0x80)
-        else:
-            out.append(b)
-            return bytes(out)
-
-
-def delta_copy(off: int, size: int) -> bytes:
-    """Delta instructions copying ``size`` bytes at ``off`` of the base."""
-    out = bytearray()
-    while size:
-        n = min(size, 0xFFFFFF)
-        op, args = 0x80, bytearray()
-        for i in range(4):
-            if (off >> (8 * i)) & 0xFF:
-                op |= 1 << i
-                args.append((off >> (8 * i)) & 0xFF)
-        for i in range(3):
-            if (n >> (8 * i)) & 0xFF:
-                op |= 0x10 << i
-                args.append((n >> (8 * i)) & 0xFF)
-        out.append(op)
-        out += args
-        off += n
-        size -= n
-    return bytes(out)
-
-
-def delta_insert(data: bytes) -> bytes:
-    return b"".join(
-        bytes([len(data[i : i + 127])]) + data[i : i + 127] for i in range(0, len(data), 127)
-    )
-
-
-class Folder:
-    """One records folder's tree, kept as the bytes git hashes, changed in place."""
-
-    def __init__(self, entries: dict[bytes, bytes]) -> None:
-        self.names = sorted(entries)
-        self.buf = bytearray(b"".join(b"100644 %s\0%s" % (n, entries[n]) for n in self.names))
-        self.sha = sha1_object(b"tree", self.buf)
-
-    def set(self, name: bytes, blob: bytes) -> tuple[int, int, bytes]:
-        """Point ``name`` at ``blob``; returns the splice (offset, removed length, inserted)."""
-        k = bisect.bisect_left(self.names, name)
-        entry = b"100644 %s\0" % name
-        if k < len(self.names) and self.names[k] == name:
-            off = self.buf.find(entry, k * 39)  # an entry is at least 39 bytes long
-            assert off >= 0, name
-            off += len(entry)
-            self.buf[off : off + 20] = blob
-            return off, 20, blob
-        off = (
-            len(self.buf)
-            if k == len(self.names)
-            else self.buf.find(b"100644 %s\0" % self.names[k], k * 39)
-        )
-        self.names.insert(k, name)
-        self.buf[off:off] = entry + blob
-        return off, 0, entry + blob
-
-
-class PackSink:
-    """Writes the commits straight into one git pack with its index (the default sink).
-
-    Blobs, trees and commits go in whole, zlib-compressed; each new version of a records
-    folder's tree goes in as a delta against its previous version (one splice: the changed
-    entry), up to MAX_DELTA_DEPTH deep like git's own packs, so a commit costs a hash of the
-    folder's tree and a few hundred bytes. The object ids are exactly those git computes
-    (``--via fast-import`` gives the same commit ids; see README).
-    """
-
-    def __init__(self, outdir: Path) -> None:
-        self.gitdir = outdir / ".git"
-        self.tmp = self.gitdir / "objects" / "pack" / "tmp_gen.pack"
-        self.f = open(self.tmp, "wb", buffering=1 << 20)  # noqa: SIM115
-        self.f.write(b"PACK" + struct.pack(">II", 2, 0))  # the count is patched at the end
-        self.pos = 12
-        self.objects: dict[bytes, tuple[int, int, int]] = {}  # sha -> (offset, crc, depth)
-        self.folders: dict[str, Folder] = {}
-        self.top: dict[str, bytes] = {}  # files at the root: name -> blob sha
-        self.parent: bytes | None = None
-
-    def put(
-        self,
-        kind: int,
-        sha: bytes,
-        data: bytes | bytearray,
-        base: bytes | None = None,
-        delta: bytes = b"",
-        level: int = 6,
-    ) -> None:
-        if sha in self.objects:
-            return
-        depth = 0
-        payload = data if base is None else delta
-        size = len(payload)
-        c = ((OBJ_OFS_DELTA if base is not None else kind) << 4) | (size & 15)
-        size >>= 4
-        head = bytearray()
-        while size:
-            head.append(c | 0x80)
-            c = size & 0x7F
-            size >>= 7
-        head.append(c)
-        if base is not None:
-            base_off, _, base_depth = self.objects[base]
-            depth = base_depth + 1
-            n = self.pos - base_off
-            ofs = [n & 0x7F]
-            n >>= 7
-            while n:
-                n -= 1
-                ofs.append(0x80 | (n & 0x7F))
-                n >>= 7
-            head += bytes(reversed(ofs))
-        body = bytes(head) + zlib.compress(payload, level)
-        self.objects[sha] = (self.pos, zlib.crc32(body), depth)
-        self.f.write(body)
-        self.pos += len(body)
-
-    def blob(self, data: bytes) -> bytes:
-        sha = sha1_object(b"blob", data)
-        self.put(OBJ_BLOB, sha, data, level=1)  # as small as level 6 here, 3x faster
-        return sha
-
-    def commit(self, ident: bytes, msg: bytes, files: list[tuple[str, bytes]]) -> None:
-        changed: dict[str, list[tuple[bytes, bytes]]] = {}
-        for path, data in files:
-            sha = self.blob(data)
-            if path.startswith("records/"):
-                _, folder, name = path.split("/")
-                changed.setdefault(folder, []).append((name.encode(), sha))
-            else:
-                self.top[path] = sha
-        for folder, entries in changed.items():
-            f = self.folders.get(folder)
-            if f is None:
-                f = self.folders[folder] = Folder(dict(entries))
-                self.put(OBJ_TREE, f.sha, f.buf, level=1)
-                continue
-            old_sha, old_len = f.sha, len(f.buf)
-            splices = [f.set(name, sha) for name, sha in entries]
-            f.sha = sha1_object(b"tree", f.buf)
-            if len(splices) == 1 and self.objects[old_sha][2] < MAX_DELTA_DEPTH:
-                off, removed, added = splices[0]
-                delta = (
-                    varint(old_len) + varint(len(f.buf)) + delta_copy(0, off) + delta_insert(added)
-                )
-                if old_len - off - removed:
-                    delta += delta_copy(off + removed, old_len - off - removed)
-                self.put(OBJ_TREE, f.sha, f.buf, base=old_sha, delta=delta)
-            else:
-                self.put(OBJ_TREE, f.sha, f.buf, level=1)
-        records = b"".join(
-            b"40000 %s\0%s" % (name.encode(), self.folders[name].sha)
-            for name in sorted(self.folders)
-        )
-        records_sha = sha1_object(b"tree", records)
-        self.put(OBJ_TREE, records_sha, records)
-        top = {name: (b"100644", sha) for name, sha in self.top.items()}
-        top["records"] = (b"40000", records_sha)
-        # git sorts a folder's entries as if its name ended in "/"
-        root = b"".join(
-            b"%s %s\0%s" % (top[n][0], n.encode(), top[n][1])
-            for n in sorted(top, key=lambda n: n + "/" if n == "records" else n)
-        )
-        root_sha = sha1_object(b"tree", root)
-        self.put(OBJ_TREE, root_sha, root)
-        text = b"tree %s\n" % root_sha.hex().encode()
-        if self.parent:
-            text += b"parent %s\n" % self.parent.hex().encode()
-        text += b"author %s\ncommitter %s\n\n%s" % (ident, ident, msg)
-        self.parent = sha1_object(b"commit", text)
-        self.put(OBJ_COMMIT, self.parent, text)
-
-    def close(self) -> None:
-        self.f.seek(8)
-        self.f.write(struct.pack(">I", len(self.objects)))
-        self.f.close()
-        h = hashlib.sha1()
-        with open(self.tmp, "rb") as f:
-            while chunk := f.read(1 << 22):
-                h.update(chunk)
-        pack_sha = h.digest()
-        with open(self.tmp, "ab") as f:
-            f.write(pack_sha)
-        entries = sorted(self.objects.items())
-        assert self.pos < 1 << 31, "pack too large for a plain v2 index"
-        fanout = [0] * 256
-        for sha, _ in entries:
-            fanout[sha[0]] += 1
-        for i in range(1, 256):
-            fanout[i] += fanout[i - 1]
-        idx = b"\377tOc" + struct.pack(">I", 2) + struct.pack(">256I", *fanout)
-        idx += b"".join(sha for sha, _ in entries)
-        idx += b"".join(struct.pack(">I", crc) for _, (_, crc, _) in entries)
-        idx += b"".join(struct.pack(">I", off) for _, (off, _, _) in entries)
-        idx += pack_sha
-        idx += hashlib.sha1(idx).digest()
-        base = self.gitdir / "objects" / "pack" / f"pack-{pack_sha.hex()}"
-        os.replace(self.tmp, base.with_suffix(".pack"))
-        base.with_suffix(".idx").write_bytes(idx)
-        assert self.parent is not None
-        (self.gitdir / "refs" / "heads" / "main").write_text(
-            self.parent.hex() + "\n", encoding="utf-8"
-        )
-
-
-class History:
-    """Changes records commit by commit and hands each commit to a sink."""
-
-    def __init__(self, g: Gen) -> None:
-        self.g = g
-        self.commits: list[tuple[bytes, bytes, list[tuple[str, bytes]]]] = []
-        self.final: dict[str, bytes] = {}  # path -> bytes at the last commit
-        self.open_by_status: dict[str, list[str]] = {"received": [], "assigned": [], "resolved": []}
-        self.last: dict[str, bytes] = {}  # path -> bytes last committed
-
-    def commit(
-        self,
-        when: dt.datetime,
-        subject: str,
-        action: str,
-        files: list[tuple[str, bytes]],
-        records: list[str],
-    ) -> None:
-        name, email = self.g.rnd.choice(CLERKS)
-        body = f"{subject}\n\nDriverparty-Action: {action}\n"
-        body += "".join(f"Driverparty-Record: {rec}\n" for rec in records)
-        ident = f"{name} <{email}> {int(when.timestamp())} +0800".encode()
-        self.commits.append((ident, body.encode(), files))
-        self.final.update(files)
-
-    def record_file(self, kind: str, rid: str) -> tuple[str, bytes]:
-        path = f"records/{FOLDER[kind]}/{rid}.toml"
-        data = canon(kind, self.g.records[kind][rid])
-        self.last[path] = data
-        return path, data
-
-    def one(self, when: dt.datetime, kind: str, action: str, rid: str) -> None:
-        prev = self.last.get(f"records/{FOLDER[kind]}/{rid}.toml")
-        path, data = self.record_file(kind, rid)
-        if data == prev:
-            # The change happened to change nothing (same branch, same day...): the tool
-            # would commit nothing, so change something else instead.
-            rec = self.g.records[kind][rid]
-            if kind == "member":
-                rec["phone"] = self.g.phone()
-                action = "update"
-            else:
-                rec["notes"] = f"{rec.get('notes', '')}（{when.date()}复核）"[-100:]
-            path, data = self.record_file(kind, rid)
-        self.commit(
-            when, f"{kind} {action} {rid}", action, [(path, data)], [f"{FOLDER[kind]}/{rid}"]
-        )
-
-
-def plan_counts(a: argparse.Namespace) -> dict[str, int]:
-    """How many records of each kind the history adds after the first commit."""
-    rest = max(0, a.commits - 1)
-    imports = min(rest // 250, a.members // 60)  # each adds 3 members
-    return {
-        "member_imports": imports,
-        "member": min(int(rest * 0.08), a.members // 5),
-        "petition": min(int(rest * 0.12), a.petitions // 2),
-        "station": min(int(rest * 0.01), a.stations // 5),
-    }
-
-
-def build(a: argparse.Namespace) -> tuple[Gen, History]:
-    """Generate the records and their history, in memory."""
-    g = Gen(a.seed)
+def member_change(g: Gen, mid: str, today: int) -> set[str]:
+    """Change one member as a clerk's day would (in memory); the fields changed."""
     r = g.rnd
-    plan = plan_counts(a)
-    latest0 = IMPORT_DAY.toordinal() - 1
-    n_members0 = a.members - plan["member"] - 3 * plan["member_imports"]
-    n_pet0 = a.petitions - plan["petition"]
-    n_sta0 = a.stations - plan["station"]
-
-    for _ in range(a.branches):
-        g.branch(a.branches, latest0)
-    for _ in range(n_sta0):
-        g.station(dt.date(2018, 1, 1).toordinal(), latest0, True)
-    for _ in range(n_members0):
-        g.member(latest0)
-    g.pick_secretaries()
-    statuses = ("received", "assigned", "resolved", "closed", "rejected", "withdrawn")
-    for _ in range(n_pet0):
-        g.petition(
-            r.randint(latest0 - 700, latest0),
-            latest0,
-            r.choices(statuses, (5, 10, 25, 52, 4, 4))[0],
-        )
-
-    h = History(g)
-    for rec in g.records["petition"].values():
-        if rec["status"] in h.open_by_status:
-            h.open_by_status[rec["status"]].append(rec["id"])
-
-    # Commit 1: the configuration and every record so far.
-    files = [("driverparty.toml", tomli_w.dumps(CONFIG).encode())]
-    for kind in ("branch", "station", "member", "petition"):
-        files += [h.record_file(kind, rid) for rid in g.records[kind]]
-    h.commit(
-        dt.datetime.combine(IMPORT_DAY, dt.time(9, 30), TZ),
-        "import initial records",
-        "import",
-        files,
-        [],
-    )
-
-    # The other commits, spread evenly up to END_DAY, in a shuffled plan of actions.
-    rest = max(0, a.commits - 1)
-    plan_list = (
-        ["member add"] * plan["member"]
-        + ["member import"] * plan["member_imports"]
-        + ["petition add"] * plan["petition"]
-        + ["station add"] * plan["station"]
-    )
-    plan_list += ["change"] * (rest - len(plan_list))
-    r.shuffle(plan_list)
-    # Commit i falls on day i * days / rest after the import, in office hours, in order.
-    days = END_DAY.toordinal() - IMPORT_DAY.toordinal()
-    hot = min(100, n_members0)
-    for i, what in enumerate(plan_list):
-        day, frac = divmod((i + r.random() * 0.9) * days / max(1, rest), 1)
-        when = dt.datetime.combine(
-            dt.date.fromordinal(IMPORT_DAY.toordinal() + 1 + int(day)), dt.time(8), TZ
-        ) + dt.timedelta(seconds=int(frac * 43200))
-        today = when.date().toordinal()
-        if what == "member add":
-            rec = g.member(today, new_applicant=True)
-            h.one(when, "member", "add", rec["id"])
-        elif what == "member import":
-            ids = [g.member(today, new_applicant=True)["id"] for _ in range(3)]
-            h.commit(
-                when,
-                "member import",
-                "import",
-                [h.record_file("member", m) for m in ids],
-                [f"{FOLDER['member']}/{m}" for m in ids],
-            )
-        elif what == "petition add":
-            rec = g.petition(today, today)
-            h.open_by_status["received"].append(rec["id"])
-            h.one(when, "petition", "add", rec["id"])
-        elif what == "station add":
-            rec = g.station(today, today, False)
-            h.one(when, "station", "add", rec["id"])
-        else:
-            change(g, h, when, today, hot)
-    return g, h
-
-
-def change(g: Gen, h: History, when: dt.datetime, today: int, hot: int) -> None:
-    """One commit changing one existing record."""
-    r = g.rnd
-    x = r.random()
-    if x < 0.25:
-        petition_step(g, h, when, today)
-        return
-    if x < 0.28:
-        sid = r.choice(g.open_station_ids)
-        rec = g.records["station"][sid]
-        have = set(rec.get("amenities", ()))
-        have ^= {r.choice(AMENITIES)}
-        rec["amenities"] = sorted(have, key=AMENITIES.index)
-        if not rec["amenities"]:
-            del rec["amenities"]
-        h.one(when, "station", "update", sid)
-        return
-    if x < 0.30:
-        bid = r.choice(g.branch_ids)
-        rec = g.records["branch"][bid]
-        if r.random() < 0.5 and g.full_active:
-            m = r.choice(g.full_active)
-            if m not in g.secretaries:
-                rec["secretary"] = m
-                g.secretaries.add(m)
-        else:
-            rec["brand"] = r.choice(BRANDS)
-        h.one(when, "branch", "update", bid)
-        return
-    # A member: half the time one of the first hundred, so they have long histories.
-    n = r.randint(1, hot) if r.random() < 0.5 else r.randint(1, g.count["member"])
-    mid = record_id("member", n)
     rec = g.records["member"][mid]
     action = r.choices(MEMBER_ACTIONS, MEMBER_ACTION_WEIGHTS)[0]
     if "left_on" in rec:
@@ -1050,72 +599,242 @@ def change(g: Gen, h: History, when: dt.datetime, today: int, hot: int) -> None:
                 rec["full_on"] = one_year_after(rec["probationary_on"])
             if rec["stage"] == "full":
                 g.full_active.append(mid)
-        else:
-            action = "verify"
+            return {"stage", STAGE_DATES[k + 1]}
+        action = "verify"
     if action == "leave" and mid in g.secretaries:
         action = "verify"
     if action == "verify":
         rec["verification"] = r.choices(("screened", "confirmed", "archived"), (3, 3, 4))[0]
         rec["verified_on"] = dt.date.fromordinal(today)
-    elif action == "transfer":
+        return {"verification", "verified_on"}
+    if action == "transfer":
         rec["branch"] = r.choice(g.branch_ids)
-    elif action == "leave":
+        return {"branch"}
+    if action == "leave":
         rec["left_on"] = dt.date.fromordinal(today)
         rec["left_reason"] = r.choice(LEFT_REASONS)
-    elif action == "update":
-        y = r.random()
-        if y < 0.3:
-            rec["phone"] = g.phone()
-        elif y < 0.55:
-            rec["employer"] = r.choice(EMPLOYERS[rec["occupation"]])
-        elif y < 0.75 and rec["occupation"] != "delivery":
-            rec["plate"] = g.plate()
-        elif y < 0.9:
-            rec["tags"] = sorted(r.sample(TAGS, r.randint(1, 3)), key=TAGS.index)
-        else:
-            rec["notes"] = r.choice(NOTES)
-    # Keep dict order canonical for any new key: canon() reorders anyway.
-    h.one(when, "member", action, mid)
+        return {"left_on", "left_reason"}
+    y = r.random()
+    if y < 0.3:
+        rec["phone"] = g.phone()
+        return {"phone"}
+    if y < 0.55:
+        rec["employer"] = r.choice(EMPLOYERS[rec["occupation"]])
+        return {"employer"}
+    if y < 0.75 and rec["occupation"] != "delivery":
+        rec["plate"] = g.plate()
+        return {"plate"}
+    if y < 0.9:
+        rec["tags"] = sorted(r.sample(TAGS, r.randint(1, 3)), key=TAGS.index)
+        return {"tags"}
+    rec["notes"] = f"{r.choice(NOTES)}（{dt.date.fromordinal(today)}）"
+    return {"notes"}
 
 
-def petition_step(g: Gen, h: History, when: dt.datetime, today: int) -> None:
+def petition_step(g: Gen, rec: dict[str, Any], today: int) -> None:
+    """Move an open petition one step on (in memory)."""
     r = g.rnd
-    lists = h.open_by_status
-    for status in r.sample(("received", "assigned", "resolved"), 3):
-        if lists[status]:
-            break
-    else:
-        return change_fallback(g, h, when, today)
-    lst = lists[status]
-    j = r.randrange(len(lst))
-    pid = lst[j]
-    lst[j] = lst[-1]
-    lst.pop()
-    rec = g.records["petition"][pid]
+    status = rec["status"]
     if status == "received":
         if r.random() < 0.05:
-            end = r.choice(("rejected", "withdrawn"))
-            g.p_end(rec, today, end)
-            h.one(when, "petition", {"rejected": "reject", "withdrawn": "withdraw"}[end], pid)
-            return
-        g.p_assign(rec, today)
-        lists["assigned"].append(pid)
-        h.one(when, "petition", "assign", pid)
+            g.p_end(rec, today, r.choice(("rejected", "withdrawn")))
+        else:
+            g.p_assign(rec, today)
     elif status == "assigned":
         g.p_resolve(rec, today)
-        lists["resolved"].append(pid)
-        h.one(when, "petition", "resolve", pid)
-    else:
+    elif status == "resolved":
         g.p_close(rec, today)
-        h.one(when, "petition", "close", pid)
 
 
-def change_fallback(g: Gen, h: History, when: dt.datetime, today: int) -> None:
-    mid = record_id("member", g.rnd.randint(1, g.count["member"]))
-    rec = g.records["member"][mid]
-    rec["verification"] = "confirmed"
-    rec["verified_on"] = dt.date.fromordinal(today)
-    h.one(when, "member", "verify", mid)
+def row(g: Gen, kind: str, rid: str, fields: Iterable[str] | None = None) -> dict[str, Any]:
+    """A record (or only some of its fields: an import leaves the others as they are) as one
+    object of the jsonl that `list --format jsonl` writes and `import` reads."""
+    rec = g.records[kind][rid]
+    names = ORDER[kind] if fields is None else ["id", *sorted(fields, key=ORDER[kind].index)]
+    return {k: rec.get(k) for k in names if fields is not None or k in rec}
+
+
+def _json(value: Any) -> str:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    raise TypeError(type(value).__name__)
+
+
+class Clerk:
+    """Runs driverparty's own commands on the repository, one process each, as a clerk at a
+    terminal would: each on its day (``DRIVERPARTY_TODAY`` and git's dates), in a clerk's name."""
+
+    def __init__(self, dp: str, repo: Path, quiet: bool) -> None:
+        self.dp = dp
+        self.repo = repo
+        self.quiet = quiet
+        self.commands = 0
+        self.spent: dict[str, float] = {}
+
+    def run(self, day: dt.date, *args: str, clerk: int = 0) -> str:
+        name, email = CLERKS[clerk % len(CLERKS)]
+        stamp = (
+            f"{day.isoformat()}T{9 + self.commands % 8:02d}:{self.commands * 7 % 60:02d}:00+08:00"
+        )
+        env = {
+            **os.environ,
+            "DRIVERPARTY_TODAY": day.isoformat(),
+            "DRIVERPARTY_LANG": "en",
+            "LANG": "C.UTF-8",
+            "GIT_AUTHOR_NAME": name,
+            "GIT_AUTHOR_EMAIL": email,
+            "GIT_COMMITTER_NAME": name,
+            "GIT_COMMITTER_EMAIL": email,
+            "GIT_AUTHOR_DATE": stamp,
+            "GIT_COMMITTER_DATE": stamp,
+        }
+        env.pop("DRIVERPARTY_REPO", None)
+        argv = [self.dp, "--repo", str(self.repo), *args] if args[0] != "init" else [self.dp, *args]
+        t = time.perf_counter()
+        p = subprocess.run(
+            argv, env=env, capture_output=True, text=True, encoding="utf-8", check=False
+        )
+        what = " ".join(args[:2])
+        self.spent[what] = self.spent.get(what, 0.0) + time.perf_counter() - t
+        self.commands += 1
+        if p.returncode != 0:
+            sys.exit(f"gen.py: `driverparty {' '.join(args)}` failed:\n{p.stderr.strip()}")
+        return p.stdout
+
+    def import_rows(self, day: dt.date, kind: str, rows: list[dict[str, Any]]) -> None:
+        """One ``driverparty import KIND FILE.jsonl``: one commit."""
+        if not rows:
+            return
+        source = self.repo.parent / f"{self.repo.name}-import-{kind}.jsonl"
+        text = "".join(json.dumps(r, ensure_ascii=False, default=_json) + "\n" for r in rows)
+        source.write_text(text, encoding="utf-8")
+        try:
+            self.run(day, "import", kind, str(source), clerk=self.commands)
+        finally:
+            source.unlink()
+
+
+def initial_records(g: Gen, a: argparse.Namespace) -> None:
+    """Every record of the first import, dated on or before the day before it."""
+    r = g.rnd
+    latest0 = IMPORT_DAY.toordinal() - 1
+    for _ in range(a.branches):
+        g.branch(a.branches, latest0)
+    for _ in range(a.stations):
+        g.station(dt.date(2018, 1, 1).toordinal(), latest0, True)
+    for _ in range(a.members):
+        g.member(latest0)
+    g.pick_secretaries()
+    statuses = ("received", "assigned", "resolved", "closed", "rejected", "withdrawn")
+    for _ in range(a.petitions):
+        g.petition(
+            r.randint(latest0 - 700, latest0),
+            latest0,
+            r.choices(statuses, (5, 10, 25, 52, 4, 4))[0],
+        )
+
+
+def build(a: argparse.Namespace, clerk: Clerk) -> Gen:
+    """``init``, the first imports, then ``--rounds`` days of work: each an import of the
+    day's member changes (and a few new applicants), of petition steps and new petitions, now
+    and then of station and branch changes, and ``--moves`` workflow commands a day."""
+    g = Gen(a.seed)
+    r = g.rnd
+    initial_records(g, a)
+    day0 = IMPORT_DAY
+    clerk.run(day0, "init", str(clerk.repo), "--county", COUNTY, "--code", CODE)
+    # The order references need: a branch's secretary is a member, a member's branch and
+    # station must exist, a petition names members and stations.
+    secretaries = {
+        b: rec.pop("secretary") for b, rec in g.records["branch"].items() if "secretary" in rec
+    }
+    clerk.import_rows(day0, "branch", [row(g, "branch", b) for b in g.records["branch"]])
+    clerk.import_rows(day0, "station", [row(g, "station", s) for s in g.records["station"]])
+    clerk.import_rows(day0, "member", [row(g, "member", m) for m in g.records["member"]])
+    for b, m in secretaries.items():
+        g.records["branch"][b]["secretary"] = m
+    clerk.import_rows(day0, "branch", [row(g, "branch", b, {"secretary"}) for b in secretaries])
+    clerk.import_rows(day0, "petition", [row(g, "petition", p) for p in g.records["petition"]])
+    open_petitions = [
+        p
+        for p, rec in g.records["petition"].items()
+        if rec["status"] in ("received", "assigned", "resolved")
+    ]
+
+    days = END_DAY.toordinal() - IMPORT_DAY.toordinal()
+    others = max(10, a.members // 500)
+    for k in range(1, a.rounds + 1):
+        today = IMPORT_DAY.toordinal() + k * days // a.rounds
+        day = dt.date.fromordinal(today)
+        # members: most of the first hundred (M-0042 always), some others, a few new
+        changed: dict[str, set[str]] = {}
+        hot = [record_id("member", n) for n in range(1, min(HOT, a.members) + 1)]
+        picked = [m for m in hot if m == "M-0042" or r.random() < 0.6]
+        picked += [record_id("member", r.randint(1, g.count["member"])) for _ in range(others)]
+        for mid in picked:
+            changed.setdefault(mid, set()).update(member_change(g, mid, today))
+        rows = [row(g, "member", m, f) for m, f in changed.items()]
+        rows += [row(g, "member", g.member(today, new_applicant=True)["id"]) for _ in range(3)]
+        clerk.import_rows(day, "member", rows)
+        if k % 2 == 0:  # petitions, every other day: steps of open ones, and new ones
+            steps = r.sample(open_petitions, min(len(open_petitions), max(5, a.petitions // 200)))
+            for pid in steps:
+                petition_step(g, g.records["petition"][pid], today)
+            open_petitions = [
+                p
+                for p in open_petitions
+                if g.records["petition"][p]["status"] in ("received", "assigned", "resolved")
+            ]
+            new = [g.petition(today, today)["id"] for _ in range(max(2, a.petitions // 500))]
+            open_petitions += new
+            clerk.import_rows(day, "petition", [row(g, "petition", p) for p in [*steps, *new]])
+        if k % 4 == 0:  # stations: amenities change, a new one opens
+            ids = r.sample(g.open_station_ids, min(5, len(g.open_station_ids)))
+            for sid in ids:
+                rec = g.records["station"][sid]
+                have = set(rec.get("amenities", ())) ^ {r.choice(AMENITIES)}
+                rec["amenities"] = sorted(have, key=AMENITIES.index)
+            ids.append(g.station(today, today, False)["id"])
+            clerk.import_rows(day, "station", [row(g, "station", s) for s in ids])
+        if k % 8 == 0:  # branches: a new brand here and there
+            bids = r.sample(g.branch_ids, min(5, len(g.branch_ids)))
+            for bid in bids:
+                g.records["branch"][bid]["brand"] = r.choice(BRANDS)
+            clerk.import_rows(day, "branch", [row(g, "branch", b, {"brand"}) for b in bids])
+        for _ in range(a.moves):  # the pipeline's own commands, one commit each
+            move(g, clerk, day, today, clerk.commands)
+    return g
+
+
+def move(g: Gen, clerk: Clerk, day: dt.date, today: int, j: int) -> None:
+    """One workflow command (``member verify|promote|transfer``) on a member who has not
+    left, mirrored in memory."""
+    r = g.rnd
+    while True:
+        mid = record_id("member", r.randint(1, g.count["member"]))
+        rec = g.records["member"][mid]
+        if "left_on" not in rec:
+            break
+    k = STAGES.index(rec["stage"])
+    can_promote = k < 3 or (k == 3 and today >= rec["probationary_on"].toordinal() + 366)
+    if j % 3 == 1 and can_promote:
+        to = STAGES[k + 1]
+        rec["stage"] = to
+        rec[STAGE_DATES[k + 1]] = day
+        if to == "full":
+            g.full_active.append(mid)
+        clerk.run(day, "member", "promote", mid, "--to", to, "--on", day.isoformat(), clerk=j)
+    elif j % 3 == 2 and len(g.branch_ids) > 1:
+        to = r.choice([b for b in g.branch_ids[:50] if b != rec.get("branch")])
+        rec["branch"] = to
+        clerk.run(day, "member", "transfer", mid, "--to", to, "--on", day.isoformat(), clerk=j)
+    else:
+        status = r.choice(("screened", "confirmed", "archived"))
+        rec["verification"] = status
+        rec["verified_on"] = day
+        clerk.run(
+            day, "member", "verify", mid, "--status", status, "--on", day.isoformat(), clerk=j
+        )
 
 
 # -- recutils twin -------------------------------------------------------------------------
@@ -1136,22 +855,22 @@ REC_HEADER = """\
 """
 
 
-def write_rec(g: Gen, path: Path, key: bool) -> None:
-    """The members as one recutils file with a schema.
+def write_rec(members: list[dict[str, Any]], path: Path, key: bool) -> None:
+    """The members (as ``member list --all --reveal --format jsonl`` printed them) as one
+    recutils file with a schema.
 
     ``%key: id`` only when asked: recfix and recins (GNU recutils 1.9) check a key's
     uniqueness in quadratic time (8,000 records: 5.7 s instead of 1.2 s; 50,000: minutes),
     which would make the comparison a straw man. driverparty's ids are unique by file name.
     """
-    order = ORDER["member"]
     header = REC_HEADER.replace("%mandatory:", "%key: id\n%mandatory:") if key else REC_HEADER
     parts = [header]
-    for rec in g.records["member"].values():
+    for rec in members:
         lines: list[str] = []
-        for k in order:
-            if k not in rec:
+        for k in ORDER["member"]:
+            v = rec.get(k)
+            if v is None or v is False or v == []:
                 continue
-            v = rec[k]
             if isinstance(v, list):
                 lines.extend(f"{k}: {x}\n" for x in v)
             elif v is True:
@@ -1160,22 +879,6 @@ def write_rec(g: Gen, path: Path, key: bool) -> None:
                 lines.append(f"{k}: {v}\n")
         parts.append("".join(lines) + "\n")
     path.write_text("".join(parts), encoding="utf-8")
-
-
-def write_work_tree(outdir: Path, files: dict[str, bytes]) -> None:
-    for folder in FOLDER.values():
-        (outdir / "records" / folder).mkdir(parents=True, exist_ok=True)
-    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
-    for path, data in files.items():
-        fd = os.open(outdir / path, flags, 0o644)
-        try:
-            os.write(fd, data)
-        finally:
-            os.close(fd)
-
-
-def git(outdir: Path, *args: str) -> None:
-    subprocess.run(["git", *args], cwd=outdir, check=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -1187,8 +890,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--branches", type=int, default=2000)
     p.add_argument("--stations", type=int, default=2000)
     p.add_argument("--petitions", type=int, default=20000)
-    p.add_argument("--commits", type=int, default=10000)
+    p.add_argument("--rounds", type=int, default=16, help="days of work after the first imports")
+    p.add_argument("--moves", type=int, default=1, help="workflow commands a day")
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--dp", default=str(DEFAULT_DP), help=f"the driverparty to run ({DEFAULT_DP})")
     p.add_argument("--force", action="store_true", help="replace OUTDIR if it exists")
     p.add_argument("--quiet", action="store_true")
     p.add_argument(
@@ -1196,16 +901,9 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="declare %%key: id in OUTDIR.rec (recfix then takes minutes at 50,000)",
     )
-    p.add_argument(
-        "--via",
-        choices=("pack", "fast-import"),
-        default="pack",
-        help="write the history as a git pack directly (default, fast) or through "
-        "git fast-import (slow on big folders; same commit ids)",
-    )
     a = p.parse_args(argv)
-    if a.members < 200 or a.branches < 20 or a.stations < 10 or a.petitions < 10 or a.commits < 1:
-        p.error("need at least 200 members, 20 branches, 10 stations, 10 petitions, 1 commit")
+    if a.members < 200 or a.branches < 20 or a.stations < 10 or a.petitions < 10 or a.rounds < 0:
+        p.error("need at least 200 members, 20 branches, 10 stations, 10 petitions")
 
     start = time.perf_counter()
     outdir: Path = a.outdir
@@ -1213,39 +911,20 @@ def main(argv: list[str] | None = None) -> int:
         if not a.force:
             p.error(f"{outdir} exists and is not empty (use --force to replace it)")
         shutil.rmtree(outdir)
-    outdir.mkdir(parents=True, exist_ok=True)
-    git(outdir, "init", "-q", "-b", "main")
-
-    g, h = build(a)
-    t_build = time.perf_counter()
-    # Three things at once on two cores: a thread writes the work tree (file creation is
-    # kernel time, so it overlaps), this thread writes the objects, then the recutils file
-    # while git writes the commit-graph.
-    writer = threading.Thread(target=write_work_tree, args=(outdir, h.final))
-    writer.start()
-    sink = FastImportSink(outdir) if a.via == "fast-import" else PackSink(outdir)
-    for commit in h.commits:
-        sink.commit(*commit)
-    sink.close()
-    t_objects = time.perf_counter()
-    graph = subprocess.Popen(
-        ["git", "commit-graph", "write", "--reachable", "--changed-paths"], cwd=outdir
-    )
-    write_rec(g, Path(str(outdir) + ".rec"), a.rec_key)
-    writer.join()
-    t_files = time.perf_counter()
-    git(outdir, "reset", "-q")  # the index, from HEAD and the files just written
-    if graph.wait() != 0:
-        sys.exit("git commit-graph write failed")
-    git(outdir, "gc", "--auto", "--quiet")
-    t_end = time.perf_counter()
+    outdir.parent.mkdir(parents=True, exist_ok=True)
+    clerk = Clerk(a.dp, outdir, a.quiet)
+    g = build(a, clerk)
+    listed = clerk.run(END_DAY, "member", "list", "--all", "--reveal", "--format", "jsonl")
+    members = [json.loads(line) for line in listed.splitlines() if line.strip()]
+    write_rec(members, Path(str(outdir) + ".rec"), a.rec_key)
     if not a.quiet:
         counts = ", ".join(f"{len(v)} {FOLDER[k]}" for k, v in g.records.items())
+        spent = ", ".join(
+            f"{k} {v:.1f} s" for k, v in sorted(clerk.spent.items(), key=lambda kv: -kv[1])
+        )
         print(
-            f"{outdir}: {counts}, {len(h.commits)} commits in {t_end - start:.1f} s "
-            f"(records and history {t_build - start:.1f} s, objects {t_objects - t_build:.1f}"
-            f" s, then .rec and files {t_files - t_objects:.1f} s, index, commit-graph and "
-            f"gc {t_end - t_files:.1f} s)",
+            f"{outdir}: {counts}, {clerk.commands} driverparty commands in "
+            f"{time.perf_counter() - start:.1f} s ({spent})",
             file=sys.stderr,
         )
     return 0

@@ -3,11 +3,13 @@
     python bench/run.py [--sizes 20000,50000] [--runs 5] [--dp .venv/bin/driverparty]
     python bench/run.py --quick            # 2,000 members, 3 runs: a smoke run
 
-For each size, generates a records repository and its recutils twin with gen.py (cached under
-bench/.work/, keyed by the parameters and gen.py's own hash), then times each operation: one
-warm-up run, then the median of --runs runs, driverparty and its recutils peer alternately.
-Prints one table per size. Standard library only; gen.py needs the installed driverparty.
-See bench/README.md for what is measured and why.
+For each size, makes a records repository the way a county does — ``driverparty init`` and
+``import``, then days of imports and workflow commands (gen.py) — and its recutils twin, a
+``git clone`` of it, and at the rollup size ten clones more for ``rollup`` (all cached under
+bench/.work/, keyed by the parameters and gen.py's own hash). Then times each operation in
+the repository and in its clone: one warm-up run, then the median of --runs runs,
+driverparty and its recutils peer alternately. Prints one table per size. Standard library
+only; gen.py needs the installed driverparty. See bench/README.md for what is measured and why.
 """
 
 from __future__ import annotations
@@ -34,11 +36,19 @@ WORK = BENCH / ".work"
 DEFAULT_DP = BENCH.parent / ".venv" / "bin" / "driverparty"
 TODAY = "2026-06-30"
 HISTORY_TARGET_UP_TO = 20000  # PERF-NOTES: the record-history target is set at 20,000 records
-#: issue 8: the most driverparty may take, as a share of its recutils peer's time (medians)
+#: issues 8 and 22: the most driverparty may take, as a share of its recutils peer's time
+#: (medians), in the repository made by init + import and in a clone of it
 RATIO_TARGETS = {"list": 0.5, "get": 0.3, "summary": 0.7, "validate": 1.0, "add": 1.0}
+#: issue 22: the same list and summary right after one `member update`
+AFTER_UPDATE_TARGET = 0.7
+FRESH_CLONE_TARGET = (20000, 3.0)  # the first list in a fresh clone: < 3 s at 20,000 members
+ROLLUP = (20000, 10, 2.0)  # rollup of 10 counties of 20,000 members, warm: < 2 s
 IMPORT_MEMBERS = 20000  # issue 6: importing 20,000 members is one commit and takes seconds
 SHEET_TARGET = 15.0  # issue 19: 20,000 members from a GBK csv, to xlsx and from xlsx, each
 SLOW = 2.0  # a side whose warm-up takes longer than this gets at most 3 timed runs
+LIST = ["member", "list", "--where", "stage=full", "--where", "occupation=truck"]
+LIST_JSON = [*LIST, "--format", "json"]
+WHERE = "stage = 'full' && occupation = 'truck'"
 
 ENV = {
     "DRIVERPARTY_TODAY": TODAY,
@@ -58,7 +68,8 @@ def params(members: int) -> dict[str, int]:
         "branches": max(20, members // 25),
         "stations": max(10, members // 25),
         "petitions": max(10, members * 2 // 5),
-        "commits": min(10000, max(500, members // 2)),
+        "rounds": 16,
+        "moves": 1,
         "seed": 1,
     }
 
@@ -117,22 +128,35 @@ def run_once(
 
 
 def measure_pair(
-    dp_argv: Any, rec_argv: Any, runs: int, env: dict[str, str], timeout: float
+    dp_argv: Any,
+    rec_argv: Any,
+    runs: int,
+    env: dict[str, str],
+    timeout: float,
+    before: Any = None,
+    at_most: int | None = None,
 ) -> tuple[Timing, Timing | None]:
     """Warm up both sides, then time them alternately. argv may be a function of the run
-    number (for commands that must differ each run, like add)."""
+    number (for commands that must differ each run, like add); ``before(k)``, when given,
+    runs untimed before driverparty's run k (a `member update`, a fresh clone)."""
     sides: list[tuple[Any, Timing, list[float]]] = [(dp_argv, Timing(), [])]
     if rec_argv is not None:
         sides.append((rec_argv, Timing(), []))
     n_runs = {}
     for i, (argv, timing, _) in enumerate(sides):
+        if i == 0 and before is not None:
+            before(0)
         elapsed, p, err = run_once(argv(0) if callable(argv) else argv, env, timeout)
         timing.error, timing.last, timing.first = err, p, elapsed
         n_runs[i] = min(runs, 3) if elapsed > SLOW else runs
+        if at_most is not None:
+            n_runs[i] = min(n_runs[i], at_most)
     for k in range(1, max(n_runs.values()) + 1):
         for i, (argv, timing, times) in enumerate(sides):
             if timing.error or k > n_runs[i]:
                 continue
+            if i == 0 and before is not None:
+                before(k)
             elapsed, p, err = run_once(argv(k) if callable(argv) else argv, env, timeout)
             if err:
                 timing.error = err
@@ -155,34 +179,63 @@ def git(repo: Path, *args: str) -> str:
     ).stdout.strip()
 
 
-def prepare(members: int) -> tuple[Path, Path, str, float | None]:
-    """The cached repository for this size (generated when missing), restored to the state
-    gen.py left it in. Returns (repo, rec file, HEAD, seconds spent generating or None)."""
+@dataclass
+class Made:
+    """A size's repositories: the one gen.py made, its recutils twin, a clone of it, and
+    (at the rollup size) the counties for rollup, with the commit each must stand at."""
+
+    repo: Path
+    rec: Path
+    head: str
+    clone: Path
+    counties: list[Path]
+    spent: float | None
+
+
+def prepare(members: int, dp: str, env: dict[str, str], rollup: bool) -> Made:
+    """The cached repositories for this size (made when missing), restored to the state
+    gen.py left them in."""
     p = params(members)
     gen_hash = hashlib.sha1((BENCH / "gen.py").read_bytes()).hexdigest()[:8]
     stem = (
         f"m{p['members']}-b{p['branches']}-s{p['stations']}-p{p['petitions']}-"
-        f"c{p['commits']}-seed{p['seed']}"
+        f"r{p['rounds']}-v{p['moves']}-seed{p['seed']}"
     )
     home = WORK / f"{stem}-g{gen_hash}"
     repo, rec, ready = home / "repo", home / "repo.rec", home / "ready"
+    clone = home / "clone"
     spent = None
     if not ready.exists():
         WORK.mkdir(parents=True, exist_ok=True)
-        for old in WORK.glob(f"{stem}-g*"):  # made by an older gen.py: no longer used
+        for old in WORK.glob(f"m{members}-*"):  # made by an older gen.py: no longer used
             shutil.rmtree(old, ignore_errors=True)
         home.mkdir(parents=True, exist_ok=True)
-        argv = [sys.executable, str(BENCH / "gen.py"), str(repo), "--force", "--quiet"]
+        argv = [sys.executable, str(BENCH / "gen.py"), str(repo), "--force", "--dp", dp]
         argv += [f"--{k}={v}" for k, v in p.items()]
-        print(f"generating {members} members ({p['commits']} commits) into {home} ...", flush=True)
+        print(
+            f"making {members} members with driverparty init, import and {p['rounds']} days "
+            f"of work into {home} (once; minutes) ...",
+            flush=True,
+        )
         t = time.perf_counter()
         if subprocess.run(argv, check=False).returncode != 0:
             sys.exit(f"error: gen.py failed for {members} members")
+        git(home, "clone", "-q", str(repo), str(clone))
         spent = time.perf_counter() - t
         ready.write_text(git(repo, "rev-parse", "HEAD") + "\n", encoding="utf-8")
     head = ready.read_text(encoding="utf-8").strip()
     restore(repo, head)
-    return repo, rec, head, spent
+    restore(clone, head)
+    counties = []
+    if rollup:
+        for n in range(1, ROLLUP[1] + 1):
+            county = home / f"county-{n:02d}"
+            if not (county / "driverparty.toml").exists():
+                shutil.rmtree(county, ignore_errors=True)
+                git(home, "clone", "-q", str(repo), str(county))
+            restore(county, head)
+            counties.append(county)
+    return Made(repo, rec, head, clone, counties, spent)
 
 
 def restore(repo: Path, head: str) -> None:
@@ -196,42 +249,51 @@ def rec_records(text: str) -> list[str]:
     return [r for r in re.split(r"\n\s*\n", text) if re.search(r"^id: ", r, re.M)]
 
 
+def reuse(t: Timing | None) -> Timing | None:
+    """The recutils peer's timing of another row of the same run (the same command on the
+    same file): the clone's rows are compared with the same recsel and recfix runs."""
+    return None if t is None else Timing(t.median, t.runs, t.first, t.error, t.last)
+
+
 def bench_size(
     members: int, a: argparse.Namespace, dp: str, env: dict[str, str]
 ) -> tuple[list[Row], dict[str, Any]]:
-    repo, rec, head, spent = prepare(members)
-    info: dict[str, Any] = {"params": params(members), "generated_in": spent}
-    r, runs, timeout = str(repo), a.runs, a.timeout
-    d = [dp, "--repo", r]
+    rollup = members == min(a.sizes_list, key=lambda m: abs(m - ROLLUP[0]))
+    made = prepare(members, dp, env, rollup)
+    rec = made.rec
+    info: dict[str, Any] = {
+        "params": params(members),
+        "generated_in": made.spent,
+        "commits": int(git(made.repo, "rev-list", "--count", made.head)),
+    }
+    runs, timeout = a.runs, a.timeout
     rows: list[Row] = []
 
-    def pair(name: str, dp_argv: Any, rec_argv: Any) -> Row:
+    def pair(
+        name: str,
+        dp_argv: Any,
+        rec_argv: Any,
+        target: str = "",
+        peer: Timing | None = None,
+        **kw: Any,
+    ) -> Row:
         print(f"  {name} ...", end="", flush=True)
-        t_dp, t_rec = measure_pair(dp_argv, rec_argv, runs, env, timeout)
+        t_dp, t_rec = measure_pair(dp_argv, rec_argv, runs, env, timeout, **kw)
         print(" done", flush=True)
-        ratio = RATIO_TARGETS.get(name.split()[0] if not name.startswith("member add") else "add")
-        row = Row(name, t_dp, t_rec, target=f"ratio <= {ratio}" if ratio is not None else "")
+        if peer is not None:
+            t_rec = reuse(peer)
+        if not target:
+            what = name.split()[0] if not name.startswith("member add") else "add"
+            ratio = RATIO_TARGETS.get(what)
+            target = f"ratio <= {ratio}" if ratio is not None else ""
+        row = Row(name, t_dp, t_rec, target=target)
         rows.append(row)
         return row
 
-    where = "stage = 'full' && occupation = 'truck'"
-    row = pair(
-        "list --where stage=full,occupation=truck",
-        d
-        + [
-            "member",
-            "list",
-            "--where",
-            "stage=full",
-            "--where",
-            "occupation=truck",
-            "--format",
-            "tsv",
-        ],
-        ["recsel", "-e", where, str(rec)],
-    )
-    if row.dp.last and row.rec and row.rec.last and not row.dp.error and not row.rec.error:
-        got = max(0, len(row.dp.last.stdout.splitlines()) - 1)
+    def check_list(row: Row) -> None:
+        if not (row.dp.last and row.rec and row.rec.last) or row.dp.error or row.rec.error:
+            return
+        got = len(json.loads(row.dp.last.stdout))
         found = rec_records(row.rec.last.stdout)
         active = [x for x in found if not re.search(r"^left_on: ", x, re.M)]
         row.extra = {
@@ -245,18 +307,95 @@ def bench_size(
                 f"driverparty listed {got} rows, the roster has {len(active)} such "
                 f"members who have not left"
             )
+
+    def check_get(row: Row) -> None:
+        if row.dp.last and not row.dp.error and 'id = "M-0123"' not in row.dp.last.stdout:
+            row.result, row.note = "WRONG", "get M-0123 did not print the record"
+
+    peers: dict[str, Timing | None] = {}
+    for where, repo in (("", made.repo), (" [clone]", made.clone)):
+        d = [dp, "--repo", str(repo)]
+        first = not where
+        row = pair(
+            f"list --where stage=full,occupation=truck --format json{where}",
+            d + LIST_JSON,
+            ["recsel", "-e", WHERE, str(rec)] if first else None,
+            peer=peers.get("list"),
+        )
+        peers.setdefault("list", row.rec)
+        check_list(row)
+        row = pair(
+            f"get M-0123{where}",
+            d + ["member", "get", "M-0123"],
+            ["recsel", "-e", "id = 'M-0123'", str(rec)] if first else None,
+            peer=peers.get("get"),
+        )
+        peers.setdefault("get", row.rec)
+        check_get(row)
+        if first:
+            get_row = row
+        row = pair(
+            f"summary --format json{where}",
+            d + ["summary", "--format", "json"],
+            ["recsel", "-c", "-e", "stage = 'full'", str(rec)] if first else None,
+            peer=peers.get("summary"),
+        )
+        peers.setdefault("summary", row.rec)
+        row = pair(
+            f"validate{where}",
+            d + ["validate"],
+            ["recfix", str(rec)] if first else None,
+            peer=peers.get("validate"),
+        )
+        peers.setdefault("validate", row.rec)
+
+        # issue 22: the list and the summary right after one `member update` (untimed)
+        def update(k: int, repo: Path = repo) -> None:
+            employer = ("贺州市顺达货运有限公司", "满帮集团")[k % 2]
+            argv = [dp, "--repo", str(repo), "member", "update", "M-0123", "--employer", employer]
+            _, _, err = run_once(argv, env, timeout)
+            if err:
+                sys.exit(f"error: bench: `member update` failed: {err}")
+
+        target = f"ratio <= {AFTER_UPDATE_TARGET}"
+        row = pair(
+            f"list after one member update{where}",
+            d + LIST_JSON,
+            None,
+            target,
+            peer=peers["list"],
+            before=update,
+        )
+        check_list(row)
+        pair(
+            f"summary after one member update{where}",
+            d + ["summary", "--format", "json"],
+            None,
+            target,
+            peer=peers["summary"],
+            before=update,
+        )
+        restore(repo, made.head)
+
+    # issue 22: the first list in a fresh clone (the clone itself untimed)
+    fresh = WORK / "fresh-clone"
+
+    def fresh_clone(k: int) -> None:
+        shutil.rmtree(fresh, ignore_errors=True)
+        git(WORK, "clone", "-q", str(made.repo), str(fresh))
+
+    limit, seconds = FRESH_CLONE_TARGET
     row = pair(
-        "get M-0123", d + ["member", "get", "M-0123"], ["recsel", "-e", "id = 'M-0123'", str(rec)]
+        "first list in a fresh git clone",
+        [dp, "--repo", str(fresh), *LIST_JSON],
+        None,
+        f"< {seconds:.3f} s" if members <= limit else f"(set at {limit})",
+        before=fresh_clone,
+        at_most=3 if members <= limit else 1,
     )
-    if row.dp.last and not row.dp.error and 'id = "M-0123"' not in row.dp.last.stdout:
-        row.result, row.note = "WRONG", "get M-0123 did not print the record"
-    get_row = row
-    pair(
-        "summary --format json",
-        d + ["summary", "--format", "json"],
-        ["recsel", "-c", "-e", "stage = 'full'", str(rec)],
-    )
-    pair("validate", d + ["validate"], ["recfix", str(rec)])
+    shutil.rmtree(fresh, ignore_errors=True)
+
+    d = [dp, "--repo", str(made.repo)]
     row = pair("member history M-0042", d + ["member", "history", "M-0042"], None)
     row.target = "< 1.000 s"
     if members > HISTORY_TARGET_UP_TO:
@@ -275,39 +414,56 @@ def bench_size(
         )
     )
 
+    if made.counties:
+        n, seconds = ROLLUP[1], ROLLUP[2]
+        pair(
+            f"rollup of {n} counties of {members} members",
+            [dp, "rollup", *map(str, made.counties), "--format", "json"],
+            None,
+            f"< {seconds:.3f} s",
+        )
+
     # add last: each driverparty run adds one member and commits (nothing is reset between
     # runs); recins adds to a fresh copy of the .rec file, with a new id each run.
     copy = rec.with_name("recins.rec")
     shutil.copyfile(rec, copy)
     base = 90000 if members < 90000 else 10 ** len(str(members))
-    add = d + ["member", "add", "--name", "王师傅", "--occupation", "truck", "--stage", "applicant"]
-    pair(
-        "member add (one commit)",
-        add,
-        lambda k: [
-            "recins",
-            "-t",
-            "Member",
-            "-f",
-            "id",
-            "-v",
-            f"M-{base + 1 + k}",
-            "-f",
-            "name",
-            "-v",
-            "王师傅",
-            "-f",
-            "occupation",
-            "-v",
-            "truck",
-            "-f",
-            "stage",
-            "-v",
-            "applicant",
-            str(copy),
-        ],
-    )
-    restore(repo, head)
+    for where, repo in (("", made.repo), (" [clone]", made.clone)):
+        add = [dp, "--repo", str(repo), "member", "add", "--name", "王师傅"]
+        add += ["--occupation", "truck", "--stage", "applicant"]
+        row = pair(
+            f"member add (one commit){where}",
+            add,
+            (
+                lambda k: [
+                    "recins",
+                    "-t",
+                    "Member",
+                    "-f",
+                    "id",
+                    "-v",
+                    f"M-{base + 1 + k}",
+                    "-f",
+                    "name",
+                    "-v",
+                    "王师傅",
+                    "-f",
+                    "occupation",
+                    "-v",
+                    "truck",
+                    "-f",
+                    "stage",
+                    "-v",
+                    "applicant",
+                    str(copy),
+                ]
+            )
+            if not where
+            else None,
+            peer=peers.get("add"),
+        )
+        peers.setdefault("add", row.rec)
+        restore(repo, made.head)
     copy.unlink()
     if members == min(a.sizes_list, key=lambda m: abs(m - IMPORT_MEMBERS)):  # once a run
         rows.append(bench_import(min(members, IMPORT_MEMBERS), dp, env, timeout))
@@ -489,8 +645,9 @@ def print_table(members: int, rows: list[Row], info: dict[str, Any], runs: int) 
     p = info["params"]
     print(
         f"\n{members} members, {p['branches']} branches, {p['stations']} stations, "
-        f"{p['petitions']} petitions, {p['commits']} commits"
-        + (f" (generated in {info['generated_in']:.1f} s)" if info["generated_in"] else "")
+        f"{p['petitions']} petitions; made by init, import and {p['rounds']} days of work: "
+        f"{info['commits']} commits"
+        + (f" (made in {info['generated_in']:.1f} s)" if info["generated_in"] else "")
     )
     head = ("operation", "driverparty", "recutils", "ratio", "target", "result", "dp 1st run")
     table = [head]
@@ -544,6 +701,9 @@ def main() -> int:
     p.add_argument("--timeout", type=float, default=120, help="seconds allowed a command run")
     p.add_argument("--json", type=Path, help="also write the results to this file")
     p.add_argument("--strict", action="store_true", help="exit 1 on any FAIL, WRONG or ERROR")
+    p.add_argument(
+        "--make-only", action="store_true", help="make the repositories (cached), time nothing"
+    )
     a = p.parse_args()
     if a.quick:
         a.sizes, a.runs = "2000", 3
@@ -605,6 +765,12 @@ def main() -> int:
     )
     results = []
     bad = False
+    if a.make_only:
+        for members in sizes:
+            rollup = members == min(sizes, key=lambda m: abs(m - ROLLUP[0]))
+            made = prepare(members, dp, env, rollup)
+            print(f"{members} members: {made.repo.parent}", flush=True)
+        return 0
     for members in sizes:
         print(f"\n{members} members:", flush=True)
         rows, info = bench_size(members, a, dp, env)
