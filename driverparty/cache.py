@@ -127,18 +127,18 @@ class Columns:
         self.nested = [f.name for f in fields if not f.scalar]
 
     def values(self, record: dict[str, Any]) -> list[Any]:
-        out = []
-        for name in self.names:
-            value = record.get(name)
+        out = [record.get(name) for name in self.names]
+        for i, value in enumerate(out):
+            if value is None or type(value) is str:  # most are: nothing to do
+                continue
             if isinstance(value, date):
-                value = value.isoformat()
+                out[i] = value.isoformat()
             elif isinstance(value, bool):
-                value = int(value)
+                out[i] = int(value)
             elif isinstance(value, int) and not -INT64 <= value < INT64:
                 raise OverflowError
             elif isinstance(value, list):
-                value = json.dumps(value, default=_iso, ensure_ascii=False)
-            out.append(value)
+                out[i] = json.dumps(value, default=_iso, ensure_ascii=False)
         return out
 
     def record(self, row: Sequence[Any], keep_unset: bool = False) -> dict[str, Any]:
@@ -317,7 +317,7 @@ class RecordCache:
             try:
                 values = columns.values(record)
                 for v in values:
-                    if isinstance(v, str):
+                    if type(v) is str and not v.isascii():
                         v.encode("utf-8")  # a lone surrogate cannot go into sqlite
             except (OverflowError, TypeError, ValueError):
                 listing = None  # not cacheable: it is parsed each time, and never vouched for

@@ -126,7 +126,8 @@ def parse_record(
     (The models are imported here, not above: a read the cache answers needs no pydantic.)"""
     from driverparty.models import validate_record
 
-    stem = Path(path).stem
+    name = path.rsplit("/", 1)[-1]  # Path(path).stem, without Path's cost (a clone's first read)
+    stem = name[:-5] if name.endswith(".toml") and len(name) > 5 else Path(path).stem
     try:
         raw = loads(data)
     except Unreadable as err:
