@@ -191,30 +191,47 @@ def _render(
 def json_text(items: list[Row], columns: Sequence[str], single: bool = False) -> str:
     """``json.dumps([{c: plain(row.get(c)) for c in columns} …], ensure_ascii=False,
     indent=2)`` — the same text, several times quicker: json's indented writer is pure Python,
-    and a listing of thousands of members spent most of its time there (issue 22). Plain
-    values are written by json's own C string encoder; lists and tables nest as json does."""
+    and a listing of thousands of members spent most of its time there (issue 22). A row of
+    plain values is written by json's C writer, its separators carrying the line breaks and
+    indents; a row with a list or table in it goes value by value."""
     if not items:
         return "{}" if single else "[]"
+    columns = list(dict.fromkeys(columns))  # a column asked twice is one key, as in a dict
     pad = "  " if not single else ""
-    keys = [f"{pad}  {encode_basestring(str(c))}: " for c in columns]
-    depth = len(pad) + 2
+    inner = pad + "  "
+    flat = json.JSONEncoder(
+        ensure_ascii=False, separators=(",\n" + inner, ": "), default=_iso_text
+    ).encode
+    keys = [f"{inner}{encode_basestring(str(c))}: " for c in columns]
+    depth = len(inner)
     done = []
     for row in items:
-        parts = [
-            key
-            + (
-                encode_basestring(value)
-                if type(value) is str
-                else "null"
-                if value is None
-                else _json_value(value, depth)
-            )
-            for key, value in zip(keys, map(row.get, columns), strict=True)
-        ]
-        done.append(f"{pad}{{\n" + ",\n".join(parts) + f"\n{pad}}}" if parts else f"{pad}{{}}")
+        values = list(map(row.get, columns))
+        if not columns:
+            done.append(pad + "{}")
+        elif not any(v and type(v) in _NESTED for v in values):
+            text = flat(dict(zip(columns, values, strict=True)))
+            done.append(f"{pad}{{\n{inner}{text[1:-1]}\n{pad}}}")
+        else:
+            parts = [
+                key + (encode_basestring(v) if type(v) is str else _json_value(v, depth))
+                for key, v in zip(keys, values, strict=True)
+            ]
+            done.append(f"{pad}{{\n" + ",\n".join(parts) + f"\n{pad}}}")
     if single:
         return done[0]
     return "[\n" + ",\n".join(done) + "\n]"
+
+
+#: values that json writes over several lines (when not empty)
+_NESTED = frozenset({list, tuple, dict})
+
+
+def _iso_text(value: Any) -> str:
+    """json's ``default`` for what :func:`plain` turns into text: dates and times."""
+    if isinstance(value, (date, time)):
+        return value.isoformat()
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
 def _json_value(value: Any, depth: int) -> str:

@@ -263,7 +263,7 @@ def test_json_is_written_as_json_dumps_writes_it(
     """The listing's quick json writer says exactly what ``json.dumps(indent=2)`` says."""
     from driverparty.output import json_text, plain
 
-    columns = ["id", "名字", "tags", "x\ny", "absent"]
+    columns = ["id", "名字", "tags", "x\ny", "absent", "id"]
     rows = rows[:1] if single else rows
     data = [{c: plain(row.get(c)) for c in columns} for row in rows]
     if single and not data:
