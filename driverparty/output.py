@@ -10,8 +10,6 @@ driverparty.schema, lazily, for field labels).
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
 import unicodedata
@@ -338,6 +336,9 @@ def _delimited(
     it, and most cells, text or unset, skip cell() (a listing of 50,000, issue 8). A text cell
     that starts like a formula gets one more leading ' (SPEC section 4); only the ``text``
     columns can hold one (None: any column), and numbers and dates are never quoted."""
+    import csv  # here: json, the table and get need none of it
+    import io
+
     buf = io.StringIO()
     writer = csv.writer(buf, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
     writer.writerow(columns)
