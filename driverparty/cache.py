@@ -569,6 +569,12 @@ def fingerprint(git: Git, today: date) -> str | None:
     today and this version — or None when the work tree differs from the index (then only
     the files themselves can say). Equal fingerprints, equal figures. Needs no model: a
     remembered summary is answered without importing pydantic."""
+    found = snapshot(git, today)
+    return found[0] if found else None
+
+
+def snapshot(git: Git, today: date) -> tuple[str, bytes] | None:
+    """:func:`fingerprint`, and git's listing of records/ (``ls-files -s``) it was taken of."""
     index, changed = git.start(
         (*LISTING, "records"), ("diff-files", "-z", "--name-only", "--", "records")
     ).wait()
@@ -595,7 +601,7 @@ def fingerprint(git: Git, today: date) -> str | None:
     h = sha1(index)
     for part in (settings, today.isoformat().encode(), __version__.encode()):
         h.update(b"\0" + part)
-    return str(h.hexdigest())
+    return str(h.hexdigest()), index
 
 
 def remembered(git: Git, today: date, key: str, compute: Callable[[], tuple[Any, bool]]) -> Any:

@@ -25,13 +25,13 @@ from driverparty.cache import (
     RecordCache,
     blob_id,
     digest,
-    fingerprint,
     is_record_name,
     query_listing,
     record_count,
     remembered,
     revive,
     same_blob,
+    snapshot,
 )
 from driverparty.checks import (
     READ_TOGETHER,
@@ -1064,7 +1064,7 @@ class Store:
             journal.end(self.git)
         self._cache_written(changes, written)
         if carried:
-            self._carry_tallies(carried, before, changes)
+            self._carry_tallies(carried, before, changes, written)
         return sha
 
     def _undo(
@@ -1118,9 +1118,12 @@ class Store:
                     _("git's index could not be put back ({err})").format(err=_os_words(err))
                 )
 
-    def _remembered_tallies(self) -> list[tuple[str, date, Period | None, dict[str, Any], str]]:
+    def _remembered_tallies(
+        self,
+    ) -> list[tuple[str, date, Period | None, dict[str, Any], bytes]]:
         """The tallies remembered for the records as they are before a write: (name, day,
-        period, value, fingerprint) each. Asks git only when some tally is remembered at all."""
+        period, value, git's listing of records/ then) each. Asks git only when some tally is
+        remembered at all."""
         if not self.tallies:
             return []
         cache = self._cache()
@@ -1130,29 +1133,38 @@ class Store:
             ]
         finally:
             cache.close()
-        fp = fingerprint(self.git, self.today) if found else None
-        if fp is None:
+        now = snapshot(self.git, self.today) if found else None
+        if now is None:
             return []
+        fp, index = now
         out = []
         for key, value in found:
             what, at = key.rsplit("|", 1)
             if at == fp and isinstance(value, dict) and isinstance(value.get("counts"), dict):
-                out.append((*parse_tally_key(what), value, fp))
+                out.append((*parse_tally_key(what), value, index))
         return out
 
     def _carry_tallies(
         self,
-        carried: list[tuple[str, date, Period | None, dict[str, Any], str]],
+        carried: list[tuple[str, date, Period | None, dict[str, Any], bytes]],
         before: Records,
         changes: list[Change],
+        written: list[tuple[str, str, Record]],
     ) -> None:
         """Remember each tally of the records before the write for the records after it: its
         counts less the changed records' old counts, plus their new ones. Exact because every
-        count is a sum over records (``reports.summary_counts``); the next ``summary`` then
-        imports no model (issue 22). A tally with a note of the petition clock (a year with no
-        holiday table), or whose changed records would make one, is counted again instead."""
-        fp = fingerprint(self.git, self.today)
-        if fp is None:
+        count is a sum over records (``reports.summary_counts``) and nothing but this write
+        changed git's listing of records/ in between (else nothing is carried); the next
+        ``summary`` then imports no model (issue 22). A tally with a note of the petition clock
+        (a year with no holiday table), or whose changed records would make one, is counted
+        again instead."""
+        now = snapshot(self.git, self.today)
+        if now is None:
+            return
+        fp, index = now
+        moved: dict[str, str | None] = {rel: blob for rel, blob, _ in written}
+        moved.update({KINDS[k].path(r): None for k, r, rec in changes if rec is None})
+        if any(index != listing_with(was, moved) for *_, was in carried):
             return
         old, new = Records(), Records()
         for kind, rid, record in changes:

@@ -173,6 +173,26 @@ def test_after_a_write_the_next_list_and_summary_read_no_record(
     assert run(made, "member", "list", "--all", "--format", "csv")[0] == listed_all
 
 
+def test_a_write_git_committed_otherwise_than_written_carries_no_summary(made: Path) -> None:
+    """A remembered summary is carried over a write only when git's listing of records/
+    afterwards is the one before it with exactly this write's files at exactly the blobs
+    written. Here a clean filter (.git/info/attributes) makes git commit other bytes than the
+    tool wrote: the summary right after `member update` counts the files again, and says
+    what a full recount says."""
+    (made / ".git/info").mkdir(exist_ok=True)
+    (made / ".git/info/attributes").write_text("records/**/*.toml filter=stamp\n", "utf-8")
+    git(made, "config", "filter.stamp.clean", "cat; echo '# stamped'")
+    git(made, "add", "--renormalize", "records")
+    git(made, "commit", "-qm", "records as the filter commits them")
+    run(made, *SUMMARY)
+    answered_alone(made, *SUMMARY)
+    r = runner_for(made)("member", "update", "M-0024", "--occupation", "truck", "--unset", "plate")
+    assert r.exit_code == 0, r.output
+    counted, parsed = run(made, *SUMMARY)
+    assert parsed  # not carried: git holds another blob than the one written
+    assert from_scratch(made, *SUMMARY) == counted
+
+
 def test_summary_counts_are_sums_over_records(repo: Path) -> None:
     """What lets a write carry a remembered summary on (and rollup add counties): the
     counts of all records are the sums of each record's own counts, on any day and for any
