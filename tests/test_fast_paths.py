@@ -290,3 +290,32 @@ def test_json_is_written_as_json_dumps_writes_it(
         return
     expected = json.dumps(data[0] if single else data, ensure_ascii=False, indent=2)
     assert json_text(rows, columns, single) == expected
+
+
+def test_the_clock_s_note_is_said_after_a_write_as_a_recount_says_it(tmp_path: Path) -> None:
+    """A summary counted in working days notes a year with no holiday table (issue 21). A
+    write that brings such a year into the figures is not carried on silently: the summary
+    after it says the note, as a full recount does — and keeps saying it after later writes."""
+    from tests.test_hotline import county
+
+    repo, run = county(tmp_path)
+    later = {"DRIVERPARTY_TODAY": "2027-03-01"}
+    note = "note: no holiday table for 2027; counting Monday to Friday\n"
+    for received in ("2026-06-01", "2027-01-04"):
+        r = run(
+            "petition", "add", "--received", received, "--channel", "hotline",
+            "--category", "other", "--summary", "x", env=later,
+        )  # fmt: skip
+        assert r.exit_code == 0, r.stderr
+    for _ in range(2):  # counted, then remembered: nothing in working days of 2027 yet
+        r = run("summary", env=later)
+        assert r.exit_code == 0 and r.stderr == "", r.stderr
+    r = run("petition", "assign", "P-0002", "--to", "x", "--on", "2027-01-05", env=later)
+    assert r.exit_code == 0, r.stderr
+    after = run("summary", env=later)
+    assert after.exit_code == 0 and after.stderr == note
+    (repo / CACHE).unlink()
+    assert run("summary", env=later).stdout == after.stdout
+    r = run("petition", "assign", "P-0001", "--to", "x", "--on", "2026-06-02", env=later)
+    assert r.exit_code == 0, r.stderr
+    assert run("summary", env=later).stderr == note
