@@ -411,8 +411,36 @@ def render_xlsx(
     if not reveal:
         items = mask_records(items, kind) if kind else mask_tree(items)
     headers = [header(c, lang, kind) for c in columns]
-    body = ([_xlsx_cell(c, row.get(c), lang) for c in columns] for row in items)
+    # a listing answered from the cache alone holds dates as ISO text (issue 22): a date field
+    # is a date cell however the row came
+    dated = _date_fields(kind)
+    body = (
+        [
+            _xlsx_cell(c, _as_date(v) if c in dated else v, lang)
+            for c, v in zip(columns, map(row.get, columns), strict=True)
+        ]
+        for row in items
+    )
     write_xlsx(path, title, headers, body)
+
+
+def _date_fields(kind: str | None) -> frozenset[str]:
+    """A kind's date fields (the schema says which)."""
+    if kind is None:
+        return frozenset()
+    from driverparty.schema import KINDS
+
+    return frozenset(f.name for f in KINDS[kind].fields.values() if f.type == "date")
+
+
+def _as_date(value: Any) -> Any:
+    """ISO text of a date as the date; anything else as it is."""
+    if type(value) is str:
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
 
 
 def _xlsx_cell(column: str, value: Any, lang: str) -> Any:
