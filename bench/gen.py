@@ -816,11 +816,19 @@ def move(g: Gen, clerk: Clerk, day: dt.date, today: int, j: int) -> None:
         if "left_on" not in rec:
             break
     k = STAGES.index(rec["stage"])
-    can_promote = k < 3 or (k == 3 and today >= rec["probationary_on"].toordinal() + 366)
+    # what `promote` allows by the Party's rules (issue 21): an activist after a year, never a
+    # candidate (that step needs the training and the branch's vote), full when probation ends
+    started = rec.get(STAGE_DATES[k])
+    can_promote = (
+        k == 0
+        or (k == 1 and (started is None or day >= one_year_after(started)))
+        or (k == 3 and started is not None and day >= one_year_after(started))
+    )
     if j % 3 == 1 and can_promote:
         to = STAGES[k + 1]
         rec["stage"] = to
-        rec[STAGE_DATES[k + 1]] = day
+        ends = one_year_after(started) if started is not None else day
+        rec[STAGE_DATES[k + 1]] = ends if to == "full" else day
         if to == "full":
             g.full_active.append(mid)
         clerk.run(day, "member", "promote", mid, "--to", to, "--on", day.isoformat(), clerk=j)
