@@ -146,6 +146,23 @@ WRITES = [
     ["petition", "assign", "P-0015", "--to", "司法局"],
     ["station", "update", "S-0001", "--notes", "24小时开放"],
     ["member", "remove", "M-0059"],
+    # issue 20's activities in the summary: yuan with fen carried on exactly
+    [
+        "activity",
+        "add",
+        "--date",
+        "2026-05-20",
+        "--kind",
+        "care_visit",
+        "--title",
+        "走访慰问",
+        "--served",
+        "12",
+        "--amount",
+        "3000.35",
+        "--participant",
+        "M-0024",
+    ],
 ]
 
 
@@ -167,6 +184,8 @@ def test_after_a_write_the_next_list_and_summary_read_no_record(
     in_period = answered_alone(made, *PERIOD)
     dated = run(made, "summary", "--as-of", "2026-01-01", "--format", "csv")[0]
     assert from_scratch(made, *SUMMARY) == counted
+    if write[0] == "activity":
+        assert "activities,amount,3000.35" in counted.splitlines()  # carried on exactly
     assert run(made, "summary", "--as-of", "2026-01-01", "--format", "csv")[0] == dated
     assert run(made, *PERIOD)[0] == in_period
     assert run(made, *LIST)[0] == listed
