@@ -136,7 +136,13 @@ def read_bytes(path: Path, root: Path | None = None, limit: int = MAX_FILE_BYTES
                     st_size=st.st_size
                 )
             )
-        return fh.read(limit + 1)
+        # the size fstat saw, plus one byte to notice growth: read(limit + 1) would make a
+        # 1 MiB buffer for every file (issue 22: 0.6 s of a fresh clone's 20,000 reads)
+        want = st.st_size + 1
+        data = fh.read(want)
+        if len(data) == want and want <= limit:  # grew since fstat: read on, as far as before
+            data += fh.read(limit + 1 - want)
+        return data
 
 
 def refuse_link(path: Path) -> None:
