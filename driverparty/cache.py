@@ -141,6 +141,18 @@ class Columns:
                 out[i] = json.dumps(value, default=_iso, ensure_ascii=False)
         return out
 
+    def row(self, path: str, blob: str, record: dict[str, Any]) -> tuple[Any, ...] | None:
+        """The table's row of a parsed record: path, blob, latest date, then its values; None
+        when it cannot be cached (a number sqlite cannot hold, a lone surrogate)."""
+        try:
+            values = self.values(record)
+            for v in values:
+                if type(v) is str and not v.isascii():
+                    v.encode("utf-8")  # a lone surrogate cannot go into sqlite
+        except (OverflowError, TypeError, ValueError):
+            return None
+        return (path, blob, _latest(record), *values)
+
     def record(self, row: Sequence[Any], keep_unset: bool = False) -> dict[str, Any]:
         """A row back as the record's dict (dates still ISO text): unset fields left out,
         as in a canonical record, or kept as None when ``keep_unset`` (quicker)."""
@@ -301,28 +313,27 @@ class RecordCache:
         listing: str | None = None,
         drop: Iterable[str] = (),
         files: int | None = None,
+        prepared: Sequence[tuple[Any, ...] | None] | None = None,
     ) -> None:
         """Store parsed records of a kind and forget the files in ``drop``; with ``keep``,
         forget the kind's other files (a removed record's data does not linger, issue 9);
         with ``listing`` (the :func:`digest` of the kind's ``git ls-files -s``) and ``files``
         (how many record files it lists), mark the table as holding exactly that listing's
         record files — unless another process wrote it since ``entries`` read it (or since
-        the generation put in ``seen``: a writer that read the table marked carries it on)."""
+        the generation put in ``seen``: a writer that read the table marked carries it on).
+        ``prepared``: each row's :meth:`Columns.row`, made already (by the reader's workers)."""
         drop = list(drop)
         if self.db is None or not (rows or keep is not None or drop or listing):
             return
         columns = Columns(kind)
         data = []
-        for path, blob, record in rows:
-            try:
-                values = columns.values(record)
-                for v in values:
-                    if type(v) is str and not v.isascii():
-                        v.encode("utf-8")  # a lone surrogate cannot go into sqlite
-            except (OverflowError, TypeError, ValueError):
+        for i, (path, blob, record) in enumerate(rows):
+            # a row made where the record was parsed (a worker of Store.load) is taken as made
+            row = prepared[i] if prepared is not None else columns.row(path, blob, record)
+            if row is None:
                 listing = None  # not cacheable: it is parsed each time, and never vouched for
                 continue
-            data.append((path, blob, _latest(record), *values))
+            data.append(row)
         marks = ", ?" * len(columns.names)
         try:
             self.db.execute("BEGIN IMMEDIATE")

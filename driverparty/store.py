@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from driverparty import journal
 from driverparty.cache import (
     FILTERED,
+    Columns,
     RecordCache,
     blob_id,
     digest,
@@ -174,25 +175,36 @@ def parse_tally_key(key: str) -> tuple[str, date, Period | None]:
 #: how many files a read must parse before it is worth parsing them on every core (issue 22:
 #: a fresh clone's first ``list`` at 20,000 members); fewer cost less than starting workers
 PARALLEL_FROM = 1500
-Read = tuple[Record | None, list[Problem], bool] | None
+#: a record file read (:func:`read_record`): the record or None, its problems, whether its
+#: bytes are git's blob, and then its cache row (``cache.Columns.row``), or None
+Read = tuple[Record | None, list[Problem], bool, tuple[Any, ...] | None] | None
 
 
-def read_record(root: Path, kind: str, rel: str, blob: str | None, today: date) -> Read:
+def read_record(
+    root: Path, kind: str, rel: str, blob: str | None, today: date, columns: Columns | None = None
+) -> Read:
     """Read one record file and parse it (:func:`parse_record`): the record or None, its
-    problems, and whether its bytes are git's ``blob``; None when it is gone."""
+    problems, whether its bytes are git's ``blob`` and — with ``columns`` — the row the cache
+    keeps of it when they are (made here, so that the workers of a fresh clone's first read
+    make them, not the one process that writes the cache); None when it is gone."""
     try:
         data = read_bytes(root / rel)
     except Unreadable as err:
-        return None, [Problem(rel, Path(rel).stem, None, str(err))], False
+        return None, [Problem(rel, Path(rel).stem, None, str(err))], False, None
     except FileNotFoundError:
         return None
     record, problems = parse_record(kind, rel, data, today)
-    return record, problems, blob is not None and same_blob(data, blob)
+    unchanged = blob is not None and same_blob(data, blob)
+    row = None
+    if columns is not None and record is not None and blob is not None and unchanged:
+        row = columns.row(rel, blob, record)
+    return record, problems, unchanged, row
 
 
 def _read_chunk(job: tuple[Path, str, list[tuple[str, str, str | None]], date]) -> list[Read]:
     root, kind, files, today = job
-    return [read_record(root, kind, rel, blob, today) for _, rel, blob in files]
+    columns = Columns(kind)
+    return [read_record(root, kind, rel, blob, today, columns) for _, rel, blob in files]
 
 
 def read_records(
@@ -567,6 +579,7 @@ class Store:
                 ids = self.ids(kind, ordered=False)
                 cached = cache.entries(kind, only)
                 fresh: list[tuple[str, str, Record]] = []
+                rows: list[tuple[Any, ...] | None] = []  # fresh's rows in the cache
                 uncached = 0  # files read that the cache cannot vouch for
                 progress = Progress(
                     _("reading {plural}").format(plural=spec.plural),
@@ -594,7 +607,7 @@ class Store:
                 ):
                     if read is None:
                         continue  # removed while we read
-                    record, found, unchanged = read
+                    record, found, unchanged, row = read
                     if record is None:
                         problems += found
                         records.broken[kind].add(rid)
@@ -602,6 +615,7 @@ class Store:
                         records.by_kind[kind][rid] = record
                         if blob is not None and unchanged:  # git's blob, not changed as we read
                             fresh.append((rel, blob, record))
+                            rows.append(row)
                             uncached -= 1
                 progress.close()
                 # the table now holds exactly the folder's record files: say so, for
@@ -614,6 +628,7 @@ class Store:
                     keep={spec.path(i) for i in ids} if len(cached) > len(ids) or fresh else None,
                     listing=digest(listing) if exact else None,
                     files=files,
+                    prepared=rows,
                 )
                 gen = cache.seen.get(kind, -1)
                 if exact and gen >= 0:
