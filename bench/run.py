@@ -241,8 +241,11 @@ def prepare(members: int, dp: str, env: dict[str, str], rollup: bool) -> Made:
             if not (county / "driverparty.toml").exists():
                 shutil.rmtree(county, ignore_errors=True)
                 git(home, "clone", "-q", str(repo), str(county))
-                warm(dp, county, env)
             restore(county, head)
+            # every time, untimed: a cache left by another version of driverparty (a new
+            # kind changes its layout) is read again here, not in the rollup's warm-up, which
+            # would time out reading ten counties; a warm county costs a remembered summary
+            warm(dp, county, env)
             counties.append(county)
     return Made(repo, rec, head, clone, counties, spent)
 
