@@ -453,6 +453,7 @@ def test_the_ssh_way_pushes_the_records_to_a_real_sshd(
         check=True,
         capture_output=True,
         text=True,
+        encoding="utf-8",
     ).stdout.split()[1]
     assert any(fingerprint in s for s in said), result.stdout  # the one the city tells
     assert git(city.srv / "babu.git", "rev-parse", "main") == git(county, "rev-parse", "HEAD")
