@@ -236,11 +236,22 @@ def test_the_guide_covers_what_a_clerk_does() -> None:
         assert command in scripts, command
 
 
+def anchors(markdown: Path) -> set[str]:
+    """The anchors GitHub gives a file's headings: lower case, punctuation dropped, spaces as
+    hyphens."""
+    return {
+        re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+        for heading in re.findall(r"^#+ (.+)$", markdown.read_text(encoding="utf-8"), re.M)
+    }
+
+
 def test_the_guide_links_only_inside_the_repository() -> None:
     text = GUIDE.read_text(encoding="utf-8")
-    for target in re.findall(r"\]\((?!#|https?:)([^)#]+)", text):
+    for target, anchor in re.findall(r"\]\((?!#|https?:)([^)#]+)(?:#([^)]+))?\)", text):
         assert (GUIDE.parent / target).resolve().is_relative_to(ROOT), target
         assert (GUIDE.parent / target).exists(), target
+        if anchor:  # e.g. the README's "Sharing with the city", for the HTTPS way
+            assert anchor in anchors(GUIDE.parent / target), (target, anchor)
 
 
 @pytest.mark.parametrize("block", BLOCKS, ids=[b.id for b in BLOCKS])
