@@ -8,6 +8,9 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
+from driverparty.gitrepo import FEW_PATHS
 from tests.conftest import Run, commit_count, git, head_subject, runner_for
 
 DP = [sys.executable, "-m", "driverparty"]
@@ -320,14 +323,25 @@ def test_a_write_during_a_git_merge_is_refused_and_changes_nothing(dp: Run, repo
     assert m2.read_bytes() == before
 
 
-def test_a_commit_message_is_cleaned_as_git_commit_cleans_it(repo: Path) -> None:
+@pytest.mark.parametrize("files", [1, FEW_PATHS + 1])  # git commit --only, or the plumbing
+def test_a_commit_is_of_exactly_its_files_and_its_message_cleaned_as_git_does(
+    repo: Path, files: int
+) -> None:
     from driverparty.gitrepo import Git
 
-    path = repo / "records/members/M-0002.toml"
-    path.write_text(path.read_text(encoding="utf-8") + "# x\n", encoding="utf-8")
-    sha = Git(repo).commit(["records/members/M-0002.toml"], "\n\nsubject  \n\n\n\nbody\t\n\n")
+    staged = repo / "records/members/M-0002.toml"
+    staged.write_text(staged.read_text(encoding="utf-8") + "# 待核实\n", encoding="utf-8")
+    git(repo, "add", "records/members/M-0002.toml")
+    paths = [f"notes/{n:03d}.txt" for n in range(files)]
+    (repo / "notes").mkdir()
+    for rel in paths:
+        (repo / rel).write_text(rel + "\n", encoding="utf-8")
+    sha = Git(repo).commit(paths, "\n\nsubject  \n\n\n\nbody\t\n\n")
     raw = git(repo, "cat-file", "commit", sha).split("\n\n", 1)[1]
     assert raw == "subject\n\nbody\n"
+    assert git(repo, "show", "--name-only", "--format=", "HEAD").split() == paths
+    assert git(repo, "status", "--porcelain") == "M  records/members/M-0002.toml\n"
+    assert git(repo, "reflog", "-1", "--format=%gs") == "commit: subject\n"
 
 
 def test_version_and_help(dp: Run) -> None:
