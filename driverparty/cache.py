@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from driverparty import __version__
 from driverparty.errors import DataError
-from driverparty.gitrepo import LISTING
+from driverparty.gitrepo import LISTING, blob_id
 from driverparty.schema import KINDS, SCHEMA_FILE
 from driverparty.tomlio import linked_part, read_bytes
 
@@ -50,11 +50,6 @@ def digest(data: bytes) -> str:
     """The mark the cache keeps of a folder's ``git ls-files -s`` or of ``driverparty.toml``:
     a full read (``Store.load``) writes it and :func:`query_listing` compares, so both use this."""
     return str(sha1(data).hexdigest())
-
-
-def blob_id(data: bytes) -> str:
-    """The id git gives a file's bytes (``git hash-object``)."""
-    return str(sha1(b"blob %d\0" % len(data) + data).hexdigest())
 
 
 def same_blob(data: bytes, blob: str) -> bool:

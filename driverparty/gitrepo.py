@@ -21,6 +21,11 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+try:  # CPython's own SHA-1: hashlib loads OpenSSL first, ~3 ms on every `get` and `list`
+    from _sha1 import sha1
+except ImportError:  # another Python: the same digest through hashlib
+    from hashlib import sha1
+
 from driverparty.errors import GitFailed, LockTimeout, NotARepository, RepoError, plain_os_error
 from driverparty.i18n import N_, _
 from driverparty.portable import find_program
@@ -851,15 +856,13 @@ class Git:
         20,000 loose object files took seconds of the file system's time, and made the
         ``gc --auto`` after the commit repack them all (issue 19). Returns the index lines
         (``update-index -z --index-info``) giving each path its blob, or removing it."""
-        import hashlib  # here: only a write of many records needs it
-
         stream = []
         info = []
         for path, data in contents.items():
             if data is None:
                 info.append(f"0 {NULL_SHA}\t{path}".encode() + b"\0")
                 continue
-            blob = hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+            blob = blob_id(data)
             info.append(f"100644 {blob}\t{path}".encode() + b"\0")
             stream.append(b"blob\ndata %d\n%s\n" % (len(data), data))
         if stream:
@@ -911,6 +914,11 @@ def refuse_link(path: Path) -> None:
                 "link, then try again)"
             ).format(path=path)
         )
+
+
+def blob_id(data: bytes) -> str:
+    """The id git gives a file's bytes (``git hash-object --no-filters``)."""
+    return str(sha1(b"blob %d\0" % len(data) + data).hexdigest())
 
 
 def _clean_message(text: str) -> str:

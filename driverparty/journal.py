@@ -20,7 +20,6 @@ what is restored is what git's object store holds. Imports driverparty.errors, g
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -29,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from driverparty.errors import RepoError
-from driverparty.gitrepo import Git, write_lock
+from driverparty.gitrepo import Git, blob_id, write_lock
 from driverparty.i18n import _
 from driverparty.tomlio import Unreadable, atomic_write, linked_part, read_bytes, refuse_link
 
@@ -49,11 +48,6 @@ def path_of(git: Git) -> Path:
 def pending(git: Git) -> bool:
     """A journal is there: a many-file write was killed or is running now."""
     return os.path.lexists(path_of(git))
-
-
-def blob_of(data: bytes) -> str:
-    """The id git gives a file's bytes (as ``git hash-object``)."""
-    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
 
 
 @dataclass
@@ -134,7 +128,7 @@ def begin(
     if old is not None:
         read = {p: data for p, data in old.items() if data is not None}
         git.store_blobs(read)
-        olds = {p: blob_of(data) for p, data in read.items()}
+        olds = {p: blob_id(data) for p, data in read.items()}
         existing = [p for p in existing if p not in read]
     if existing:
         out = git.text(
@@ -151,7 +145,7 @@ def begin(
         base,
         message,
         {
-            p: (olds.get(p), entries.get(p), None if data is None else blob_of(data))
+            p: (olds.get(p), entries.get(p), None if data is None else blob_id(data))
             for p, data in new.items()
         },
     )
@@ -241,7 +235,7 @@ def undo(git: Git, journal: Journal) -> tuple[int, list[str]]:
             kept.append(rel)
             continue
         try:
-            now: str | None = blob_of(read_bytes(root / rel))
+            now: str | None = blob_id(read_bytes(root / rel))
         except FileNotFoundError:
             now = None
         except Unreadable:

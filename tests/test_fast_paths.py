@@ -11,8 +11,6 @@ models (pydantic) are imported only when a record file has to be read, or a summ
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -22,6 +20,7 @@ from hypothesis import strategies as st
 
 from driverparty.cli.main import cli
 from tests.conftest import Run, git, runner_for
+from tests.test_cache import imports_of as run  # stdout, and whether pydantic was imported
 
 CACHE = ".git/driverparty/cache.sqlite"
 LIST = [
@@ -37,21 +36,6 @@ LIST = [
 SUMMARY = ["summary", "--format", "csv"]
 PERIOD = ["summary", "--period", "2026Q2", "--format", "csv"]
 GET = ["member", "get", "M-0024", "--format", "json"]
-
-
-def run(repo: Path, *args: str) -> tuple[str, bool]:
-    """The real driverparty in a fresh interpreter: its stdout, and whether it imported
-    pydantic (reading a record file or counting a summary does; the cache alone does not)."""
-    code = (
-        "import sys\nfrom driverparty.cli.main import main\n"
-        f"sys.argv = ['driverparty', '--repo', {str(repo)!r}, *{list(args)!r}]\n"
-        "try:\n    main()\nfinally:\n    sys.stderr.write(str('pydantic' in sys.modules))\n"
-    )
-    p = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=False, encoding="utf-8"
-    )
-    assert p.returncode == 0, p.stderr
-    return p.stdout, p.stderr.endswith("True")
 
 
 def answered_alone(repo: Path, *args: str) -> str:

@@ -121,7 +121,8 @@ def test_the_cache_holds_exactly_what_the_record_files_hold(dp: Run, repo: Path)
     record file it is keyed by, nothing more."""
     from datetime import date
 
-    from driverparty.cache import RecordCache, blob_id
+    from driverparty.cache import RecordCache
+    from driverparty.gitrepo import blob_id
     from driverparty.models import KINDS
     from driverparty.store import parse_record
 
