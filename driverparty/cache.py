@@ -43,7 +43,8 @@ except ImportError:  # another Python: the same digest through hashlib
 def _schema_key() -> str:
     """The cache's layout: rebuilt when this version or the models' fields change."""
     fields = str(sha1(SCHEMA_FILE.read_bytes()).hexdigest())[:12]
-    return f"driverparty-cache-8/{__version__}/{fields}"  # 7: text NFC (16.14); 8: issue 22
+    # 7: text NFC (16.14); 8: issue 22; 9: each record's listing text (_json)
+    return f"driverparty-cache-9/{__version__}/{fields}"
 
 
 def digest(data: bytes) -> str:
@@ -95,6 +96,10 @@ class Marked(NamedTuple):
     stamp: str | None
     files: int | None
     rows: list[dict[str, Any]]
+
+
+#: records to the text of each, in order (``RecordCache.query``)
+Texts = Callable[[list[dict[str, Any]]], list[str]]
 
 
 class Cached:
@@ -228,7 +233,7 @@ class RecordCache:
         for kind in KINDS:
             db.execute(
                 f"CREATE TABLE {table(kind)} (_path TEXT PRIMARY KEY, _blob TEXT, _latest TEXT, "
-                f"{Columns(kind).sql})"
+                f"{Columns(kind).sql}, _json TEXT)"
             )
             db.execute(f'CREATE INDEX "latest_{kind}" ON {table(kind)} (_latest)')
             db.execute("INSERT INTO gens VALUES (?, 0)", (kind,))
@@ -337,7 +342,7 @@ class RecordCache:
             wrote = bool(data)
             if data:
                 self.db.executemany(
-                    f"INSERT OR REPLACE INTO {table(kind)} VALUES (?, ?, ?{marks})", data
+                    f"INSERT OR REPLACE INTO {table(kind)} VALUES (?, ?, ?{marks}, NULL)", data
                 )
             gone = [(p,) for p in drop]
             if keep is not None:
@@ -377,13 +382,24 @@ class RecordCache:
             self._reset()
 
     def query(
-        self, kind: str, settings: str, test: str, params: list[Any], today: str
+        self,
+        kind: str,
+        settings: str,
+        test: str,
+        params: list[Any],
+        today: str,
+        texts: Texts | None = None,
     ) -> Marked | None:
         """The records of a kind passing an SQL test, with the mark saying which listing
         (:func:`digest` of ``git ls-files -s``) the table holds exactly: the caller compares
         it with git's. None when the table is not marked, ``settings`` (a digest of
         driverparty.toml) is not vouched valid, or a record needs re-validating as of
-        ``today``. Records come with dates as ISO text and unset fields as None."""
+        ``today``. Records come with dates as ISO text and unset fields as None.
+
+        With ``texts`` (records to their text, one each, in order) the rows are (id, text)
+        instead: each row's text as the table keeps it, made by ``texts`` once for a row that
+        has none yet (then kept: :meth:`_keep_texts`). A listing as JSON of every field is
+        then a join of texts, not a decoding and rendering of thousands of rows (issue 22)."""
         if self.db is None:
             return None
         try:
@@ -394,6 +410,7 @@ class RecordCache:
             ).fetchone()
             columns = Columns(kind)
             found = None
+            made: list[tuple[str, str, str]] = []  # (text, path, blob) of rows that had none
             if (
                 vouched == (settings,)
                 and mark is not None
@@ -402,18 +419,59 @@ class RecordCache:
                     f"SELECT 1 FROM {table(kind)} WHERE _latest > ? LIMIT 1", (today,)
                 ).fetchone()
             ):
-                found = self.db.execute(
-                    f"SELECT {columns.sql} FROM {table(kind)} WHERE {test}", params
-                ).fetchall()
+                if texts is None:
+                    found = self.db.execute(
+                        f"SELECT {columns.sql} FROM {table(kind)} WHERE {test}", params
+                    ).fetchall()
+                else:
+                    found = self.db.execute(
+                        f"SELECT id, _json FROM {table(kind)} WHERE {test}", params
+                    ).fetchall()
+                    if any(text is None for _, text in found):
+                        missing = self.db.execute(
+                            f"SELECT _path, _blob, {columns.sql} FROM {table(kind)} "
+                            f"WHERE _json IS NULL AND ({test})",
+                            params,
+                        ).fetchall()
+                        records = [columns.record(row[2:], keep_unset=True) for row in missing]
+                        made = [
+                            (str(text), row[0], row[1])
+                            for text, row in zip(texts(records), missing, strict=True)
+                        ]
+                        by_id = {r["id"]: t for r, (t, _, _) in zip(records, made, strict=True)}
+                        found = [(rid, by_id[rid] if text is None else text) for rid, text in found]
             self.db.execute("COMMIT")
             if found is None:
                 return None
-            rows = [columns.record(row, keep_unset=True) for row in found]
+            if texts is None:
+                rows: list[Any] = [columns.record(row, keep_unset=True) for row in found]
+            else:
+                rows = found
+                self._keep_texts(kind, made)
             files = mark[3] if isinstance(mark[3], int) else None
             return Marked(str(mark[0]), int(mark[1]), mark[2], files, rows)
-        except (sqlite3.Error, ValueError, TypeError, RecursionError):
+        except (sqlite3.Error, ValueError, TypeError, RecursionError, KeyError):
             self._reset()
             return None
+
+    def _keep_texts(self, kind: str, made: list[tuple[str, str, str]]) -> None:
+        """Keep the texts :meth:`query` made, each for the row it was made of (the same path
+        and blob: a row replaced meanwhile keeps none). A text is no record data: the table's
+        generation stays, and a writer holding the database is not waited for."""
+        if not made or self.db is None:
+            return
+        try:
+            self.db.execute("PRAGMA busy_timeout = 0")
+            self.db.execute("BEGIN IMMEDIATE")
+            self.db.executemany(
+                f"UPDATE {table(kind)} SET _json = ? WHERE _path = ? AND _blob = ?", made
+            )
+            self.db.execute("COMMIT")
+        except sqlite3.Error:
+            try:
+                self.db.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass
 
     def stamp(self, kind: str, mark: Marked, stamp: str) -> None:
         """Remember that the kind's folder, as ``os.stat`` shows it by ``stamp``, held exactly
@@ -513,8 +571,13 @@ def revive(record: dict[str, Any], date_fields: frozenset[str]) -> dict[str, Any
 
 
 def query_listing(
-    git: Git, kind: str, running: Running, where: tuple[str, list[Any]] | None, today: date
-) -> list[dict[str, Any]] | None:
+    git: Git,
+    kind: str,
+    running: Running,
+    where: tuple[str, list[Any]] | None,
+    today: date,
+    texts: Texts | None = None,
+) -> list[Any] | None:
     """Issue 8's fast path: a kind's records passing an SQL test (``query.Condition.sql``),
     from the cache alone — when git shows the kind's folder as a full read last vouched for
     it: the same files with the same blob ids (``git ls-files -s``), none changed in the work
@@ -529,7 +592,8 @@ def query_listing(
     (inode, mtime, ctime): a name added or removed changes the folder's mtime. A stamp is kept
     only when the folder is older than :data:`SETTLED` seconds, as git treats racily clean
     files, so a change within the clock's granularity cannot hide behind it.
-    Records come with dates as ISO text and unset fields as None: as output shows them."""
+    Records come with dates as ISO text and unset fields as None: as output shows them; with
+    ``texts``, as (id, text) pairs instead (see :meth:`RecordCache.query`)."""
     spec = KINDS[kind]
     cache = None
     stamp = present = None
@@ -543,7 +607,7 @@ def query_listing(
         settings = digest(read_bytes(git.root / "driverparty.toml"))
         test, params = where or ("1", [])
         cache = RecordCache(git.git_dir / "driverparty" / "cache.sqlite")
-        found = cache.query(kind, settings, test, params, today.isoformat())
+        found = cache.query(kind, settings, test, params, today.isoformat(), texts)
         if found is None:
             return None
         if found.stamp != stamp:

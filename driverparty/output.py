@@ -189,13 +189,20 @@ def _render(
 def json_text(items: list[Row], columns: Sequence[str], single: bool = False) -> str:
     """``json.dumps([{c: plain(row.get(c)) for c in columns} …], ensure_ascii=False,
     indent=2)`` — the same text, several times quicker: json's indented writer is pure Python,
-    and a listing of thousands of members spent most of its time there (issue 22). A row of
-    plain values is written by json's C writer, its separators carrying the line breaks and
-    indents; a row with a list or table in it goes value by value."""
+    and a listing of thousands of members spent most of its time there (issue 22)."""
     if not items:
         return "{}" if single else "[]"
+    done = _json_objects(items, columns, "" if single else "  ")
+    if single:
+        return done[0]
+    return "[\n" + ",\n".join(done) + "\n]"
+
+
+def _json_objects(items: list[Row], columns: Sequence[str], pad: str) -> list[str]:
+    """Each row as indented JSON text ``pad`` in (see :func:`json_text`). A row of plain
+    values is written by json's C writer, its separators carrying the line breaks and
+    indents; a row with a list or table in it goes value by value."""
     columns = list(dict.fromkeys(columns))  # a column asked twice is one key, as in a dict
-    pad = "  " if not single else ""
     inner = pad + "  "
     flat = json.JSONEncoder(
         ensure_ascii=False, separators=(",\n" + inner, ": "), default=_iso_text
@@ -216,9 +223,32 @@ def json_text(items: list[Row], columns: Sequence[str], single: bool = False) ->
                 for key, v in zip(keys, values, strict=True)
             ]
             done.append(f"{pad}{{\n" + ",\n".join(parts) + f"\n{pad}}}")
-    if single:
-        return done[0]
-    return "[\n" + ",\n".join(done) + "\n]"
+    return done
+
+
+def json_rows(items: list[Row], kind: str) -> list[str]:
+    """Records of a kind, each as ``list --format json`` writes it among others (every field,
+    masked): ``json_list(json_rows(rows, kind)) == render(rows, fields, "json", kind=kind)``.
+    The cache keeps these texts, so a listing need not render its records again (issue 22).
+    Each is made as :func:`render` makes the whole: masked fields, then the runs shaped like
+    phone or ID numbers in text (a record whose text has one), then terminal-safe."""
+    from driverparty.schema import KINDS
+
+    columns = list(KINDS[kind].fields)
+    done = _json_objects(mask_records(items, kind), columns, "  ")
+    for i, text in enumerate(done):
+        if has_numbers(text):
+            masked = mask_records(mask_text_tree([items[i]]), kind)
+            text = _json_objects(masked, columns, "  ")[0]
+        done[i] = json_safe(text)
+    return done
+
+
+def json_list(texts: list[str]) -> str:
+    """:func:`json_rows`' texts as the JSON list :func:`render` writes of them."""
+    if not texts:
+        return "[]\n"
+    return "[\n" + ",\n".join(texts) + "\n]\n"
 
 
 #: values that json writes over several lines (when not empty)

@@ -24,6 +24,7 @@ from driverparty.cache import (
     FILTERED,
     Columns,
     RecordCache,
+    Texts,
     digest,
     is_record_name,
     query_listing,
@@ -496,9 +497,38 @@ class Store:
             rows = rows[:limit]
         return rows, problems
 
+    def listing_texts(
+        self,
+        kind: str,
+        texts: Texts,
+        where: Sequence[Condition] = (),
+        limit: int | None = None,
+        show_all: bool = False,
+    ) -> list[str] | None:
+        """:meth:`listing` in id order as ``texts`` writes each record (a listing as JSON of
+        every field: ``output.json_rows``), from texts the cache keeps — or None when the
+        cache cannot answer alone (then :meth:`listing` reads the files). A record's text is
+        made once and kept in the cache beside its row (issue 22: a listing of thousands of
+        members is then a join, not a rendering)."""
+        tests = [c.sql() for c in where]
+        known = [t for t in tests if t is not None]
+        if len(known) != len(tests):
+            return None
+        found = self._listed(kind, known, show_all, texts)
+        if found is None:
+            return None
+        found.sort(key=lambda pair: id_sort_key(pair[0]))
+        if limit is not None:
+            found = found[:limit]
+        return [text for _, text in found]
+
     def _listed(
-        self, kind: str, tests: list[tuple[str, list[Any]]], show_all: bool
-    ) -> list[Record] | None:
+        self,
+        kind: str,
+        tests: list[tuple[str, list[Any]]],
+        show_all: bool,
+        texts: Texts | None = None,
+    ) -> list[Any] | None:
         """:meth:`listing`'s fast path: the cache's answer, or None when it cannot vouch."""
         try:  # git looks first, and works while the cache is asked
             running = self.git.look(KINDS[kind].folder)
@@ -507,7 +537,7 @@ class Store:
         if not show_all and (active := active_sql(kind, self.today)) is not None:
             tests = [*tests, active]
         try:
-            return query_listing(self.git, kind, running, _all_of(tests), self.today)
+            return query_listing(self.git, kind, running, _all_of(tests), self.today, texts)
         except GitFailed:
             return None
 

@@ -295,6 +295,91 @@ def test_json_is_written_as_json_dumps_writes_it(
     assert json_text(rows, columns, single) == expected
 
 
+def kept_texts(repo: Path) -> int:
+    """How many members' listing texts the cache keeps."""
+    import sqlite3
+
+    db = sqlite3.connect(repo / CACHE)
+    try:
+        (n,) = db.execute('SELECT count(_json) FROM "records_member"').fetchone()
+    finally:
+        db.close()
+    return int(n)
+
+
+def test_a_json_listing_is_joined_from_texts_the_cache_keeps(dp: Run, repo: Path) -> None:
+    """``list --format json`` of every field is a join of texts the cache keeps, one per
+    record, made the first time the cache answers (issue 22). The join says exactly what the
+    records rendered again say (``--sort id``: the same order, rendered), masked numbers in
+    notes too; a changed record's text is made again."""
+    r = dp(
+        *("member", "add", "--name", "王师傅", "--occupation", "truck", "--stage", "applicant"),
+        *("--phone", "13912345678", "--notes", "联系电话 138 1234 5678，证件 110101199003078515"),
+    )
+    assert r.exit_code == 0, r.output
+    args = ["member", "list", "--all", "--format", "json"]
+    (repo / CACHE).unlink()
+    from_files, parsed = run(repo, *args)
+    assert parsed and kept_texts(repo) == 0
+    making = answered_alone(repo, *args)
+    assert kept_texts(repo) == len(json.loads(making))
+    joined = answered_alone(repo, *args)
+    assert joined == making == from_files == answered_alone(repo, *args, "--sort", "id")
+    assert "138 ****5678" in joined or "138****5678" in joined.replace(" ", "")
+    assert "13912345678" not in joined and "110101199003078515" not in joined
+    assert "1101011990" not in joined.replace("*", "")
+    some = answered_alone(repo, "member", "list", "--where", "stage=full", "--format", "json")
+    assert some == answered_alone(
+        repo, "member", "list", "--where", "stage=full", "--format", "json", "--sort", "id"
+    )
+    limited = answered_alone(repo, *args, "--limit", "2")
+    assert json.loads(limited) == json.loads(joined)[:2]
+
+    r = dp("member", "update", "M-0002", "--employer", "贺州市新单位物流有限公司")
+    assert r.exit_code == 0, r.output
+    after = answered_alone(repo, *args)
+    assert "贺州市新单位物流有限公司" in after
+    assert after == answered_alone(repo, *args, "--sort", "id")
+    (repo / CACHE).unlink()
+    assert run(repo, *args)[0] == after
+
+
+texts = st.text(st.sampled_from('0123456789 -+Xx贺州\u202e\n"\\a'), max_size=24)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.fixed_dictionaries(
+            {},
+            optional={
+                "id": st.from_regex(r"M-[0-9]{4}", fullmatch=True),
+                "name": texts,
+                "phone": texts,
+                "id_number": texts,
+                "notes": texts,
+                "mobile": st.booleans(),
+                "tags": st.lists(texts, max_size=3),
+                "contacts": st.lists(st.fixed_dictionaries({"name": texts, "phone": texts})),
+                "left_on": st.none(),
+            },
+        ),
+        max_size=4,
+    )
+)
+def test_each_record_s_kept_text_is_its_part_of_the_rendered_listing(
+    rows: list[dict[str, object]],
+) -> None:
+    """The texts the cache keeps, joined, are what the listing renders: masked fields, runs
+    shaped like phone and ID numbers in any text, and terminal-steering characters, each
+    record alone as in the whole."""
+    from driverparty.output import json_list, json_rows, render
+    from driverparty.schema import KINDS
+
+    fields = list(KINDS["member"].fields)
+    assert json_list(json_rows(rows, "member")) == render(rows, fields, "json", kind="member")
+
+
 def test_the_clock_s_note_is_said_after_a_write_as_a_recount_says_it(tmp_path: Path) -> None:
     """A summary counted in working days notes a year with no holiday table (issue 21). A
     write that brings such a year into the figures is not carried on silently: the summary

@@ -126,15 +126,21 @@ def test_the_cache_holds_exactly_what_the_record_files_hold(dp: Run, repo: Path)
     from driverparty.models import KINDS
     from driverparty.store import parse_record
 
+    from driverparty.output import json_rows
+
     add_secret_member(dp)
     assert dp("validate").exit_code == 0
+    for kind in KINDS:  # each record's listing text is kept too (issue 22): masked
+        assert dp(kind, "list", "--all", "--format", "json").exit_code == 0
+        assert dp(kind, "list", "--all", "--format", "json").exit_code == 0
     path = repo / ".git/driverparty/cache.sqlite"
     db = sqlite3.connect(path)
     cache = RecordCache(path)
-    total = 0
+    total = texts = 0
     for kind, spec in KINDS.items():
         columns = [c[1] for c in db.execute(f"PRAGMA table_info(records_{kind})")]
-        assert columns == ["_path", "_blob", "_latest", *spec.fields]  # nothing else is kept
+        assert columns == ["_path", "_blob", "_latest", *spec.fields, "_json"]  # nothing else
+        kept = dict(db.execute(f"SELECT _path, _json FROM records_{kind}").fetchall())
         for rel, hit in cache.entries(kind).items():
             total += 1
             data = (repo / rel).read_bytes()
@@ -142,5 +148,9 @@ def test_the_cache_holds_exactly_what_the_record_files_hold(dp: Run, repo: Path)
             record, problems = parse_record(kind, rel, data, date(2026, 6, 30))
             assert record is not None and not problems
             assert hit.record == json.loads(json.dumps(record, default=str)), rel
+            row = {name: hit.record.get(name) for name in spec.fields}
+            assert kept[rel] == json_rows([row], kind)[0], rel  # the record, as list shows it
+            texts += 1
     cache.close()
+    assert texts == total
     assert total == len(list(repo.glob("records/*/*.toml")))

@@ -236,7 +236,11 @@ def render(
     if fmt == "xlsx":
         write_workbook(app, rows, columns, reveal, kind)
         return
-    text = output.render(rows, columns, fmt, app.lang, reveal, kind)
+    emit_text(app, output.render(rows, columns, fmt, app.lang, reveal, kind), fmt)
+
+
+def emit_text(app: App, text: str, fmt: str) -> None:
+    """Rendered text to stdout, or to ``--output FILE`` (written whole or not at all)."""
     if app.output is None or app.output == "-":
         app.emit(text)
         return

@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from driverparty.cli.app import App, format_options, pass_app, render
+from driverparty.cli.app import App, emit_text, format_options, pass_app, render
 from driverparty.cli.main import LazyGroup
 from driverparty.errors import Problem
 from driverparty.i18n import N_, _, language
@@ -405,6 +405,17 @@ def make_list(kind: str) -> click.Command:
         spec = KINDS[kind]
         conditions = [parse_where(w, spec.fields) for w in where]
         columns = parse_fields(fields, list(spec.fields))
+        if fmt == "json" and columns is None and sort is None and not reveal:
+            # every field as JSON, in id order: the texts the cache keeps (issue 22)
+            from driverparty import output
+
+            texts = app.reader.listing_texts(
+                kind, lambda rows: output.json_rows(rows, kind), conditions, limit, show_all
+            )
+            if texts is not None:
+                emit_text(app, output.json_list(texts), fmt)
+                app.finish()
+                return
         rows, problems = app.reader.listing(kind, conditions, sort, limit, show_all)
         app.warn(problems)
         if columns is None:
