@@ -84,6 +84,10 @@ def record_count(index: Iterable[str], folder: str) -> int:
 #: a cached record that an ``entries(only=...)`` test says cannot match
 FILTERED: dict[str, Any] = {}
 INT64 = 2**63
+#: how long a process waits for another one's write to the cache, in milliseconds
+BUSY_MS = 5000
+#: sqlite's codes for a database another connection holds: SQLITE_BUSY, SQLITE_LOCKED
+BUSY = (5, 6)
 #: seconds a folder's stat must be old before it may stand for a count of its files
 SETTLED = 2
 
@@ -201,7 +205,7 @@ class RecordCache:
 
     def _open(self) -> sqlite3.Connection:
         fresh = not self.path.exists()
-        db = sqlite3.connect(self.path, timeout=5, isolation_level=None)
+        db = sqlite3.connect(self.path, timeout=BUSY_MS / 1000, isolation_level=None)
         if fresh:
             os.chmod(self.path, 0o600)
         db.execute("PRAGMA journal_mode=WAL")
@@ -458,32 +462,39 @@ class RecordCache:
         """Keep the texts :meth:`query` made, each for the row it was made of (the same path
         and blob: a row replaced meanwhile keeps none). A text is no record data: the table's
         generation stays, and a writer holding the database is not waited for."""
-        if not made or self.db is None:
-            return
-        try:
-            self.db.execute("PRAGMA busy_timeout = 0")
-            self.db.execute("BEGIN IMMEDIATE")
-            self.db.executemany(
+        if made:
+            self._unless_busy(
                 f"UPDATE {table(kind)} SET _json = ? WHERE _path = ? AND _blob = ?", made
             )
-            self.db.execute("COMMIT")
-        except sqlite3.Error:
-            try:
-                self.db.execute("ROLLBACK")
-            except sqlite3.Error:
-                pass
 
     def stamp(self, kind: str, mark: Marked, stamp: str) -> None:
         """Remember that the kind's folder, as ``os.stat`` shows it by ``stamp``, held exactly
         the files of the marked listing: while the stamp holds, the folder need not be listed
-        again (see :func:`query_listing`)."""
+        again (see :func:`query_listing`). Not waited for either."""
+        self._unless_busy(
+            "UPDATE synced SET stamp = ? WHERE kind = ? AND listing = ? AND gen = ?",
+            [(stamp, kind, mark.listing, mark.gen)],
+        )
+
+    def _unless_busy(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
+        """A write that only saves a later read some time: done at once, or not at all while
+        another process writes the cache (the reader neither waits nor throws the cache
+        away: it is whole, only busy)."""
         if self.db is None:
             return
         try:
-            self.db.execute(
-                "UPDATE synced SET stamp = ? WHERE kind = ? AND listing = ? AND gen = ?",
-                (stamp, kind, mark.listing, mark.gen),
-            )
+            self.db.execute("PRAGMA busy_timeout = 0")
+            try:
+                self.db.execute("BEGIN IMMEDIATE")
+                self.db.executemany(sql, rows)
+                self.db.execute("COMMIT")
+            except sqlite3.OperationalError as err:
+                if getattr(err, "sqlite_errorcode", None) not in BUSY:
+                    raise
+                if self.db.in_transaction:
+                    self.db.execute("ROLLBACK")
+            finally:
+                self.db.execute(f"PRAGMA busy_timeout = {BUSY_MS}")
         except sqlite3.Error:
             self._reset()
 

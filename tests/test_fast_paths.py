@@ -344,6 +344,32 @@ def test_a_json_listing_is_joined_from_texts_the_cache_keeps(dp: Run, repo: Path
     assert run(repo, *args)[0] == after
 
 
+def test_a_listing_while_another_process_writes_the_cache_keeps_no_text_and_loses_nothing(
+    repo: Path,
+) -> None:
+    """Texts are kept only when no other process holds the cache for writing: the listing
+    does not wait, says the same, and leaves the cache whole (its rows, its mark)."""
+    import sqlite3
+    import time
+
+    from driverparty.cache import SETTLED
+
+    args = ["member", "list", "--format", "json"]
+    expected = run(repo, *args)[0]
+    time.sleep(SETTLED + 0.5)  # the folder has settled: the listing stamps the mark too
+    other = sqlite3.connect(repo / CACHE, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        assert answered_alone(repo, *args) == expected
+        other.execute("ROLLBACK")
+    finally:
+        other.close()
+    assert kept_texts(repo) == 0
+    assert answered_alone(repo, *args) == expected  # the mark survived; texts made now
+    assert kept_texts(repo) > 0
+    assert answered_alone(repo, *args) == expected
+
+
 texts = st.text(st.sampled_from('0123456789 -+Xx贺州\u202e\n"\\a'), max_size=24)
 
 

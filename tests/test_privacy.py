@@ -124,9 +124,8 @@ def test_the_cache_holds_exactly_what_the_record_files_hold(dp: Run, repo: Path)
     from driverparty.cache import RecordCache
     from driverparty.gitrepo import blob_id
     from driverparty.models import KINDS
-    from driverparty.store import parse_record
-
     from driverparty.output import json_rows
+    from driverparty.store import parse_record
 
     add_secret_member(dp)
     assert dp("validate").exit_code == 0
