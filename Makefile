@@ -61,7 +61,7 @@ bench: $(STAMP)
 	@command -v recsel >/dev/null || (apt-get update -qq && apt-get install -y -qq recutils) \
 	  || { echo "make bench needs GNU recutils: apt-get install recutils"; exit 3; }
 	$(BIN)/python bench/run.py --runs 5
-	$(BIN)/python bench/soak.py --ops 1000
+	$(BIN)/python bench/soak.py --ops 300
 
 # Mutation testing (issue 25, docs/MUTATION.md; not part of CI): mutmut mutates the modules
 # setup.cfg's [mutmut] names, in a copy under mutants/, and runs the tests listed there that

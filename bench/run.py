@@ -7,9 +7,10 @@ For each size, makes a records repository the way a county does — ``driverpart
 ``import``, then days of imports and workflow commands (gen.py) — and its recutils twin, a
 ``git clone`` of it, and at the rollup size ten clones more for ``rollup`` (all cached under
 bench/.work/, keyed by the parameters and gen.py's own hash). Then times each operation in
-the repository and in its clone: one warm-up run, then the median of --runs runs,
-driverparty and its recutils peer alternately. Prints one table per size. Standard library
-only; gen.py needs the installed driverparty. See bench/README.md for what is measured and why.
+the repository and in its clone: one warm-up run, then the median of as many runs as fit
+in BUDGET seconds (at least one, at most --runs), driverparty and its recutils peer
+alternately. Prints one table per size. Standard library only; gen.py needs the installed
+driverparty. See bench/README.md for what is measured and why.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import importlib.util
+import itertools
 import json
 import os
 import platform
@@ -45,7 +47,9 @@ FRESH_CLONE_TARGET = (20000, 3.0)  # the first list in a fresh clone: < 3 s at 2
 ROLLUP = (20000, 10, 2.0)  # rollup of 10 counties of 20,000 members, warm: < 2 s
 IMPORT_MEMBERS = 20000  # issue 6: importing 20,000 members is one commit and takes seconds
 SHEET_TARGET = 15.0  # issue 19: 20,000 members from a GBK csv, to xlsx and from xlsx, each
-SLOW = 2.0  # a side whose warm-up takes longer than this gets at most 3 timed runs
+#: the seconds of timed runs a side of a row gets after its warm-up (see timed_runs): at
+#: most --runs, at least one; the bench's length follows from it (bench/README.md)
+BUDGET = 4.0
 LIST = ["member", "list", "--where", "stage=full", "--where", "occupation=truck"]
 LIST_JSON = [*LIST, "--format", "json"]
 WHERE = "stage = 'full' && occupation = 'truck'"
@@ -81,6 +85,7 @@ class Timing:
     first: float | None = None  # the warm-up run: cold caches
     error: str | None = None
     last: subprocess.CompletedProcess[str] | None = None
+    spent: float = 0.0  # wall time of all its runs, the warm-up included
 
 
 @dataclass
@@ -127,6 +132,17 @@ def run_once(
     return elapsed, p, None
 
 
+def another_run(spent: list[float], runs: int) -> bool:
+    """Whether a side gets one more timed run, given what each of its timed runs cost so far
+    (with its untimed preparation): at least one, at most ``runs``, and beyond the first
+    only while one more of the same length fits in BUDGET seconds. Short commands, which
+    vary most from run to run, keep all their runs; a command of several seconds varies
+    little relative to its length, and its runs are what make the bench long."""
+    if not spent:
+        return runs >= 1
+    return len(spent) < runs and sum(spent) + sum(spent) / len(spent) <= BUDGET
+
+
 def measure_pair(
     dp_argv: Any,
     rec_argv: Any,
@@ -135,44 +151,49 @@ def measure_pair(
     timeout: float,
     before: Any = None,
     at_most: int | None = None,
+    warm_up: bool = True,
     cold: bool = False,
 ) -> tuple[Timing, Timing | None]:
-    """Warm up both sides, then time them alternately. argv may be a function of the run
-    number (for commands that must differ each run, like add); ``before(k)``, when given,
-    runs untimed before driverparty's run k (a `member update`, a fresh clone). ``cold``:
-    every run is a first run (a fresh clone), so the warm-up is timed too."""
-    sides: list[tuple[Any, Timing, list[float]]] = [(dp_argv, Timing(), [])]
+    """Warm up both sides, then time them alternately, each side as many runs as
+    another_run allows. argv may be a function of the run number (for commands that must
+    differ each run, like add); ``before(k)``, when given, runs untimed before driverparty's
+    run k (a `member update`, a fresh clone). ``warm_up=False``: the first run is timed too
+    (the rows before ran the same command in the same repository, so it is warm already).
+    ``cold``: every run is a first run (a fresh clone), so the first run is timed too and is
+    not shown apart."""
+    warm_up = warm_up and not cold
+    limit = runs if at_most is None else min(runs, at_most)
+    sides = [(dp_argv, Timing())]
     if rec_argv is not None:
-        sides.append((rec_argv, Timing(), []))
-    n_runs = {}
-    for i, (argv, timing, _) in enumerate(sides):
-        if i == 0 and before is not None:
-            before(0)
-        elapsed, p, err = run_once(argv(0) if callable(argv) else argv, env, timeout)
-        timing.error, timing.last, timing.first = err, p, elapsed
-        n_runs[i] = min(runs, 3) if elapsed > SLOW else runs
-        if at_most is not None:
-            n_runs[i] = min(n_runs[i], at_most)
-        if cold and not err:
-            sides[i][2].append(elapsed)
-            n_runs[i] -= 1
-    for k in range(1, max(n_runs.values()) + 1):
-        for i, (argv, timing, times) in enumerate(sides):
-            if timing.error or k > n_runs[i]:
+        sides.append((rec_argv, Timing()))
+    times: list[list[float]] = [[] for _ in sides]
+    costs: list[list[float]] = [[] for _ in sides]  # each timed run with its preparation
+    for k in range(limit + 1):
+        for i, (argv, timing) in enumerate(sides):
+            if timing.error or (k > 0 and not another_run(costs[i], limit)):
                 continue
+            prepared = 0.0
             if i == 0 and before is not None:
+                t = time.perf_counter()
                 before(k)
+                prepared = time.perf_counter() - t
             elapsed, p, err = run_once(argv(k) if callable(argv) else argv, env, timeout)
+            timing.spent += prepared + elapsed
+            if k == 0:
+                timing.first = elapsed
             if err:
-                timing.error = err
-            else:
-                times.append(elapsed)
+                timing.error, timing.last = err, p
+            elif k > 0 or not warm_up:
+                times[i].append(elapsed)
+                costs[i].append(prepared + elapsed)
                 timing.last = p
-    for _, timing, times in sides:
+            else:
+                timing.last = p
+    for (_, timing), timed in zip(sides, times, strict=True):
         if cold:
             timing.first = None
-        if times and not timing.error:
-            timing.median, timing.runs = statistics.median(times), len(times)
+        if timed and not timing.error:
+            timing.median, timing.runs = statistics.median(timed), len(timed)
     return sides[0][1], (sides[1][1] if rec_argv is not None else None)
 
 
@@ -277,7 +298,9 @@ def bench_size(
     members: int, a: argparse.Namespace, dp: str, env: dict[str, str]
 ) -> tuple[list[Row], dict[str, Any]]:
     rollup = members == min(a.sizes_list, key=lambda m: abs(m - ROLLUP[0]))
+    started = time.perf_counter()
     made = prepare(members, dp, env, rollup)
+    print(f"  repositories ready in {time.perf_counter() - started:.1f} s", flush=True)
     rec = made.rec
     info: dict[str, Any] = {
         "params": params(members),
@@ -296,8 +319,10 @@ def bench_size(
         **kw: Any,
     ) -> Row:
         print(f"  {name} ...", end="", flush=True)
+        started = time.perf_counter()
         t_dp, t_rec = measure_pair(dp_argv, rec_argv, runs, env, timeout, **kw)
-        print(" done", flush=True)
+        spent = f"dp {t_dp.spent:.1f} s" + (f", recutils {t_rec.spent:.1f} s" if t_rec else "")
+        print(f" done in {time.perf_counter() - started:.1f} s ({spent})", flush=True)
         if peer is not None:
             t_rec = reuse(peer)
         if not target:
@@ -367,9 +392,12 @@ def bench_size(
         )
         peers.setdefault("validate", row.rec)
 
-        # issue 22: the list and the summary right after one `member update` (untimed)
-        def update(k: int, repo: Path = repo) -> None:
-            employer = ("贺州市顺达货运有限公司", "满帮集团")[k % 2]
+        # issue 22: the list and the summary right after one `member update` (untimed); the
+        # employer alternates over both rows' updates, so each one changes the record
+        updates = itertools.count()
+
+        def update(k: int, repo: Path = repo, n: Any = updates) -> None:
+            employer = ("贺州市顺达货运有限公司", "满帮集团")[next(n) % 2]
             argv = [dp, "--repo", str(repo), "member", "update", "M-0123", "--employer", employer]
             _, _, err = run_once(argv, env, timeout)
             if err:
@@ -384,6 +412,7 @@ def bench_size(
             peer=peers["list"],
             before=update,
             at_most=3,
+            warm_up=False,
         )
         check_list(row)
         pair(
@@ -394,6 +423,7 @@ def bench_size(
             peer=peers["summary"],
             before=update,
             at_most=3,
+            warm_up=False,
         )
         restore(repo, made.head)
 
@@ -499,6 +529,7 @@ def bench_import(n: int, dp: str, env: dict[str, str], timeout: float) -> Row:
     """One `import member` of n new members into an empty repository: one run (it is a
     first load, and a second import of the same rows changes nothing)."""
     print(f"  import {n} members ...", end="", flush=True)
+    started = time.perf_counter()
     repo = WORK / f"import-{n}"
     shutil.rmtree(repo, ignore_errors=True)
     repo.parent.mkdir(parents=True, exist_ok=True)
@@ -517,7 +548,6 @@ def bench_import(n: int, dp: str, env: dict[str, str], timeout: float) -> Row:
     elapsed, p, err = run_once(
         [dp, "--repo", str(repo), "import", "member", str(source)], env, timeout
     )
-    print(" done", flush=True)
     t = Timing(median=None if err else elapsed, runs=1, first=None, error=err, last=p)
     row = Row(f"import {n} members (one commit)", t, None, target="< 60.000 s")
     if not t.error:
@@ -528,6 +558,7 @@ def bench_import(n: int, dp: str, env: dict[str, str], timeout: float) -> Row:
             row.result, row.note = "WRONG", f"{commits} commits, {files} member files"
     shutil.rmtree(repo, ignore_errors=True)
     source.unlink()
+    print(f" done in {time.perf_counter() - started:.1f} s", flush=True)
     return row
 
 
@@ -558,6 +589,7 @@ def bench_sheets(n: int, dp: str, env: dict[str, str], timeout: float, runs: int
     repository, whose record files must equal the first's. Repositories are made by `init`
     and filled by `import`, as a clerk does; each import is one run."""
     print(f"  spreadsheets: {n} members ...", end="", flush=True)
+    started = time.perf_counter()
     home = WORK / f"sheets-{n}"
     shutil.rmtree(home, ignore_errors=True)
     home.mkdir(parents=True)
@@ -625,8 +657,8 @@ def bench_sheets(n: int, dp: str, env: dict[str, str], timeout: float, runs: int
         if not same:
             from_xlsx.result = "WRONG"
             from_xlsx.note = "the records from the workbook differ from those from the csv"
-    print(" done", flush=True)
     shutil.rmtree(home, ignore_errors=True)
+    print(f" done in {time.perf_counter() - started:.1f} s", flush=True)
     return rows
 
 
@@ -704,8 +736,8 @@ def print_table(members: int, rows: list[Row], info: dict[str, Any], runs: int) 
     timed = [r for r in rows if not r.name.startswith("import")]  # imports run once
     if any(t.runs and t.runs < runs for r in timed for t in (r.dp, r.rec) if t):
         print(
-            "  (n): median of n timed runs, fewer than asked because the warm-up took > "
-            f"{SLOW:.0f} s"
+            f"  (n): median of n timed runs: as many as fit in {BUDGET:.0f} s after the warm-up "
+            f"(its untimed update or clone included), at most {runs}"
         )
 
 
@@ -716,7 +748,12 @@ def main() -> int:
         default="20000,50000",
         help="member counts, comma-separated (default 20000,50000)",
     )
-    p.add_argument("--runs", type=int, default=5, help="timed runs after one warm-up")
+    p.add_argument(
+        "--runs",
+        type=int,
+        default=5,
+        help="the most timed runs after one warm-up (as many as fit in 4 s)",
+    )
     p.add_argument("--dp", default=str(DEFAULT_DP), help=f"driverparty executable ({DEFAULT_DP})")
     p.add_argument("--quick", action="store_true", help="a smoke run: 2000 members, 3 runs")
     p.add_argument("--timeout", type=float, default=120, help="seconds allowed a command run")
@@ -782,7 +819,8 @@ def main() -> int:
     print(
         f"driverparty: {dp}\nrecutils: {recsel[0] if recsel else '?'}; "
         f"{git(BENCH, 'version')}; python {platform.python_version()}; "
-        f"{os.cpu_count()} cores; runs: 1 warm-up + {a.runs}; DRIVERPARTY_TODAY={TODAY}"
+        f"{os.cpu_count()} cores; runs: 1 warm-up + up to {a.runs} ({BUDGET:.0f} s a side); "
+        f"DRIVERPARTY_TODAY={TODAY}"
     )
     results = []
     bad = False
@@ -794,7 +832,9 @@ def main() -> int:
         return 0
     for members in sizes:
         print(f"\n{members} members:", flush=True)
+        started = time.perf_counter()
         rows, info = bench_size(members, a, dp, env)
+        print(f"  {members} members timed in {time.perf_counter() - started:.1f} s", flush=True)
         print_table(members, rows, info, a.runs)
         bad = bad or any(r.result in ("FAIL", "WRONG", "ERROR") for r in rows)
         results.append(
