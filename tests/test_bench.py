@@ -103,3 +103,23 @@ def test_a_cold_row_times_every_run_and_shows_no_first_run(
 def test_a_failing_command_is_an_error_not_a_time(bench: ModuleType) -> None:
     t_dp, _ = bench.measure_pair([sys.executable, "-c", "raise SystemExit(3)"], None, 3, {}, 60)
     assert t_dp.median is None and t_dp.error == "exit status 3"
+
+
+def test_a_peer_whose_file_is_warm_already_times_its_first_run(
+    bench: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """recfix and recins read a file the rows before read (rec_warm_up=False): their first
+    run is timed, no warm-up; driverparty still has its warm-up."""
+    monkeypatch.setattr(bench, "BUDGET", 0.0)
+    dp, dp_log = counting(tmp_path, "dp")
+    rec, rec_log = counting(tmp_path, "rec")
+    t_dp, t_rec = bench.measure_pair(dp, rec, 5, {}, 60, rec_warm_up=False)
+    assert (runs_of(dp_log), runs_of(rec_log)) == (2, 1)
+    assert t_rec is not None and (t_dp.runs, t_rec.runs) == (1, 1)
+    assert t_dp.first is not None and t_rec.median is not None
+    monkeypatch.setattr(bench, "BUDGET", 1e9)
+    for log in (dp_log, rec_log):
+        log.unlink()
+    t_dp, t_rec = bench.measure_pair(dp, rec, 3, {}, 60, rec_warm_up=False)
+    assert (runs_of(dp_log), runs_of(rec_log)) == (4, 3)
+    assert t_rec is not None and (t_dp.runs, t_rec.runs) == (3, 3)
