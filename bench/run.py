@@ -47,7 +47,7 @@ FRESH_CLONE_TARGET = (20000, 3.0)  # the first list in a fresh clone: < 3 s at 2
 ROLLUP = (20000, 10, 2.0)  # rollup of 10 counties of 20,000 members, warm: < 2 s
 IMPORT_MEMBERS = 20000  # issue 6: importing 20,000 members is one commit and takes seconds
 SHEET_TARGET = 15.0  # issue 19: 20,000 members from a GBK csv, to xlsx and from xlsx, each
-#: the seconds of timed runs a side of a row gets after its warm-up (see timed_runs): at
+#: the seconds of timed runs a side of a row gets after its warm-up (see another_run): at
 #: most --runs, at least one; the bench's length follows from it (bench/README.md)
 BUDGET = 4.0
 LIST = ["member", "list", "--where", "stage=full", "--where", "occupation=truck"]
@@ -132,6 +132,11 @@ def run_once(
     return elapsed, p, None
 
 
+def nearest(sizes: list[int], target: int) -> int:
+    """The size of this run nearest ``target``: where a row measured once a run is measured."""
+    return min(sizes, key=lambda m: abs(m - target))
+
+
 def another_run(spent: list[float], runs: int) -> bool:
     """Whether a side gets one more timed run, given what each of its timed runs cost so far
     (with its untimed preparation): at least one, at most ``runs``, and beyond the first
@@ -164,6 +169,7 @@ def measure_pair(
     not shown apart. ``rec_warm_up=False``: recutils' first run is timed (its file is warm
     already: the rows before read it)."""
     warm_up = warm_up and not cold
+    warm = [warm_up, warm_up and rec_warm_up]  # each side: is its first run a warm-up
     limit = runs if at_most is None else min(runs, at_most)
     sides = [(dp_argv, Timing())]
     if rec_argv is not None:
@@ -183,14 +189,12 @@ def measure_pair(
             timing.spent += prepared + elapsed
             if k == 0:
                 timing.first = elapsed
+            timing.last = p
             if err:
-                timing.error, timing.last = err, p
-            elif k > 0 or not warm_up or (i == 1 and not rec_warm_up):
+                timing.error = err
+            elif k > 0 or not warm[i]:
                 times[i].append(elapsed)
                 costs[i].append(prepared + elapsed)
-                timing.last = p
-            else:
-                timing.last = p
     for (_, timing), timed in zip(sides, times, strict=True):
         if cold:
             timing.first = None
@@ -299,7 +303,7 @@ def reuse(t: Timing | None) -> Timing | None:
 def bench_size(
     members: int, a: argparse.Namespace, dp: str, env: dict[str, str]
 ) -> tuple[list[Row], dict[str, Any]]:
-    rollup = members == min(a.sizes_list, key=lambda m: abs(m - ROLLUP[0]))
+    rollup = members == nearest(a.sizes_list, ROLLUP[0])
     started = time.perf_counter()
     made = prepare(members, dp, env, rollup)
     print(f"  repositories ready in {time.perf_counter() - started:.1f} s", flush=True)
@@ -443,7 +447,7 @@ def bench_size(
         git(WORK, "clone", "-q", str(made.repo), str(fresh))
 
     limit, seconds = FRESH_CLONE_TARGET
-    if members == min(a.sizes_list, key=lambda m: abs(m - limit)):
+    if members == nearest(a.sizes_list, limit):
         pair(
             "first list in a fresh git clone",
             [dp, "--repo", str(fresh), *LIST_JSON],
@@ -526,7 +530,7 @@ def bench_size(
         peers.setdefault("add", row.rec)
         restore(repo, made.head)
     copy.unlink()
-    if members == min(a.sizes_list, key=lambda m: abs(m - IMPORT_MEMBERS)):  # once a run
+    if members == nearest(a.sizes_list, IMPORT_MEMBERS):  # once a run
         rows.append(bench_import(min(members, IMPORT_MEMBERS), dp, env, timeout))
         rows += bench_sheets(min(members, IMPORT_MEMBERS), dp, env, timeout, runs)
 

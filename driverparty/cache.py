@@ -489,7 +489,7 @@ class RecordCache:
                 self.db.executemany(sql, rows)
                 self.db.execute("COMMIT")
             except sqlite3.OperationalError as err:
-                if getattr(err, "sqlite_errorcode", None) not in BUSY:
+                if err.sqlite_errorcode not in BUSY:
                     raise
                 if self.db.in_transaction:
                     self.db.execute("ROLLBACK")

@@ -19,7 +19,7 @@ try:  # json's C string writer (what json.dumps uses with ensure_ascii=False)
     from _json import encode_basestring
 except ImportError:  # pragma: no cover - another Python: json's own Python one
     encode_basestring = py_encode_basestring
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, time
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -151,11 +151,21 @@ def render(
     items: list[Row] = [rows] if isinstance(rows, dict) else list(rows)
     if columns is None:
         columns = list(dict.fromkeys(k for row in items for k in row))
-    text = _render(items, columns, fmt, lang, reveal, kind, single)
-    # One look over the whole text is quick; only when a number shows up in some text (rare)
-    # is every value looked at and the text made again (a listing of 50,000, issue 8).
-    if not reveal and has_numbers(text):
-        text = _render(mask_text_tree(items), columns, fmt, lang, reveal, kind, single)
+
+    def make(rows: list[Row]) -> str:
+        return _render(rows, columns, fmt, lang, reveal, kind, single)
+
+    return make(items) if reveal else _numbers_masked(items, make)
+
+
+def _numbers_masked(items: list[Row], make: Callable[[list[Row]], str]) -> str:
+    """``make(items)``, made again from the rows with every run shaped like a phone or an ID
+    number in their text masked when the text shows one. One look over the whole text is
+    quick; only when a number shows up in some text (rare) is every value looked at and the
+    text made again (a listing of 50,000, issue 8)."""
+    text = make(items)
+    if has_numbers(text):
+        text = make(mask_text_tree(items))
     return text
 
 
@@ -230,18 +240,16 @@ def json_rows(items: list[Row], kind: str) -> list[str]:
     """Records of a kind, each as ``list --format json`` writes it among others (every field,
     masked): ``json_list(json_rows(rows, kind)) == render(rows, fields, "json", kind=kind)``.
     The cache keeps these texts, so a listing need not render its records again (issue 22).
-    Each is made as :func:`render` makes the whole: masked fields, then the runs shaped like
-    phone or ID numbers in text (a record whose text has one), then terminal-safe."""
+    Each is made as :func:`render` makes the whole (:func:`_numbers_masked`), a record at a
+    time."""
     from driverparty.schema import KINDS
 
     columns = list(KINDS[kind].fields)
-    done = _json_objects(mask_records(items, kind), columns, "  ")
-    for i, text in enumerate(done):
-        if has_numbers(text):
-            masked = mask_records(mask_text_tree([items[i]]), kind)
-            text = _json_objects(masked, columns, "  ")[0]
-        done[i] = json_safe(text)
-    return done
+
+    def make(rows: list[Row]) -> str:
+        return json_safe(_json_objects(mask_records(rows, kind), columns, "  ")[0])
+
+    return [_numbers_masked([row], make) for row in items]
 
 
 def json_list(texts: list[str]) -> str:

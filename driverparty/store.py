@@ -513,10 +513,9 @@ class Store:
         made once and kept in the cache beside its row (issue 22: a listing of thousands of
         members is then a join, not a rendering)."""
         tests = [c.sql() for c in where]
-        known = [t for t in tests if t is not None]
-        if len(known) != len(tests):
+        if None in tests:
             return None
-        found = self._listed(kind, known, show_all, texts)
+        found = self._listed(kind, [t for t in tests if t is not None], show_all, texts)
         if found is None:
             return None
         found.sort(key=lambda pair: id_sort_key(pair[0]))

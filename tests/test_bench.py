@@ -10,6 +10,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 
@@ -38,6 +39,17 @@ def runs_of(log: Path) -> int:
     return len(log.read_text(encoding="utf-8").splitlines()) if log.exists() else 0
 
 
+def pair_runs(bench: ModuleType, tmp_path: Path, runs: int, **kw: Any) -> tuple[int, int, Any, Any]:
+    """measure_pair of two counting commands, each counted afresh: how many times each ran,
+    and their timings."""
+    for name in ("dp", "rec"):
+        (tmp_path / f"{name}.log").unlink(missing_ok=True)
+    dp, dp_log = counting(tmp_path, "dp")
+    rec, rec_log = counting(tmp_path, "rec")
+    t_dp, t_rec = bench.measure_pair(dp, rec, runs, {}, 60, **kw)
+    return runs_of(dp_log), runs_of(rec_log), t_dp, t_rec
+
+
 def test_another_run_stays_within_the_budget_and_the_runs_asked(
     bench: ModuleType, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -55,10 +67,8 @@ def test_short_commands_get_every_run_asked(
     bench: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(bench, "BUDGET", 1e9)
-    dp, dp_log = counting(tmp_path, "dp")
-    rec, rec_log = counting(tmp_path, "rec")
-    t_dp, t_rec = bench.measure_pair(dp, rec, 4, {}, 60)
-    assert (runs_of(dp_log), runs_of(rec_log)) == (5, 5)  # a warm-up + 4 each
+    dp_runs, rec_runs, t_dp, t_rec = pair_runs(bench, tmp_path, 4)
+    assert (dp_runs, rec_runs) == (5, 5)  # a warm-up + 4 each
     assert t_rec is not None and (t_dp.runs, t_rec.runs) == (4, 4)
     assert t_dp.first is not None and t_dp.median is not None and t_rec.median is not None
 
@@ -67,10 +77,8 @@ def test_a_long_command_gets_one_timed_run_after_its_warm_up(
     bench: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(bench, "BUDGET", 0.0)
-    dp, dp_log = counting(tmp_path, "dp")
-    rec, rec_log = counting(tmp_path, "rec")
-    t_dp, t_rec = bench.measure_pair(dp, rec, 5, {}, 60)
-    assert (runs_of(dp_log), runs_of(rec_log)) == (2, 2)
+    dp_runs, rec_runs, t_dp, t_rec = pair_runs(bench, tmp_path, 5)
+    assert (dp_runs, rec_runs) == (2, 2)
     assert t_rec is not None and (t_dp.runs, t_rec.runs) == (1, 1)
 
 
@@ -111,15 +119,11 @@ def test_a_peer_whose_file_is_warm_already_times_its_first_run(
     """recfix and recins read a file the rows before read (rec_warm_up=False): their first
     run is timed, no warm-up; driverparty still has its warm-up."""
     monkeypatch.setattr(bench, "BUDGET", 0.0)
-    dp, dp_log = counting(tmp_path, "dp")
-    rec, rec_log = counting(tmp_path, "rec")
-    t_dp, t_rec = bench.measure_pair(dp, rec, 5, {}, 60, rec_warm_up=False)
-    assert (runs_of(dp_log), runs_of(rec_log)) == (2, 1)
+    dp_runs, rec_runs, t_dp, t_rec = pair_runs(bench, tmp_path, 5, rec_warm_up=False)
+    assert (dp_runs, rec_runs) == (2, 1)
     assert t_rec is not None and (t_dp.runs, t_rec.runs) == (1, 1)
     assert t_dp.first is not None and t_rec.median is not None
     monkeypatch.setattr(bench, "BUDGET", 1e9)
-    for log in (dp_log, rec_log):
-        log.unlink()
-    t_dp, t_rec = bench.measure_pair(dp, rec, 3, {}, 60, rec_warm_up=False)
-    assert (runs_of(dp_log), runs_of(rec_log)) == (4, 3)
+    dp_runs, rec_runs, t_dp, t_rec = pair_runs(bench, tmp_path, 3, rec_warm_up=False)
+    assert (dp_runs, rec_runs) == (4, 3)
     assert t_rec is not None and (t_dp.runs, t_rec.runs) == (3, 3)
