@@ -160,6 +160,23 @@ def test_a_file_over_1_mib_is_refused_by_size_without_being_read(dp: Run, repo: 
     assert time.monotonic() - started < 5
 
 
+@pytest.mark.parametrize("size", [0, 1, 4095, 4096, 4097, 65536, 100_000])
+def test_a_record_file_is_read_whole_up_to_the_limit_and_refused_past_it(
+    tmp_path: Path, size: int
+) -> None:
+    """A record file is read straight from its descriptor (issue 22), every byte of it,
+    whatever its size up to the limit; one byte more is refused."""
+    from driverparty.tomlio import Unreadable, read_bytes
+
+    data = bytes(range(256)) * (size // 256) + bytes(range(size % 256))
+    path = tmp_path / "M-0001.toml"
+    path.write_bytes(data)
+    assert read_bytes(path) == read_bytes(str(path)) == data
+    assert read_bytes(path, limit=size) == data
+    with pytest.raises(Unreadable, match="too large"):
+        read_bytes(path, limit=size - 1)
+
+
 def test_a_huge_file_in_history_is_refused_by_size(dp: Run, repo: Path) -> None:
     path = repo / "records/members/M-0002.toml"
     path.write_text(

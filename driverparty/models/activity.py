@@ -81,7 +81,7 @@ class Activity(RecordModel):
     participants: Annotated[
         list[Annotated[RecordId, Ref("member")]],
         Label("参加党员", aliases=("参会党员", "参加人员", "参与党员", "实到党员")),
-    ] = []
+    ] = Field(default_factory=list)
     expected: Annotated[Count | None, Label("应到人数", aliases=("应到", "应参加人数"))] = None
     on_leave: Annotated[Count | None, Label("请假人数", aliases=("请假", "请假党员"))] = None
     others: Annotated[

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated, ClassVar
 
+from pydantic import Field
+
 from driverparty.models.base import RecordModel, ordered
 from driverparty.models.types import Codes, Label, Line, Name, PastDate, RecordId, Ref, Text
 from driverparty.schema import Registration
@@ -59,7 +61,7 @@ class Branch(RecordModel):
     ] = None
     county: Annotated[Line | None, Label("县区")] = None
     host: Annotated[Line | None, Label("依托单位", aliases=("依托企业",))] = None
-    sectors: Annotated[list[Sector], Label("行业")] = []
+    sectors: Annotated[list[Sector], Label("行业")] = Field(default_factory=list)
     secretary: Annotated[
         RecordId | None, Ref("member"), Label("书记", aliases=("支部书记", "党组织书记"))
     ] = None

@@ -219,7 +219,7 @@ class Member(RecordModel):
         list[Annotated[RecordId, Ref("member")]],
         Field(max_length=MAX_CONTACTS),
         Label("培养联系人"),
-    ] = []
+    ] = Field(default_factory=list)
     trained_on: Annotated[PastDate | None, Label("集中培训日期")] = None
     vote_eligible: Annotated[Int | None, Field(ge=0), Label("应到会有表决权党员")] = None
     vote_present: Annotated[Int | None, Field(ge=0), Label("实到会有表决权党员")] = None
@@ -240,7 +240,7 @@ class Member(RecordModel):
     station: Annotated[
         RecordId | None, Ref("station"), Label("报到点", aliases=("报到站点", "报到地点"))
     ] = None
-    tags: Annotated[list[Token], Label("标签")] = []
+    tags: Annotated[list[Token], Label("标签")] = Field(default_factory=list)
     left_on: Annotated[PastDate | None, Label("离开日期")] = None
     left_reason: Annotated[Line | None, Label("离开原因")] = None
     left_kind: Annotated[LeftKind | None, Label("离开类别")] = None

@@ -154,7 +154,7 @@ class Petition(RecordModel):
     satisfaction: Annotated[Int | None, Field(ge=1, le=5), Label("满意度")] = None
     callback_on: Annotated[PastDate | None, Label("回访日期")] = None
     callback: Annotated[Callback | None, Label("回访结果")] = None
-    events: Annotated[list[Event], Label("办理记录")] = []
+    events: Annotated[list[Event], Label("办理记录")] = Field(default_factory=list)
 
     def rules(self) -> list[tuple[str, str]]:
         problems = ordered(

@@ -90,7 +90,9 @@ class Station(RecordModel):
     opened: Annotated[PastDate, Label("启用日期", aliases=("启用时间", "建成日期"))]
     closed: Annotated[PastDate | None, Label("关闭日期")] = None
     hours: Annotated[Hours | None, Label("开放时间", aliases=("服务时间", "开放时段"))] = None
-    amenities: Annotated[list[Amenity], Label("设施", aliases=("服务设施", "配套设施"))] = []
+    amenities: Annotated[list[Amenity], Label("设施", aliases=("服务设施", "配套设施"))] = Field(
+        default_factory=list
+    )
     notes: Annotated[Text | None, Label("备注", aliases=("说明",))] = None
 
     def rules(self) -> list[tuple[str, str]]:
