@@ -142,7 +142,7 @@ class Columns:
             elif isinstance(value, int) and not -INT64 <= value < INT64:
                 raise OverflowError
             elif isinstance(value, list):
-                out[i] = json.dumps(value, default=_iso, ensure_ascii=False)
+                out[i] = _to_json(value) if value else "[]"
         return out
 
     def row(self, path: str, blob: str, record: dict[str, Any]) -> tuple[Any, ...] | None:
@@ -374,6 +374,26 @@ class RecordCache:
         except sqlite3.Error:
             self._reset()
 
+    def passing(self, kind: str, only: tuple[str, list[Any]]) -> set[str] | None:
+        """The paths of a kind's rows that pass the SQL test ``only``, asked right after
+        :meth:`update` wrote rows: None unless no other process wrote the table since this
+        one began reading it (``seen``), so the rows tested are the ones this one wrote."""
+        if self.db is None or self.seen.get(kind, -1) < 0:
+            return None
+        test, params = only
+        try:
+            self.db.execute("BEGIN")
+            found = None
+            if self._gen(kind) == self.seen[kind]:
+                found = self.db.execute(
+                    f"SELECT _path FROM {table(kind)} WHERE {test}", params
+                ).fetchall()
+            self.db.execute("COMMIT")
+        except sqlite3.Error:
+            self._reset()
+            return None
+        return None if found is None else {path for (path,) in found}
+
     def vouch_settings(self, digest: str) -> None:
         """Remember that the ``driverparty.toml`` with this :func:`digest` is valid."""
         if self.db is None:
@@ -530,7 +550,7 @@ class RecordCache:
             self.db.execute("BEGIN")
             self.db.execute(
                 "INSERT OR REPLACE INTO results VALUES (?, ?)",
-                (key, json.dumps(value, default=_iso, ensure_ascii=False)),
+                (key, _to_json(value)),
             )
             self.db.execute(
                 "DELETE FROM results WHERE rowid NOT IN "
@@ -550,6 +570,11 @@ def _iso(value: Any) -> str:
     if isinstance(value, date):
         return value.isoformat()
     raise TypeError(f"cannot cache {type(value).__name__}")
+
+
+#: a value as the cache's JSON text, dates as ISO text: one encoder made once, where
+#: ``json.dumps`` with options makes one a call (a fresh clone's first read makes 40,000)
+_to_json = json.JSONEncoder(default=_iso, ensure_ascii=False).encode
 
 
 #: the dates a record may hold after today (SPEC section 3, "Common rules"): they say nothing of

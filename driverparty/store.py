@@ -176,9 +176,16 @@ def parse_tally_key(key: str) -> tuple[str, date, Period | None]:
 #: how many files a read must parse before it is worth parsing them on every core (issue 22:
 #: a fresh clone's first ``list`` at 20,000 members); fewer cost less than starting workers
 PARALLEL_FROM = 1500
+#: how many parsed records a read hands the cache at a time: a fresh clone's rows go in while
+#: the workers parse on, not all at the end (issue 22)
+CACHE_BATCH = 1000
 #: a record file read (:func:`read_record`): the record or None, its problems, whether its
-#: bytes are git's blob, and then its cache row (``cache.Columns.row``), or None
+#: bytes are git's blob, and then its cache row (``cache.Columns.row``), or None. From a
+#: worker, a valid record the cache can hold comes as its row alone: (None, [], True, row)
 Read = tuple[Record | None, list[Problem], bool, tuple[Any, ...] | None] | None
+#: a record that came as its row alone, in :meth:`Store.load`, not decoded unless it passes
+#: the load's test
+UNDECODED: Record = {}
 
 
 def read_record(
@@ -189,7 +196,7 @@ def read_record(
     keeps of it when they are (made here, so that the workers of a fresh clone's first read
     make them, not the one process that writes the cache); None when it is gone."""
     try:
-        data = read_bytes(root / rel)
+        data = read_bytes(os.path.join(root, rel))
     except Unreadable as err:
         return None, [Problem(rel, Path(rel).stem, None, str(err))], False, None
     except FileNotFoundError:
@@ -202,10 +209,23 @@ def read_record(
     return record, problems, unchanged, row
 
 
-def _read_chunk(job: tuple[Path, str, list[tuple[str, str, str | None]], date]) -> list[Read]:
+def _read_chunk(
+    job: tuple[Path, str, list[tuple[str, str, str | None]], date], rows_alone: bool = False
+) -> list[Read]:
+    """:func:`read_record` of each file of a chunk. ``rows_alone`` (a worker's): a record the
+    cache can hold comes back as its row alone, which says all the record does in plain
+    values — sent back to the reading process several times quicker than a record with
+    dates in it, and decoded there only if wanted (:meth:`Store.load`)."""
     root, kind, files, today = job
     columns = Columns(kind)
-    return [read_record(root, kind, rel, blob, today, columns) for _, rel, blob in files]
+    reads = [read_record(root, kind, rel, blob, today, columns) for _, rel, blob in files]
+    if not rows_alone:
+        return reads
+    return [(None, [], True, r[3]) if r is not None and r[3] is not None else r for r in reads]
+
+
+def _worker_chunk(job: tuple[Path, str, list[tuple[str, str, str | None]], date]) -> list[Read]:
+    return _read_chunk(job, rows_alone=True)
 
 
 def read_records(
@@ -216,8 +236,9 @@ def read_records(
     progress: Any,
 ) -> Iterator[Read]:
     """:func:`read_record` of each (id, path, blob), in order. Many files are parsed on every
-    core, in chunks: TOML parsing is pure Python, ~100 µs a record, and a fresh clone's
-    first read parses them all (issue 22). Where worker processes cannot start, one does it."""
+    core, in chunks: reading, parsing and validating cost ~150 µs a record, and a fresh
+    clone's first read does all of them (issue 22); records the cache can hold come back as
+    their rows alone (:func:`_read_chunk`). Where worker processes cannot start, one does it."""
     workers = min(os.cpu_count() or 1, 8)
     # small chunks (~600 files of 20,000 on 2 cores): the results stream back while the
     # workers parse on, and neither worker idles long while the other ends its last chunk
@@ -233,7 +254,7 @@ def read_records(
         context = multiprocessing.get_context("fork" if "fork" in methods else None)
         try:
             with ProcessPoolExecutor(workers, mp_context=context) as pool:
-                for chunk in pool.map(_read_chunk, jobs):
+                for chunk in pool.map(_worker_chunk, jobs):
                     progress.step(len(chunk))
                     done += 1
                     yield from chunk
@@ -587,10 +608,15 @@ class Store:
         records = Records()
         problems: list[Problem] = []
         kinds = list(kinds or KINDS)
-        for other in KINDS:
-            if other not in kinds:
-                records.present[other] = set(self.ids(other, ordered=False))
-        *listings, changed = self.git.look(*(KINDS[kind].folder for kind in kinds)).wait()
+        looking = self.git.look(*(KINDS[kind].folder for kind in kinds))
+        try:
+            for other in KINDS:  # while git looks
+                if other not in kinds:
+                    records.present[other] = set(self.ids(other, ordered=False))
+        except BaseException:
+            looking.stop()
+            raise
+        *listings, changed = looking.wait()
         dirty: set[str] = set()
         if changed.strip(b"\0"):  # stat data may just be stale: git status looks closer
             dirty = {path for code, path in self.git.status("records") if code[1] != " "}
@@ -633,21 +659,36 @@ class Store:
                         continue
                     todo.append((rid, rel, blob))
                 uncached = len(todo)
+                columns = Columns(kind)
+                wrote = False  # rows written to the cache as the workers parse on
+                sent: dict[str, tuple[str, tuple[Any, ...]]] = {}  # rows a worker sent alone
                 for (rid, rel, blob), read in zip(
                     todo, read_records(self.root, kind, todo, self.today, progress), strict=True
                 ):
                     if read is None:
                         continue  # removed while we read
                     record, found, unchanged, row = read
+                    if record is None and row is not None:  # a worker sent the row alone
+                        if only is None:
+                            record = revive(columns.record(row[3:]), dates)
+                        else:  # decoded below if the row passes the test, once in the cache
+                            sent[rel] = (rid, row)
+                            record = UNDECODED
                     if record is None:
                         problems += found
                         records.broken[kind].add(rid)
-                    else:
+                        continue
+                    if record is not UNDECODED:
                         records.by_kind[kind][rid] = record
-                        if blob is not None and unchanged:  # git's blob, not changed as we read
-                            fresh.append((rel, blob, record))
-                            rows.append(row)
-                            uncached -= 1
+                    # git's blob, not changed as we read, and one sqlite can hold (a row is
+                    # made only then): it goes into the cache
+                    if row is not None and blob is not None and unchanged:
+                        fresh.append((rel, blob, record))
+                        rows.append(row)
+                        uncached -= 1
+                        if len(fresh) >= CACHE_BATCH:  # into the cache while the workers parse
+                            cache.update(kind, fresh, prepared=rows)
+                            fresh, rows, wrote = [], [], True
                 progress.close()
                 # the table now holds exactly the folder's record files: say so, for
                 # cache.query_listing (files that are no records, a .gitkeep, do not count)
@@ -656,11 +697,20 @@ class Store:
                 cache.update(
                     kind,
                     fresh,
-                    keep={spec.path(i) for i in ids} if len(cached) > len(ids) or fresh else None,
+                    keep=(
+                        {spec.path(i) for i in ids}
+                        if len(cached) > len(ids) or fresh or wrote
+                        else None
+                    ),
                     listing=digest(listing) if exact else None,
                     files=files,
                     prepared=rows,
                 )
+                if sent and only is not None:  # the cache holds the rows: which pass?
+                    passing = cache.passing(kind, only)
+                    for rel, (rid, row) in sent.items():
+                        if passing is None or rel in passing:
+                            records.by_kind[kind][rid] = revive(columns.record(row[3:]), dates)
                 gen = cache.seen.get(kind, -1)
                 if exact and gen >= 0:
                     self._vouched[kind] = (listing, files, gen)

@@ -321,6 +321,31 @@ def test_a_mark_is_not_written_over_another_process_s_writes(repo: Path) -> None
         c.close()
 
 
+def test_which_rows_pass_is_said_only_while_nobody_else_wrote_the_table(repo: Path) -> None:
+    """A fresh clone's first listing asks the cache which of the rows it just wrote pass the
+    listing's test (``RecordCache.passing``): answered while no other process wrote the
+    table since this one began reading it, else None (the reader then decodes them all)."""
+    from driverparty.cache import RecordCache
+
+    assert runner_for(repo)("member", "list").exit_code == 0
+    path = repo / CACHE
+    full = {
+        p
+        for (p,) in sqlite3.connect(path).execute(
+            "SELECT _path FROM records_member WHERE stage = 'full'"
+        )
+    }
+    assert 0 < len(full) < 60
+    reader, writer = RecordCache(path), RecordCache(path)
+    assert reader.passing("member", ('"stage" = ?', ["full"])) is None  # it read nothing yet
+    cached = reader.entries("member")
+    assert reader.passing("member", ('"stage" = ?', ["full"])) == full
+    writer.update("member", [], drop=[next(iter(cached))])  # another process writes meanwhile
+    assert reader.passing("member", ('"stage" = ?', ["full"])) is None
+    for c in (reader, writer):
+        c.close()
+
+
 def test_a_settled_folder_is_not_counted_again_yet_a_new_file_is_seen(repo: Path) -> None:
     """Once a count of a folder agreed with git, the folder's stat stands for the count
     while it holds; a file added changes it — even with the folder's mtime put back."""

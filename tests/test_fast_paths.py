@@ -249,17 +249,69 @@ def test_many_files_are_read_on_every_core_as_one_process_reads_them(
     (repo / "records/members/M-0004.toml").write_bytes(b"name = [unclosed\n")
     git(repo, "commit", "-qam", "two broken files")
 
+    from driverparty.query import parse_where
+    from driverparty.schema import KINDS
+
+    where = [parse_where(w, KINDS["member"].fields) for w in ("stage=full", "occupation=truck")]
+
     def read() -> tuple[object, ...]:
         (repo / CACHE).unlink(missing_ok=True)
+        listed = store_module.Store(repo, date(2026, 6, 30)).listing("member", where)
+        (repo / CACHE).unlink()
         records, problems = store_module.Store(repo, date(2026, 6, 30)).load()
         marked = run(repo, "station", "list", "--format", "csv")
-        return records.by_kind, records.broken, problems, marked
+        return records.by_kind, records.broken, problems, marked, listed
 
     alone = read()
     monkeypatch.setattr(store_module, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(store_module, "CACHE_BATCH", 7)  # into the cache as the workers go on
     assert read() == alone
     assert alone[1]["member"] == {"M-0003", "M-0004"}
+    assert len(alone[4][0]) > 3 and alone[4][1]  # some members listed, the broken ones said
     assert not run(repo, "station", "list", "--format", "csv")[1]  # and the cache vouched
+
+
+def test_a_fresh_clone_of_many_members_lists_on_every_core_what_the_cache_then_says(
+    tmp_path: Path,
+) -> None:
+    """A clone's first filtered listing of more members than one process reads alone
+    (``store.PARALLEL_FROM``) parses them on every core; their rows go into the cache in
+    batches (``store.CACHE_BATCH``) as the workers parse on, and only the members that pass
+    are decoded. It lists exactly the members the roster says pass, as the cache alone then
+    lists them, and the cache then holds every member as the imported repository's does."""
+    from driverparty.store import CACHE_BATCH, PARALLEL_FROM
+
+    repo, clone = tmp_path / "county", tmp_path / "clone"
+    r = CliRunner().invoke(cli, ["init", str(repo), "--county", "八步区", "--code", "451102"])
+    assert r.exit_code == 0, r.output
+    roster = [
+        {
+            "id": f"M-{i:04d}",
+            "name": f"司机{i}号",
+            "occupation": ("truck", "ride_hailing", "other")[i % 3],
+            "stage": "applicant" if i % 7 == 0 else "full",
+            "tags": ["volunteer"] if i % 5 == 0 else [],
+            **({} if i % 7 == 0 else {"probationary_on": "2019-04-01", "full_on": "2020-04-01"}),
+        }
+        for i in range(1, max(PARALLEL_FROM, CACHE_BATCH) + 200)
+    ]
+    import_rows(repo, "member", roster, tmp_path)
+    git(tmp_path, "clone", "-q", str(repo), str(clone))
+    assert not (clone / CACHE).exists()
+    first, parsed = run(clone, *LIST)
+    assert parsed
+    listed = json.loads(first)
+    passing = [m for m in roster if m["stage"] == "full" and m["occupation"] == "truck"]
+    assert [m["id"] for m in listed] == [m["id"] for m in passing]
+    assert {(m["full_on"], m["name"]) for m in listed} == {
+        ("2020-04-01", m["name"]) for m in passing
+    }
+    assert sum(1 for m in listed if m["tags"] == ["volunteer"]) == sum(
+        1 for m in passing if m["tags"]
+    )
+    assert answered_alone(clone, *LIST) == first == answered_alone(clone, *LIST, "--sort", "id")
+    every = ["member", "list", "--all", "--reveal", "--format", "jsonl"]
+    assert answered_alone(clone, *every) == run(repo, *every)[0]
 
 
 values = st.recursive(
