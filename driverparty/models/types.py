@@ -11,6 +11,7 @@ from __future__ import annotations
 import operator
 import re
 import unicodedata
+from itertools import starmap
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Annotated, Any
@@ -214,10 +215,9 @@ def check_phone(value: str) -> str:
 
 
 def id_number_check_char(first17: str) -> str:
-    if len(first17) != len(ID_WEIGHTS):
-        raise ValueError("the check character is computed from exactly 17 digits")
-    # map, not a generator: one ID number a member, 20,000 in a fresh clone's first read
-    return ID_CHECK[sum(map(operator.mul, map(int, first17), ID_WEIGHTS)) % 11]
+    # starmap, not a generator: one ID number a member, 20,000 in a fresh clone's first read
+    products = starmap(operator.mul, zip(map(int, first17), ID_WEIGHTS, strict=True))
+    return ID_CHECK[sum(products) % 11]
 
 
 def id_number_birth_date(value: str) -> date | None:
