@@ -11,9 +11,9 @@ from __future__ import annotations
 import operator
 import re
 import unicodedata
-from itertools import starmap
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from itertools import starmap
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, Field, GetCoreSchemaHandler, ValidationInfo
