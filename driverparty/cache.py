@@ -629,7 +629,8 @@ def query_listing(
     only when the folder is older than :data:`SETTLED` seconds, as git treats racily clean
     files, so a change within the clock's granularity cannot hide behind it.
     Records come with dates as ISO text and unset fields as None: as output shows them; with
-    ``texts``, as (id, text) pairs instead (see :meth:`RecordCache.query`)."""
+    ``texts``, as (id, text) pairs instead (see :meth:`RecordCache.query`). ``running`` is
+    the caller's to stop: when the cache cannot answer, its full read can use it."""
     spec = KINDS[kind]
     cache = None
     stamp = present = None
@@ -661,7 +662,6 @@ def query_listing(
     except (OSError, DataError):
         return None
     finally:
-        running.stop()  # if the cache said no before git was done
         if cache is not None:
             cache.close()
 

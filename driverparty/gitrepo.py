@@ -239,10 +239,14 @@ class Running:
     ) -> None:
         self.commands = commands
         self.procs = procs
+        self.outs: list[tuple[bytes, bytes]] | None = None
 
     def wait(self) -> list[bytes]:
-        """Their outputs, in order; GitFailed for the first that failed."""
-        outs = [proc.communicate() for proc in self.procs]
+        """Their outputs, in order (the same ones each time asked); GitFailed for the first
+        that failed."""
+        if self.outs is None:
+            self.outs = [proc.communicate() for proc in self.procs]
+        outs = self.outs
         for args, proc, (_out, stderr) in zip(self.commands, self.procs, outs, strict=True):
             _check(args, proc.returncode, stderr)
         return [out for out, _ in outs]

@@ -86,6 +86,7 @@ from driverparty.tomlio import atomic_write as _atomic_write
 
 if TYPE_CHECKING:
     from driverparty.config import Config
+    from driverparty.gitrepo import Running
     from driverparty.periods import Period
     from driverparty.query import Condition
 
@@ -371,6 +372,7 @@ class Store:
         #: the folder, its number of record files and the table's generation then. A write
         #: carries the mark on to the listing it makes (issue 22: the next list needs no read)
         self._vouched: dict[str, tuple[bytes, int, int]] = {}
+        self._looking: dict[str, Running] = {}  # git's looks listings left (see _listed)
 
     def check_ready(self) -> None:
         """Stop early (exit 3 or 1) unless this is a git work tree whose driverparty.toml is
@@ -551,17 +553,34 @@ class Store:
         show_all: bool,
         texts: Texts | None = None,
     ) -> list[Any] | None:
-        """:meth:`listing`'s fast path: the cache's answer, or None when it cannot vouch."""
+        """:meth:`listing`'s fast path: the cache's answer, or None when it cannot vouch.
+        Then git's look at the folder, started first and working on while the cache was
+        asked (and a broken settings file was found, a full read's models imported), is kept
+        for the full read that follows (:meth:`_look`)."""
+        running = self._looking.pop(kind, None)  # a listing's before this one
         try:  # git looks first, and works while the cache is asked
-            running = self.git.look(KINDS[kind].folder)
+            running = running or self.git.look(KINDS[kind].folder)
         except GitFailed:
             return None  # not a repository, say: the full read says so properly
         if not show_all and (active := active_sql(kind, self.today)) is not None:
             tests = [*tests, active]
         try:
-            return query_listing(self.git, kind, running, _all_of(tests), self.today, texts)
+            found = query_listing(self.git, kind, running, _all_of(tests), self.today, texts)
         except GitFailed:
+            running.stop()
             return None
+        if found is None:
+            self._looking[kind] = running
+        return found
+
+    def _look(self, kinds: list[str]) -> Running:
+        """git's look at the folders of these kinds (``Git.look``): the one a listing of the
+        kind started (:meth:`_listed`), else a new one; any other a listing left is stopped."""
+        kept = self._looking.pop(kinds[0], None) if len(kinds) == 1 else None
+        for other in self._looking.values():
+            other.stop()
+        self._looking.clear()
+        return kept or self.git.look(*(KINDS[kind].folder for kind in kinds))
 
     def remembered(self, key: str, compute: Callable[[], tuple[Any, bool]]) -> Any:
         """``compute()`` (it returns the value and whether to keep it) once per fingerprint of
@@ -608,7 +627,7 @@ class Store:
         records = Records()
         problems: list[Problem] = []
         kinds = list(kinds or KINDS)
-        looking = self.git.look(*(KINDS[kind].folder for kind in kinds))
+        looking = self._look(kinds)
         try:
             for other in KINDS:  # while git looks
                 if other not in kinds:
