@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -157,3 +158,106 @@ def test_every_code_has_a_chinese_word() -> None:
         for f in kind.fields.values():
             if f.choices:
                 assert set(f.codes_zh) == set(f.choices), (kind.name, f.name)
+
+
+# --- the plain reader (issue 22): tomlio._plain_loads reads what tomli reads, or leaves it ---
+
+
+def typed(value: Any) -> Any:
+    """A value with the type of every part in it: True and 1 are equal in Python, not here."""
+    if isinstance(value, dict):
+        return {k: typed(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [typed(v) for v in value]
+    return (type(value).__name__, value)
+
+
+plain_values = st.one_of(
+    st.text(max_size=8),
+    st.dates(),
+    st.integers(-(2**63), 2**63 - 1),
+    st.booleans(),
+    st.lists(st.text(max_size=5), max_size=3),
+    st.floats(allow_nan=False),
+)
+#: what the plain reader must look at twice: TOML's own characters, escapes, line ends
+NOISE = st.sampled_from(list('"\\\n\r\t =[],#-.0159xtfe\x7f\x01é') + ["    ", "\\u00e9", "[[a]]"])
+
+
+@settings(max_examples=600, deadline=None)
+@given(
+    st.dictionaries(st.from_regex(r"\A[A-Za-z0-9_-]{1,6}\Z"), plain_values, max_size=6),
+    st.lists(st.tuples(st.integers(0, 400), st.integers(0, 3), NOISE), max_size=3),
+)
+def test_the_plain_reader_reads_what_the_toml_parser_reads_or_leaves_it(
+    data: dict[str, Any], edits: list[tuple[int, int, str]]
+) -> None:
+    """Canonical text as ``dumps`` writes it, then characters put in or taken out anywhere:
+    where the plain reader answers, the parser reads exactly that (types too), and where the
+    parser refuses the text the plain reader leaves it to the parser."""
+    import tomli
+
+    from driverparty.tomlio import _plain_loads, dumps
+
+    text = dumps(data).decode("utf-8")
+    for at, cut, noise in edits:
+        at %= len(text) + 1
+        text = text[:at] + noise + text[at + cut :]
+    plain = _plain_loads(text)
+    try:
+        parsed: Any = tomli.loads(text)
+    except tomli.TOMLDecodeError:
+        parsed = "refused"
+    if plain is not None:
+        assert typed(plain) == typed(parsed)
+    if not edits and all(
+        type(v) is not float
+        and not (type(v) is int and abs(v) >= 10**18)
+        and not any(c in str(v) for c in '"\\\x7f' + "".join(map(chr, range(32))))
+        for v in data.values()
+    ):
+        assert plain == data  # a record of plain values is read without the parser
+
+
+@pytest.mark.parametrize(
+    ("text", "plain"),
+    [
+        ("", True),
+        ('a = ""\nb = -0\nc = 0005-01-01\nd = [\n    "",\n]\n', True),
+        ("a = 999999999999999999\n", True),
+        ("a = 9223372036854775807\n", False),  # 19 digits: the parser's
+        ("a = 1\na = 2\n", False),  # a key twice: refused, by the parser
+        ("a = 2023-02-30\n", False),  # no such day
+        ("a = 01\n", False),
+        ('a = "x"', False),  # no final line end: valid TOML, the parser's
+        ('a = "tab\there"\n', False),
+        ("a = 1979-05-27T07:32:00\n", False),
+        ("a = true\nb = false\nc = []\n", True),
+        ('a = [\n    "x",\n    1,\n]\n', False),
+        ('a = [ "x", ]\n', False),
+        ("a.b = 1\n", False),
+        ("[a]\nb = 1\n", False),
+    ],
+)
+def test_the_plain_reader_on_the_edges_of_what_it_reads(text: str, plain: bool) -> None:
+    import tomli
+
+    from driverparty.tomlio import _plain_loads
+
+    found = _plain_loads(text)
+    assert (found is not None) == plain
+    if found is not None:
+        assert typed(found) == typed(tomli.loads(text))
+
+
+def test_a_member_as_the_tool_writes_it_is_read_by_the_plain_reader() -> None:
+    from driverparty.tomlio import _plain_loads
+
+    text = (
+        'id = "M-0042"\nname = "罗鹏亮"\nbirth_date = 1977-03-24\nphone = "15848114261"\n'
+        'stage = "full"\nvote_eligible = 12\nmobile = false\ncontacts = []\n'
+        'tags = [\n    "volunteer",\n    "demo_vehicle",\n]\nnotes = "曾获评（2024-08-09）"\n'
+    )
+    assert _plain_loads(text) == loads(text.encode("utf-8"))
+    assert _plain_loads(text) is not None
+    assert _plain_loads(text.replace("\n", "\r\n")) is None  # CRLF: the parser's
