@@ -77,12 +77,15 @@ def test_killed_writers_leave_a_whole_repository(dp: Run, repo: Path) -> None:
             break
         # Prefer the writer holding the lock (mid-check, mid-write or mid-commit): killing one
         # that waits for the lock proves little.
-        holder = lock_holder(repo / ".git/driverparty/write.lock")
+        lock = repo / ".git/driverparty/write.lock"
+        holder = lock_holder(lock)
         if holder:
             time.sleep(rng.uniform(0.0, 0.2))  # somewhere in its check, write or commit
         busy = [n for n in running if procs[n].pid == holder]
         victim = rng.choice(busy or running)
-        if busy and rng.random() < 0.5:
+        # with its git, only while it still holds the lock: once it let go, the next writer's
+        # git may be committing, and its index.lock is no stale one to clear away
+        if busy and rng.random() < 0.5 and lock_holder(lock) == holder:
             killed_at = time.time()
             os.killpg(procs[victim].pid, signal.SIGKILL)  # with the git it runs: index.lock
             procs[victim].wait()
