@@ -225,6 +225,11 @@ def _read_chunk(
     return [(None, [], True, r[3]) if r is not None and r[3] is not None else r for r in reads]
 
 
+def _from_row(columns: Columns, row: tuple[Any, ...], dates: frozenset[str]) -> Record:
+    """The record a cache row (``Columns.row``: path, blob, latest date, the values) holds."""
+    return revive(columns.record(row[3:]), dates)
+
+
 def _worker_chunk(job: tuple[Path, str, list[tuple[str, str, str | None]], date]) -> list[Read]:
     return _read_chunk(job, rows_alone=True)
 
@@ -686,10 +691,10 @@ class Store:
                 ):
                     if read is None:
                         continue  # removed while we read
-                    record, found, unchanged, row = read
+                    record, found, _unchanged, row = read
                     if record is None and row is not None:  # a worker sent the row alone
                         if only is None:
-                            record = revive(columns.record(row[3:]), dates)
+                            record = _from_row(columns, row, dates)
                         else:  # decoded below if the row passes the test, once in the cache
                             sent[rel] = (rid, row)
                             record = UNDECODED
@@ -699,9 +704,9 @@ class Store:
                         continue
                     if record is not UNDECODED:
                         records.by_kind[kind][rid] = record
-                    # git's blob, not changed as we read, and one sqlite can hold (a row is
-                    # made only then): it goes into the cache
-                    if row is not None and blob is not None and unchanged:
+                    # a row is made only of git's blob, not changed as we read, that sqlite can
+                    # hold (read_record): it goes into the cache
+                    if row is not None and blob is not None:
                         fresh.append((rel, blob, record))
                         rows.append(row)
                         uncached -= 1
@@ -729,7 +734,7 @@ class Store:
                     passing = cache.passing(kind, only)
                     for rel, (rid, row) in sent.items():
                         if passing is None or rel in passing:
-                            records.by_kind[kind][rid] = revive(columns.record(row[3:]), dates)
+                            records.by_kind[kind][rid] = _from_row(columns, row, dates)
                 gen = cache.seen.get(kind, -1)
                 if exact and gen >= 0:
                     self._vouched[kind] = (listing, files, gen)

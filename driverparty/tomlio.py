@@ -54,20 +54,17 @@ def loads(data: bytes) -> dict[str, Any]:
         raise Unreadable(_("TOML nested too deeply")) from None
 
 
-#: a string with nothing TOML escapes or refuses in it: no quote, backslash or control character
-_PLAIN_STR = r'"([^"\\\x00-\x1f\x7f]*)"'
+#: a string's characters with nothing TOML escapes or refuses: no quote, backslash or control
+_PLAIN_CHARS = r'[^"\\\x00-\x1f\x7f]*'
 #: one line of the plainest records :func:`dumps` writes (most members): a bare key, then
 #: such a string, a date, an integer of at most 18 digits, a boolean, an empty list or a list
 #: of such strings one a line, as tomli-w writes it
 _PLAIN_LINE = re.compile(
-    r"([A-Za-z0-9_-]+) = (?:"
-    + _PLAIN_STR
-    + r"|([0-9]{4}-[0-9]{2}-[0-9]{2})|(-?(?:0|[1-9][0-9]{0,17}))|(true|false)|(\[\])"
-    + r"|\[\n((?:    "
-    + _PLAIN_STR.replace("(", "(?:")
-    + r",\n)+)\])\n"
+    rf'([A-Za-z0-9_-]+) = (?:"({_PLAIN_CHARS})"'
+    r"|([0-9]{4}-[0-9]{2}-[0-9]{2})|(-?(?:0|[1-9][0-9]{0,17}))|(true|false)|(\[\])"
+    rf'|\[\n((?:    "{_PLAIN_CHARS}",\n)+)\])\n'
 )
-_PLAIN_ITEM = re.compile(r"    " + _PLAIN_STR + r",\n")
+_PLAIN_ITEM = re.compile(rf'    "({_PLAIN_CHARS})",\n')
 
 
 def _plain_loads(text: str) -> dict[str, Any] | None:
